@@ -1,0 +1,49 @@
+"""One error type for everything a user can get wrong, so the CLI can print one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FairerError(Exception):
+    """A problem with the user's input or configuration.
+
+    The message names the file, and the row and column where they are known, so the CLI can
+    print it as a single line without a traceback.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and, where possible, what to do about it.
+    path : path-like, optional
+        The file the problem is in.
+    row : int, optional
+        1-based row number as a spreadsheet shows it (the header is row 1).
+    column : str, optional
+        The column's header.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.row = row
+        self.column = column
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = []
+        if self.path is not None:
+            where.append(str(self.path))
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message

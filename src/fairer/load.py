@@ -1,0 +1,256 @@
+"""Load a place's source files into its store: transactional, idempotent, every row sourced.
+
+A file already loaded with the same SHA-256 is skipped. A changed file replaces the rows its
+earlier version contributed. Everything happens in one transaction: if any file is bad, the
+store is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fairer.errors import FairerError
+from fairer.place import Place, SourceEntry
+from fairer.sources import boundaries as bnd
+from fairer.sources import iod, lookups
+from fairer.sources.fetch import sha256_of
+from fairer.sources.population import read_population
+from fairer.store import DuckDBStore, open_store
+
+# Lookups first: they say which LSOAs belong to the place, which boundaries need.
+_ORDER = {"lookup": 0, "bridge": 1, "iod": 2, "population": 3, "boundaries": 4}
+
+
+@dataclass
+class LoadReport:
+    """What a load did, file by file."""
+
+    loaded: list[tuple[str, int]]
+    skipped: list[str]
+
+    def lines(self) -> list[str]:
+        out = [f"loaded {Path(p).name}: {n:,} rows" for p, n in self.loaded]
+        out += [f"unchanged {Path(p).name}" for p in self.skipped]
+        return out
+
+
+def load_place_sources(place: Place, store: DuckDBStore | None = None) -> LoadReport:
+    """Load every source in ``place.toml`` into the place's store.
+
+    Parameters
+    ----------
+    place : Place
+    store : DuckDBStore, optional
+        Defaults to the place's own store file.
+
+    Returns
+    -------
+    LoadReport
+
+    Raises
+    ------
+    FairerError
+        If a file is missing or malformed; nothing is written in that case.
+    """
+    own = store is None
+    store = store or open_store(place.store_path)
+    loaded, skipped = [], []
+    try:
+        with store.transaction():
+            for entry in sorted(place.sources, key=lambda s: _ORDER.get(s.kind, 9)):
+                if not entry.path.exists():
+                    raise FairerError("source file not found (moved or deleted?)", path=entry.path)
+                digest = sha256_of(entry.path)
+                if store.source_with_checksum(entry.kind, digest) is not None:
+                    skipped.append(str(entry.path))
+                    continue
+                previous = store.query(
+                    "SELECT source_id FROM sources WHERE kind = ? AND path = ?",
+                    [entry.kind, str(entry.path.resolve())],
+                )
+                for sid in previous["source_id"]:
+                    store.drop_source_rows(int(sid))
+                n = _LOADERS[entry.kind](store, entry, digest, place)
+                loaded.append((str(entry.path), n))
+    finally:
+        if own:
+            store.close()
+    return LoadReport(loaded, skipped)
+
+
+def _register(store, entry: SourceEntry, digest: str, licence: str, attribution: str) -> int:
+    return store.register_source(
+        entry.kind, entry.path, digest, detail=entry.detail, licence=licence, attribution=attribution
+    )
+
+
+def _load_iod(store, entry: SourceEntry, digest: str, place: Place) -> int:
+    df = iod.read_iod_file(entry.path)
+    edition = df.attrs["edition"] or entry.edition
+    if edition is None:
+        raise FairerError("cannot tell which IoD edition this is; set 'edition' in place.toml", path=entry.path)
+    sid = _register(store, entry, digest, iod.LICENCE, iod.ATTRIBUTION)
+    lsoa_year = iod.EDITION_GEOGRAPHY[edition]
+    n = 0
+    domains = sorted({c.rsplit("_", 1)[0] for c in df.columns if c.endswith(("_score", "_rank", "_decile"))})
+    if domains:
+        # Another file of the same edition may already hold some domains' measures (File 2 then
+        # File 5): merge into those rows instead of duplicating them.
+        parts = []
+        for d in domains:
+            part = pd.DataFrame({"lsoa_code": df["lsoa_code"], "domain": d})
+            for m in ("score", "rank", "decile"):
+                part[m] = df[f"{d}_{m}"] if f"{d}_{m}" in df else np.nan
+            parts.append(part)
+        long = pd.concat(parts, ignore_index=True).assign(edition=edition, source_id=sid)
+        store.con.register("_iod", long)
+        store.execute(
+            "UPDATE deprivation d SET score = coalesce(d.score, i.score), rank = coalesce(d.rank, i.rank),"
+            " decile = coalesce(d.decile, i.decile) FROM _iod i WHERE d.edition = i.edition"
+            " AND d.lsoa_code = i.lsoa_code AND d.domain = i.domain"
+        )
+        store.execute(
+            "INSERT INTO deprivation SELECT i.edition, i.lsoa_code, i.domain, i.score, i.rank, i.decile,"
+            " i.source_id FROM _iod i ANTI JOIN deprivation d ON d.edition = i.edition"
+            " AND d.lsoa_code = i.lsoa_code AND d.domain = i.domain"
+        )
+        store.con.unregister("_iod")
+        n += len(long)
+    if "pop_total" in df:
+        period = f"mid-{df.attrs['population_year']}" if df.attrs.get("population_year") else f"iod{edition}"
+        pop = pd.DataFrame({
+            "area_code": df["lsoa_code"], "level": "lsoa", "geo_year": lsoa_year, "period": period,
+            "sex": "persons", "age": pd.array([pd.NA] * len(df), dtype="Int64"),
+            "count": df["pop_total"].astype(float), "source_id": sid,
+        })
+        n += _insert_new(store, "population", pop, ["area_code", "level", "geo_year", "period", "sex", "age"])
+    if "lsoa_name" in df:
+        areas = pd.DataFrame({"area_code": df["lsoa_code"], "area_name": df["lsoa_name"], "level": "lsoa",
+                              "geo_year": lsoa_year, "source_id": sid})
+        n += _upsert_areas(store, areas)
+    if "lad_code" in df:
+        links = pd.DataFrame({"child_code": df["lsoa_code"], "child_level": "lsoa",
+                              "parent_code": df["lad_code"], "parent_level": f"lad_iod{edition}",
+                              "geo_year": lsoa_year, "source_id": sid})
+        n += _insert_new(store, "area_links", links, ["child_code", "parent_level", "geo_year"])
+        if "lad_name" in df:
+            lads = df[["lad_code", "lad_name"]].drop_duplicates("lad_code")
+            n += _upsert_areas(store, pd.DataFrame({
+                "area_code": lads["lad_code"], "area_name": lads["lad_name"], "level": "lad",
+                "geo_year": None, "source_id": sid}))
+    store.set_row_count(sid, n)
+    return n
+
+
+def _insert_new(store, table: str, df: pd.DataFrame, keys: list[str]) -> int:
+    """Insert the rows whose keys the table does not hold yet (an earlier source wins)."""
+    df = df.drop_duplicates(keys)
+    store.con.register("_new", df)
+    cols = ", ".join(f'n."{c}"' for c in df.columns)
+    on = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM t."{k}"' for k in keys)
+    store.execute(
+        f'INSERT INTO {table} ({", ".join(df.columns)}) SELECT {cols} FROM _new n ANTI JOIN {table} t ON {on}'
+    )
+    store.con.unregister("_new")
+    return len(df)
+
+
+def _upsert_areas(store, areas: pd.DataFrame) -> int:
+    """Add areas not already known (a name from an earlier source is kept)."""
+    return _insert_new(store, "areas", areas, ["area_code", "level", "geo_year"])
+
+
+def _load_lookup(store, entry: SourceEntry, digest: str, place: Place) -> int:
+    lk = lookups.read_lookup(entry.path)
+    sid = _register(store, entry, digest, lookups.LICENCE, lookups.ATTRIBUTION)
+    year = lk.attrs["lsoa_year"]
+    n = 0
+    for level in ("lsoa", "msoa", "ward", "lad"):
+        if f"{level}_code" not in lk:
+            continue
+        names = lk.get(f"{level}_name", lk[f"{level}_code"])
+        areas = pd.DataFrame({"area_code": lk[f"{level}_code"], "area_name": names, "level": level,
+                              "geo_year": year if level != "lad" else None, "source_id": sid})
+        n += _upsert_areas(store, areas)
+        if level != "lsoa":
+            links = pd.DataFrame({"child_code": lk["lsoa_code"], "child_level": "lsoa",
+                                  "parent_code": lk[f"{level}_code"], "parent_level": level,
+                                  "geo_year": year, "source_id": sid})
+            n += _insert_new(store, "area_links", links, ["child_code", "parent_level", "geo_year"])
+    store.set_row_count(sid, n)
+    return n
+
+
+def _load_bridge(store, entry: SourceEntry, digest: str, place: Place) -> int:
+    br = lookups.read_bridge(entry.path).drop_duplicates(["lsoa11_code", "lsoa21_code"])
+    sid = _register(store, entry, digest, lookups.LICENCE, lookups.ATTRIBUTION)
+    n = store.append("lsoa_bridge", br[["lsoa11_code", "lsoa21_code", "change"]].assign(source_id=sid))
+    store.set_row_count(sid, n)
+    return n
+
+
+def _load_population(store, entry: SourceEntry, digest: str, place: Place) -> int:
+    pop = read_population(entry.path)
+    sid = _register(store, entry, digest, lookups.LICENCE, lookups.ATTRIBUTION)
+    level, year = pop.attrs["level"], pop.attrs["year"]
+    period = entry.detail if entry.detail.startswith("mid-") else _period_from_name(entry.path)
+    # Persons by single year for the place's own areas; all-age totals everywhere (national
+    # totals are what population-weighted national ranks need).
+    totals = pop.groupby(["area_code", "sex"], as_index=False)["count"].sum()
+    totals["age"] = pd.array([pd.NA] * len(totals), dtype="Int64")
+    place_codes = set(store.query(
+        "SELECT DISTINCT child_code FROM area_links WHERE parent_code IN (SELECT unnest(?))",
+        [place.la_codes],
+    )["child_code"])
+    detail = pop[pop["area_code"].isin(place_codes)].copy()
+    detail["age"] = detail["age"].astype("Int64")
+    rows = pd.concat([totals, detail], ignore_index=True)
+    rows = rows.assign(level=level, geo_year=year, period=period, source_id=sid)
+    rows = rows[["area_code", "level", "geo_year", "period", "sex", "age", "count", "source_id"]]
+    n = _insert_new(store, "population", rows, ["area_code", "level", "geo_year", "period", "sex", "age"])
+    store.set_row_count(sid, n)
+    return n
+
+
+def _period_from_name(path: Path) -> str:
+    import re
+
+    m = re.search(r"(?:population|pop|mid)[_-]?(\d{2,4})", path.name.lower())
+    if m:
+        y = int(m.group(1))
+        return f"mid-{y if y > 1900 else 2000 + y}"
+    return path.stem
+
+
+def _load_boundaries(store, entry: SourceEntry, digest: str, place: Place) -> int:
+    year = entry.year
+    codes = store.query(
+        "SELECT DISTINCT child_code FROM area_links WHERE child_level = 'lsoa' AND parent_code IN"
+        " (SELECT unnest(?)) AND (geo_year = ? OR ? IS NULL)",
+        [place.la_codes, year, year],
+    )["child_code"].tolist()
+    sid = _register(store, entry, digest, "Open Government Licence v3.0", bnd.ATTRIBUTION)
+    if not codes:
+        store.set_row_count(sid, 0)
+        return 0
+    gdf = bnd.read_boundaries(entry.path, codes=codes)
+    rows = pd.DataFrame({
+        "area_code": gdf["code"], "level": gdf.attrs["level"], "geo_year": gdf.attrs["year"] or year,
+        "wkb": gdf.geometry.to_wkb(), "source_id": sid,
+    })
+    n = store.append("area_geometry", rows)
+    store.set_row_count(sid, n)
+    return n
+
+
+_LOADERS = {
+    "iod": _load_iod,
+    "lookup": _load_lookup,
+    "bridge": _load_bridge,
+    "population": _load_population,
+    "boundaries": _load_boundaries,
+}

@@ -1,0 +1,345 @@
+"""A place: the local authority (or authorities) an analysis is about, and where its data are.
+
+``fairer init`` writes ``place.toml`` in the place's folder; every later command reads it.
+
+.. code-block:: toml
+
+    [place]
+    name = "Stockton-on-Tees"
+    la_codes = ["E06000004"]
+    geography_year = 2021        # LSOA 2021 (IoD2025) or 2011 (IoD2019)
+    disclosure_threshold = 5     # counts 1 to 4 are suppressed
+    framework = "fairer-nine-domains"
+    synthetic = false
+
+    [[sources]]
+    kind = "iod"
+    path = "/data/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators.csv"
+    edition = 2025
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from fairer.errors import FairerError
+from fairer.sources.detect import DetectedSource, discover
+from fairer.sources.geocodes import LAD_CODE
+from fairer.tabular import write_text_atomic
+
+PLACE_FILE = "place.toml"
+STORE_FILE = "fairer.duckdb"
+FRAMEWORKS = ("fairer-nine-domains", "marmot-eight-principles", "blank")
+
+
+@dataclass
+class SourceEntry:
+    """One data file the place uses."""
+
+    kind: str  # iod, lookup, bridge, boundaries, population
+    path: Path
+    edition: int | None = None
+    level: str | None = None
+    year: int | None = None
+    detail: str = ""
+
+
+@dataclass
+class Place:
+    """A place's configuration, as read from ``place.toml``."""
+
+    folder: Path
+    name: str
+    la_codes: list[str]
+    geography_year: int = 2021
+    disclosure_threshold: int = 5
+    framework: str = "fairer-nine-domains"
+    synthetic: bool = False
+    sources: list[SourceEntry] = field(default_factory=list)
+
+    @property
+    def store_path(self) -> Path:
+        return self.folder / STORE_FILE
+
+    @property
+    def output_dir(self) -> Path:
+        return self.folder / "output"
+
+    def sources_of(self, kind: str) -> list[SourceEntry]:
+        return [s for s in self.sources if s.kind == kind]
+
+    def to_toml(self) -> str:
+        def q(v: str) -> str:
+            return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+        lines = [
+            "# fairer place file: written by `fairer init`, read by every fairer command.",
+            "[place]",
+            f"name = {q(self.name)}",
+            f"la_codes = [{', '.join(q(c) for c in self.la_codes)}]",
+            f"geography_year = {self.geography_year}",
+            f"disclosure_threshold = {self.disclosure_threshold}",
+            f"framework = {q(self.framework)}",
+            f"synthetic = {'true' if self.synthetic else 'false'}",
+        ]
+        for s in self.sources:
+            lines += ["", "[[sources]]", f"kind = {q(s.kind)}", f"path = {q(_portable(s.path, self.folder))}"]
+            for key in ("edition", "year"):
+                if getattr(s, key) is not None:
+                    lines.append(f"{key} = {getattr(s, key)}")
+            if s.level:
+                lines.append(f"level = {q(s.level)}")
+            if s.detail:
+                lines.append(f"detail = {q(s.detail)}")
+        return "\n".join(lines) + "\n"
+
+
+def _portable(path: Path, folder: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(folder.resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+@lru_cache(maxsize=1)
+def known_local_authorities() -> pd.DataFrame:
+    """English local authority district codes and names (ONS vintages 2013, 2019, 2021, 2024)."""
+    with resources.files("fairer.data").joinpath("local_authorities.csv").open(encoding="utf-8") as f:
+        return pd.read_csv(f, comment="#", dtype=str).fillna("")
+
+
+def resolve_la(value: str, extra: pd.DataFrame | None = None) -> str:
+    """Turn an LA code or name into a known LA code, or fail listing near matches.
+
+    Parameters
+    ----------
+    value : str
+        ``E06000004`` or ``Stockton-on-Tees`` (case-insensitive).
+    extra : DataFrame, optional
+        More ``lad_code, lad_name`` pairs (e.g. from the place's own lookup files).
+    """
+    table = known_local_authorities()[["lad_code", "lad_name"]]
+    if extra is not None and not extra.empty:
+        table = pd.concat([table, extra[["lad_code", "lad_name"]]]).drop_duplicates("lad_code")
+    v = value.strip()
+    codes = dict(zip(table["lad_code"].str.upper(), table["lad_code"], strict=False))
+    if v.upper() in codes:
+        return codes[v.upper()]
+    names = {n.lower(): c for c, n in zip(table["lad_code"], table["lad_name"], strict=False)}
+    if v.lower() in names:
+        return names[v.lower()]
+    near_codes = difflib.get_close_matches(v.upper(), list(codes), n=3, cutoff=0.7)
+    near_names = difflib.get_close_matches(v.lower(), list(names), n=3, cutoff=0.6)
+    label = dict(zip(table["lad_code"], table["lad_name"], strict=False))
+    suggestions = [f"{codes[c]} {label[codes[c]]}" for c in near_codes] + [
+        f"{names[n]} {label[names[n]]}" for n in near_names
+    ]
+    what = "not a local authority district code" if not LAD_CODE.match(v.upper()) else "an unknown local authority code"
+    hint = f"; did you mean {', '.join(dict.fromkeys(suggestions))}?" if suggestions else ""
+    raise FairerError(f"'{value}' is {what}{hint}")
+
+
+def _lookup_las(found: list[DetectedSource]) -> pd.DataFrame:
+    from fairer.sources.lookups import read_lookup
+
+    frames = []
+    for d in found:
+        if d.kind == "lookup":
+            try:
+                lk = read_lookup(d.path)
+            except FairerError:
+                continue
+            if "lad_code" in lk:
+                cols = lk[["lad_code"]].assign(lad_name=lk.get("lad_name", lk["lad_code"]))
+                frames.append(cols.drop_duplicates())
+    return pd.concat(frames) if frames else pd.DataFrame(columns=["lad_code", "lad_name"])
+
+
+def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
+    """Keep the recognised files a place needs, one of each role.
+
+    - IoD files of the 2019 and 2025 editions (all files of an edition: File 2 + File 6 …);
+    - per LSOA geography, the fewest lookups that give MSOA, ward and LAD (named ones first);
+    - the LSOA 2011↔2021 bridge;
+    - per LSOA geography, the boundary layer with the most areas (national beats a subset);
+    - per LSOA geography, the latest LSOA population table (by file name).
+    """
+    out: list[SourceEntry] = []
+
+    def add(d: DetectedSource) -> None:
+        out.append(SourceEntry(d.kind, d.path, d.edition, d.level, d.year, d.detail))
+
+    for d in found:
+        if d.kind == "iod" and d.edition in (2019, 2025):
+            add(d)
+    bridges = [d for d in found if d.kind == "bridge"]
+    if bridges:
+        add(bridges[0])
+    lookups_by_year: dict[int | None, list[DetectedSource]] = {}
+    for d in found:
+        if d.kind == "lookup":
+            lookups_by_year.setdefault(d.year, []).append(d)
+    for group in lookups_by_year.values():
+        covered: set[str] = set()
+        for d in sorted(group, key=lambda d: (-len((d.level or "").split(",")), d.path.stat().st_size)):
+            levels = set((d.level or "").split(",")) - {"lsoa"}
+            if levels - covered:
+                covered |= levels
+                add(d)
+    for year in (2011, 2021):
+        layers = [d for d in found if d.kind == "boundaries" and d.level == "lsoa" and d.year == year]
+        if layers:
+            add(max(layers, key=_feature_count))
+        pops = [d for d in found if d.kind == "population" and d.level == "lsoa" and d.year == year]
+        if pops:
+            add(max(pops, key=lambda d: d.path.name))
+    return out
+
+
+def _feature_count(d: DetectedSource) -> int:
+    import pyogrio
+
+    try:
+        return int(pyogrio.read_info(d.path)["features"])
+    except Exception:
+        return 0
+
+
+def init_place(
+    folder: str | Path,
+    la: list[str],
+    data: list[str | Path] | None = None,
+    geography_year: int = 2021,
+    name: str | None = None,
+    disclosure_threshold: int = 5,
+    framework: str = "fairer-nine-domains",
+    synthetic: bool = False,
+    force: bool = False,
+) -> Place:
+    """Create a place folder with its ``place.toml``.
+
+    Parameters
+    ----------
+    folder : path-like
+        The place's folder (created if missing).
+    la : list of str
+        Local authority district codes or names.
+    data : list of path-like, optional
+        Folders (or files) to look for data in; files are recognised by their header. Defaults
+        to the download cache of ``fairer fetch``.
+    geography_year : {2021, 2011}
+        The LSOA geography the profile leads with (2021: IoD2025; 2011: IoD2019).
+    disclosure_threshold : int
+        Counts from 1 to this minus one are suppressed in outputs (default 5: 1–4 suppressed).
+    force : bool
+        Overwrite an existing ``place.toml``.
+
+    Raises
+    ------
+    FairerError
+        Unknown LA codes (with near matches), a bad geography year or threshold, an existing
+        place file without ``force``, or no IoD data found.
+    """
+    from fairer.sources.fetch import cache_dir
+
+    folder = Path(folder)
+    if geography_year not in (2011, 2021):
+        raise FairerError(f"geography year must be 2011 or 2021, not {geography_year}")
+    if disclosure_threshold < 1:
+        raise FairerError("disclosure threshold must be at least 1")
+    if framework not in FRAMEWORKS:
+        raise FairerError(f"unknown framework '{framework}': choose one of {', '.join(FRAMEWORKS)}")
+    if (folder / PLACE_FILE).exists() and not force:
+        raise FairerError("a place file already exists here; use --force to replace it", path=folder / PLACE_FILE)
+    if not la:
+        raise FairerError("give at least one local authority with --la")
+    data_paths = [Path(p) for p in (data or [cache_dir()])]
+    found: list[DetectedSource] = []
+    for p in data_paths:
+        if not p.exists():
+            raise FairerError("data folder not found", path=p)
+        found += discover(p) if p.is_dir() else [d for d in [_detect(p)] if d]
+    codes = []
+    for v in la:
+        try:
+            codes.append(resolve_la(v))
+        except FairerError:  # not a known LA: maybe the data define it (a synthetic place)
+            codes.append(resolve_la(v, _lookup_las(found)))
+    if not any(d.kind == "iod" for d in found):
+        raise FairerError(
+            "no Indices of Deprivation file found in "
+            + ", ".join(str(p) for p in data_paths)
+            + "; run `fairer fetch iod2025` (online) or pass --data FOLDER"
+        )
+    if name is None:
+        table = known_local_authorities().set_index("lad_code")["lad_name"]
+        if all(c in table.index for c in codes):
+            name = " and ".join(str(table[c]) for c in codes)
+        else:
+            extra = _lookup_las(found).drop_duplicates("lad_code").set_index("lad_code")["lad_name"]
+            name = " and ".join(str(table.get(c, extra.get(c, c))) for c in codes)
+    place = Place(
+        folder=folder, name=name, la_codes=codes, geography_year=geography_year,
+        disclosure_threshold=disclosure_threshold, framework=framework, synthetic=synthetic,
+        sources=choose_sources(found),
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(folder / PLACE_FILE, place.to_toml())
+    return place
+
+
+def _detect(path: Path):
+    from fairer.sources.detect import detect
+
+    return detect(path)
+
+
+def load_place(folder: str | Path) -> Place:
+    """Read a place's ``place.toml``.
+
+    Raises
+    ------
+    FairerError
+        If the folder or file is missing or the file is invalid.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        raise FairerError("place folder does not exist; create it with `fairer init`", path=folder)
+    path = folder / PLACE_FILE
+    if not path.exists():
+        raise FairerError(f"no {PLACE_FILE} here; create it with `fairer init {folder} --la CODE`", path=folder)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise FairerError(f"invalid TOML ({exc})", path=path) from None
+    p = data.get("place")
+    if not isinstance(p, dict) or not p.get("la_codes"):
+        raise FairerError("missing [place] table with la_codes", path=path)
+    sources = []
+    for i, s in enumerate(data.get("sources", []), start=1):
+        if "kind" not in s or "path" not in s:
+            raise FairerError(f"source {i} needs 'kind' and 'path'", path=path)
+        sp = Path(s["path"])
+        sources.append(
+            SourceEntry(
+                s["kind"], sp if sp.is_absolute() else folder / sp, s.get("edition"), s.get("level"),
+                s.get("year"), s.get("detail", ""),
+            )
+        )
+    return Place(
+        folder=folder,
+        name=str(p.get("name", ", ".join(p["la_codes"]))),
+        la_codes=list(p["la_codes"]),
+        geography_year=int(p.get("geography_year", 2021)),
+        disclosure_threshold=int(p.get("disclosure_threshold", 5)),
+        framework=str(p.get("framework", "fairer-nine-domains")),
+        synthetic=bool(p.get("synthetic", False)),
+        sources=sources,
+    )

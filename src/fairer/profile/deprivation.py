@@ -1,0 +1,308 @@
+"""Deprivation profile of a local authority from the English Indices of Deprivation.
+
+For the place's LSOAs: population in each national IMD and domain decile, the share of the
+population in England's most deprived 10% and 20%, wards ranked by population-weighted IMD
+score, and headline counts. Population-weighted averages of LSOA scores follow the method
+MHCLG uses for its local authority summaries (File 10, "average score").
+
+References
+----------
+MHCLG (2019). *The English Indices of Deprivation 2019: Technical Report*, section 3.7
+(local authority district summaries: average score is the population-weighted mean of LSOA
+scores). MHCLG (2025). *English Indices of Deprivation 2025: Technical Report*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fairer.errors import FairerError
+from fairer.sources.iod import DOMAINS, EDITION_GEOGRAPHY, MAIN_DOMAINS
+
+
+@dataclass
+class DeprivationData:
+    """National LSOA data for one IoD edition, ready to profile any local authority.
+
+    ``lsoas`` has one row per English LSOA: ``lsoa_code, lsoa_name, ward_code, ward_name,
+    lad_code, population`` and ``<domain>_<score|rank|decile>`` columns.
+    """
+
+    edition: int
+    lsoa_year: int
+    lsoas: pd.DataFrame
+    population_note: str
+    ward_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    la_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __post_init__(self) -> None:
+        self.ward_scores = _area_scores(self.lsoas, "ward")
+        self.la_scores = _area_scores(self.lsoas, "lad")
+
+
+def _weighted_score(df: pd.DataFrame, by: str) -> pd.DataFrame:
+    w = df["population"].astype(float)
+    tmp = pd.DataFrame({by: df[by], "wx": df["imd_score"] * w, "w": w,
+                        "top10": (df["imd_decile"] == 1).astype(int), "n": 1})
+    g = tmp.groupby(by, sort=False).sum()
+    out = pd.DataFrame({"imd_score": g["wx"] / g["w"], "population": g["w"], "n_lsoas": g["n"],
+                        "n_lsoas_most_deprived_10": g["top10"]})
+    return out
+
+
+def _area_scores(lsoas: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Population-weighted IMD score of every area of a level, ranked nationally (1 = most deprived)."""
+    key = f"{level}_code"
+    if key not in lsoas or "imd_score" not in lsoas or lsoas[key].isna().all():
+        return pd.DataFrame()
+    scores = _weighted_score(lsoas.dropna(subset=[key]), key)
+    scores["national_rank"] = scores["imd_score"].rank(ascending=False, method="min").astype(int)
+    n = len(scores)
+    scores["national_decile"] = np.ceil(scores["national_rank"] * 10 / n).clip(1, 10).astype(int)
+    scores["of"] = n
+    return scores
+
+
+def national_data(store, edition: int) -> DeprivationData:
+    """Assemble national LSOA data for an IoD edition from a place's store.
+
+    Population weights come, in order of preference, from the edition's own population
+    denominators (File 6/7), another LSOA population table on the same geography, LSOA 2011
+    populations carried to 2021 through the ONS bridge, or equal weights (said in
+    ``population_note``).
+
+    Raises
+    ------
+    FairerError
+        If the store holds no data for the edition.
+    """
+    lsoa_year = EDITION_GEOGRAPHY[edition]
+    long = store.query(
+        "SELECT lsoa_code, domain, score, rank, decile FROM deprivation WHERE edition = ?", [edition]
+    )
+    if long.empty:
+        raise FairerError(f"the store has no IoD{edition} data; add its files to place.toml and load")
+    wide = long.pivot(index="lsoa_code", columns="domain", values=["score", "rank", "decile"])
+    wide.columns = [f"{d}_{m}" for m, d in wide.columns]
+    wide = wide.dropna(axis=1, how="all").reset_index()
+    for c in wide.columns:
+        if c.endswith(("_rank", "_decile")):
+            wide[c] = wide[c].astype("Int64")
+    names = store.query(
+        "SELECT area_code AS lsoa_code, any_value(area_name) AS lsoa_name FROM areas"
+        " WHERE level = 'lsoa' AND geo_year = ? GROUP BY 1", [lsoa_year])
+    links = store.query(
+        "SELECT child_code AS lsoa_code, parent_level, any_value(parent_code) AS parent_code"
+        " FROM area_links WHERE child_level = 'lsoa' AND (geo_year = ? OR geo_year IS NULL)"
+        " GROUP BY 1, 2", [lsoa_year])
+    wide = wide.merge(names, on="lsoa_code", how="left")
+    for level in ("ward", "msoa", "lad"):
+        part = links[links["parent_level"] == level][["lsoa_code", "parent_code"]]
+        wide = wide.merge(part.rename(columns={"parent_code": f"{level}_code"}), on="lsoa_code", how="left")
+    own_lad = links[links["parent_level"] == f"lad_iod{edition}"][["lsoa_code", "parent_code"]]
+    wide = wide.merge(own_lad.rename(columns={"parent_code": "lad_code_iod"}), on="lsoa_code", how="left")
+    ward_names = store.query(
+        "SELECT area_code AS ward_code, any_value(area_name) AS ward_name FROM areas"
+        " WHERE level = 'ward' AND geo_year = ? GROUP BY 1", [lsoa_year])
+    wide = wide.merge(ward_names, on="ward_code", how="left")
+    pop, note = _population(store, edition, lsoa_year)
+    wide["population"] = wide["lsoa_code"].map(pop)
+    if wide["population"].isna().all():
+        wide["population"] = 1.0
+        note = "No population denominators were found: every LSOA counts equally (weights = 1)."
+    elif wide["population"].isna().any():
+        missing = int(wide["population"].isna().sum())
+        wide["population"] = wide["population"].fillna(wide["population"].median())
+        note += f" {missing} LSOAs had no population and were given the median."
+    return DeprivationData(edition, lsoa_year, wide, note)
+
+
+def _population(store, edition: int, lsoa_year: int) -> tuple[pd.Series, str]:
+    own = store.query(
+        "SELECT p.area_code, sum(p.count) AS n, any_value(p.period) AS period FROM population p"
+        " JOIN sources s USING (source_id) WHERE s.kind = 'iod' AND p.level = 'lsoa'"
+        " AND p.geo_year = ? AND p.age IS NULL AND p.sex = 'persons' GROUP BY 1", [lsoa_year])
+    if not own.empty:
+        return own.set_index("area_code")["n"], (
+            f"Population weights are the IoD{edition} population denominators ({own['period'].iloc[0]})."
+        )
+    other = _latest_population(store, lsoa_year)
+    if other is not None:
+        return other[0], f"Population weights are ONS LSOA estimates ({other[1]})."
+    if lsoa_year == 2021:
+        older = _latest_population(store, 2011)
+        bridge = store.query("SELECT lsoa11_code, lsoa21_code, change FROM lsoa_bridge")
+        if older is not None and not bridge.empty:
+            from fairer.sources.lookups import bridge_counts
+
+            return bridge_counts(older[0], bridge), (
+                f"Population weights are ONS LSOA 2011 estimates ({older[1]}) carried to 2021 LSOAs "
+                "through the ONS bridge (split LSOAs share their population equally): an approximation."
+            )
+    return pd.Series(dtype=float), ""
+
+
+def _latest_population(store, geo_year: int) -> tuple[pd.Series, str] | None:
+    df = store.query(
+        "SELECT p.area_code, p.period, sum(p.count) AS n FROM population p JOIN sources s USING (source_id)"
+        " WHERE s.kind = 'population' AND p.level = 'lsoa' AND p.geo_year = ? AND p.age IS NULL"
+        " AND p.sex IN ('persons', 'female', 'male') GROUP BY 1, 2", [geo_year])
+    if df.empty:
+        return None
+    period = sorted(df["period"].unique())[-1]
+    df = df[df["period"] == period]
+    return df.set_index("area_code")["n"], period
+
+
+@dataclass
+class DeprivationProfile:
+    """A place's deprivation profile for one IoD edition (see :func:`deprivation_profile`)."""
+
+    place_name: str
+    la_codes: list[str]
+    edition: int
+    lsoa_year: int
+    lsoas: pd.DataFrame
+    deciles: pd.DataFrame
+    wards: pd.DataFrame
+    headlines: dict
+    la_summary: pd.DataFrame
+    population_note: str
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tidy output tables, by name."""
+        return {"lsoas": self.lsoas, "deciles": self.deciles, "wards": self.wards,
+                "la_summary": self.la_summary}
+
+    def headline_sentences(self) -> list[str]:
+        h = self.headlines
+        out = [
+            f"{h['n_lsoas_most_deprived_10']} of our {h['n_lsoas']} LSOAs are in the 10% most deprived "
+            f"in England (IoD{self.edition}); {h['n_lsoas_most_deprived_20']} are in the most deprived 20%.",
+            f"{h['share_population_most_deprived_10']:.1%} of residents live in England's most deprived "
+            f"10% of neighbourhoods, and {h['share_population_most_deprived_20']:.1%} in the most "
+            "deprived 20% (England: 10% and 20% of neighbourhoods by definition).",
+        ]
+        if h.get("n_wards_most_deprived_10") is not None:
+            out.append(
+                f"{h['n_wards_most_deprived_10']} of our {h['n_wards']} wards are in the 10% most deprived "
+                f"wards in England, by population-weighted IMD score."
+            )
+        if h.get("la_rank") is not None:
+            out.append(
+                f"By population-weighted average IMD score, {self.place_name} ranks {h['la_rank']} of "
+                f"{h['la_of']} local authorities (1 = most deprived)."
+            )
+        return out
+
+
+def deprivation_profile(data: DeprivationData, la_codes: list[str], place_name: str = "") -> DeprivationProfile:
+    """Profile the LSOAs of one or more local authorities against England.
+
+    Parameters
+    ----------
+    data : DeprivationData
+        National data for one edition (:func:`national_data`).
+    la_codes : list of str
+        The local authority district codes that make up the place.
+    place_name : str
+        Used in sentences.
+
+    Returns
+    -------
+    DeprivationProfile
+
+    Raises
+    ------
+    FairerError
+        If no LSOA of the edition belongs to the given authorities.
+    """
+    lsoas = data.lsoas
+    mask = lsoas["lad_code_iod"].isin(la_codes) if "lad_code_iod" in lsoas else None
+    if mask is None or not mask.any():
+        mask = lsoas["lad_code"].isin(la_codes) if "lad_code" in lsoas else pd.Series(False, index=lsoas.index)
+    local = lsoas[mask].copy()
+    if local.empty:
+        raise FairerError(
+            f"no IoD{data.edition} LSOA belongs to {', '.join(la_codes)}; does the place's lookup "
+            f"cover LSOA {data.lsoa_year} geography?"
+        )
+    local = local.sort_values("imd_rank" if "imd_rank" in local else "lsoa_code").reset_index(drop=True)
+    total_pop = float(local["population"].sum())
+    england_pop = float(lsoas["population"].sum())
+
+    rows = []
+    for d in [d for d in DOMAINS if f"{d}_decile" in local]:
+        for dec in range(1, 11):
+            sel = local[f"{d}_decile"] == dec
+            eng = lsoas[f"{d}_decile"] == dec
+            rows.append({
+                "domain": d, "domain_name": DOMAINS[d], "decile": dec,
+                "n_lsoas": int(sel.sum()), "population": float(local.loc[sel, "population"].sum()),
+                "share_population": float(local.loc[sel, "population"].sum()) / total_pop,
+                "share_lsoas": float(sel.mean()),
+                "england_share_population": float(lsoas.loc[eng, "population"].sum()) / england_pop,
+            })
+    deciles = pd.DataFrame(rows)
+
+    wards = pd.DataFrame()
+    if "ward_code" in local and local["ward_code"].notna().any():
+        wards = _weighted_score(local.dropna(subset=["ward_code"]), "ward_code")
+        pop = local.dropna(subset=["ward_code"])
+        wards["share_population_most_deprived_10"] = (
+            pop[pop["imd_decile"] == 1].groupby("ward_code")["population"].sum() / wards["population"]
+        ).fillna(0.0)
+        wards["share_population_most_deprived_20"] = (
+            pop[pop["imd_decile"] <= 2].groupby("ward_code")["population"].sum() / wards["population"]
+        ).fillna(0.0)
+        names = local.dropna(subset=["ward_code"]).groupby("ward_code")["ward_name"].first()
+        wards["ward_name"] = names.reindex(wards.index).fillna(pd.Series(wards.index, index=wards.index))
+        if not data.ward_scores.empty:
+            wards = wards.join(data.ward_scores[["national_rank", "national_decile", "of"]])
+        wards = wards.sort_values("imd_score", ascending=False)
+        wards["local_rank"] = np.arange(1, len(wards) + 1)
+        wards = wards.reset_index()
+        lead = ["local_rank", "ward_code", "ward_name", "imd_score", "population", "n_lsoas"]
+        wards = wards[lead + [c for c in wards.columns if c not in lead]]
+
+    in10 = local["imd_decile"] == 1
+    in20 = local["imd_decile"] <= 2
+    headlines = {
+        "n_lsoas": len(local),
+        "population": total_pop,
+        "n_lsoas_most_deprived_10": int(in10.sum()),
+        "n_lsoas_most_deprived_20": int(in20.sum()),
+        "share_population_most_deprived_10": float(local.loc[in10, "population"].sum()) / total_pop,
+        "share_population_most_deprived_20": float(local.loc[in20, "population"].sum()) / total_pop,
+        "share_lsoas_most_deprived_10": float(in10.mean()),
+        "n_wards": len(wards) if not wards.empty else None,
+        "n_wards_most_deprived_10": (
+            int((wards["national_decile"] == 1).sum()) if "national_decile" in wards else None
+        ),
+        "la_rank": None, "la_of": None, "la_average_score": None,
+    }
+    la_summary = pd.DataFrame()
+    if "imd_score" in local:
+        headlines["la_average_score"] = float(np.average(local["imd_score"], weights=local["population"]))
+        la_key = "lad_code_iod" if (mask is not None and "lad_code_iod" in lsoas and lsoas["lad_code_iod"].isin(la_codes).any()) else "lad_code"
+        scores = _area_scores(lsoas.assign(lad_code=lsoas[la_key]), "lad")
+        if len(la_codes) == 1 and la_codes[0] in scores.index:
+            headlines["la_rank"] = int(scores.loc[la_codes[0], "national_rank"])
+            headlines["la_of"] = int(scores.loc[la_codes[0], "of"])
+        la_summary = scores.loc[scores.index.intersection(la_codes)].reset_index().rename(columns={"index": "lad_code"})
+        la_summary["proportion_lsoas_most_deprived_10"] = la_summary["n_lsoas_most_deprived_10"] / la_summary["n_lsoas"]
+
+    keep = ["lsoa_code", "lsoa_name", "ward_code", "ward_name", "lad_code", "population"] + [
+        f"{d}_{m}" for d in DOMAINS for m in ("score", "rank", "decile") if f"{d}_{m}" in local
+    ]
+    return DeprivationProfile(
+        place_name=place_name or ", ".join(la_codes), la_codes=list(la_codes), edition=data.edition,
+        lsoa_year=data.lsoa_year, lsoas=local[[c for c in keep if c in local]], deciles=deciles,
+        wards=wards, headlines=headlines, la_summary=la_summary, population_note=data.population_note,
+    )
+
+
+__all__ = ["MAIN_DOMAINS", "DeprivationData", "DeprivationProfile", "deprivation_profile", "national_data"]

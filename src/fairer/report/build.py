@@ -1,0 +1,92 @@
+"""Assemble report sections into one self-contained, accessible HTML file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from fairer import __version__
+from fairer.tabular import write_text_atomic
+
+
+@dataclass
+class Section:
+    """One part of the report: a heading, HTML body and the sources it rests on."""
+
+    id: str
+    title: str
+    body: str
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """A place's report. Later stages add sections; :meth:`write` renders the file."""
+
+    title: str
+    place_name: str
+    synthetic: bool = False
+    sections: list[Section] = field(default_factory=list)
+    attributions: list[str] = field(default_factory=list)
+
+    def add(self, section: Section) -> None:
+        self.sections.append(section)
+
+    def render(self) -> str:
+        env = Environment(loader=PackageLoader("fairer.report", "templates"),
+                          autoescape=select_autoescape(["html", "j2"]))
+        template = env.get_template("report.html.j2")
+        return template.render(
+            report=self, sections=[(s, Markup(s.body)) for s in self.sections],
+            generated=date.today().isoformat(), version=__version__,
+            attributions=list(dict.fromkeys(a for a in self.attributions if a)),
+        )
+
+    def write(self, path: str | Path) -> Path:
+        """Write the report atomically and return its path."""
+        return write_text_atomic(path, self.render())
+
+
+def figure(svg: str, caption: str, alt: str) -> str:
+    """An accessible figure: the SVG has role=img and a text alternative; a caption below."""
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(alt)}" ', 1)
+    return f'<figure>{svg}<figcaption>{_text(caption)}</figcaption></figure>'
+
+
+def table_html(df: pd.DataFrame, caption: str, formats: dict | None = None, max_rows: int = 200) -> str:
+    """An accessible HTML table with a caption and column headers (scope=col)."""
+    formats = formats or {}
+    d = df.head(max_rows)
+    head = "".join(f'<th scope="col">{_text(c)}</th>' for c in d.columns)
+    rows = []
+    for _, r in d.iterrows():
+        cells = []
+        for c in d.columns:
+            v = r[c]
+            if pd.isna(v):
+                text = "–"
+            elif c in formats:
+                text = formats[c](v)
+            elif isinstance(v, float):
+                text = f"{v:,.1f}"
+            else:
+                text = str(v)
+            cls = ' class="num"' if isinstance(v, (int, float)) and not isinstance(v, bool) else ""
+            cells.append(f"<td{cls}>{_text(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = f"<p class='note'>Showing {max_rows} of {len(df)} rows; the full table is in the outputs.</p>" if len(df) > max_rows else ""
+    return (f'<div class="table-wrap"><table><caption>{_text(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>{more}')
+
+
+def _text(s) -> str:
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(s) -> str:
+    return _text(s).replace('"', "&quot;")

@@ -1,0 +1,70 @@
+"""Which official data a file holds, from its header, and finding such files in a folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fairer.sources.boundaries import BOUNDARY_SUFFIXES, boundary_info
+from fairer.sources.iod import is_iod_file
+from fairer.sources.lookups import is_lookup_file, levels_year, lookup_levels
+from fairer.sources.population import population_geography
+from fairer.tabular import TABLE_SUFFIXES, suffix_of
+
+
+@dataclass(frozen=True)
+class DetectedSource:
+    """A file and what it holds: ``kind`` is iod, lookup, bridge, boundaries or population."""
+
+    path: Path
+    kind: str
+    detail: str = ""
+    edition: int | None = None
+    level: str | None = None
+    year: int | None = None
+
+
+def detect(path: str | Path) -> DetectedSource | None:
+    """Recognise one file, or return None if it is none of the kinds fairer reads."""
+    path = Path(path)
+    suffix = suffix_of(path)
+    if suffix in BOUNDARY_SUFFIXES:
+        info = boundary_info(path)
+        if info:
+            return DetectedSource(path, "boundaries", f"{info[0]} boundaries", level=info[0], year=info[2])
+        return None
+    if suffix not in TABLE_SUFFIXES:
+        return None
+    layout = is_iod_file(path)
+    if layout is not None:
+        return DetectedSource(
+            path, "iod", f"IoD{layout.edition} {layout.file_kind}",
+            edition=layout.edition, level="lsoa", year=layout.lsoa_year,
+        )
+    kind = is_lookup_file(path)
+    if kind == "bridge":
+        return DetectedSource(path, kind, "LSOA 2011→2021 bridge")
+    if kind == "lookup":
+        levels = lookup_levels(path)
+        return DetectedSource(
+            path, kind, "LSOA → " + ", ".join(sorted(levels - {"lsoa"})) + " lookup",
+            level=",".join(sorted(levels)), year=levels_year(path),
+        )
+    pop = population_geography(path)
+    if pop is not None:
+        return DetectedSource(
+            path, "population", f"{pop[0]} single-year-of-age population", level=pop[0], year=pop[1]
+        )
+    return None
+
+
+def discover(folder: str | Path) -> list[DetectedSource]:
+    """Every recognised file below ``folder``, sorted by path (reads headers only)."""
+    folder = Path(folder)
+    found = []
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and not p.name.startswith("."):
+            d = detect(p)
+            if d is not None:
+                found.append(d)
+    return found

@@ -1,0 +1,148 @@
+"""The store's schema: one definition, shared by every backend (portable SQL).
+
+Every data row carries ``source_id``, the file it came from (table ``sources``: path, SHA-256,
+licence, attribution, when it was loaded). Loading a file again with the same checksum is a
+no-op; loading a new version of it replaces that source's rows in one transaction.
+
+Tables
+------
+sources
+    One row per loaded file.
+areas
+    Every area the place uses (LSOAs, MSOAs, wards, local authorities, England) with its name,
+    level and geography year.
+area_links
+    The hierarchy: child area → parent area (LSOA → ward, LSOA → MSOA, ward → LAD …).
+area_geometry
+    The place's polygons as WKB in EPSG:4326 (no spatial extension needed).
+lsoa_bridge
+    ONS LSOA 2011 → 2021 pairs with the change code (U, S, M, X).
+deprivation
+    IoD values, long: edition, LSOA, domain, score, rank, decile (national LSOAs, so national
+    comparisons can be made from the store alone).
+population
+    Population counts by area, period, sex and single year of age (``age`` NULL = all ages).
+indicator_values
+    Any indicator for any area and period, optionally for a group (sex, age band, ethnicity …),
+    with numerator, denominator, value and confidence limits (later stages fill this).
+responses, assets, actions
+    Consultation statements, community assets and action-plan rows (later stages).
+"""
+
+TABLES: dict[str, str] = {
+    "sources": """
+        CREATE TABLE IF NOT EXISTS sources (
+            source_id    INTEGER PRIMARY KEY,
+            kind         VARCHAR NOT NULL,
+            path         VARCHAR NOT NULL,
+            file_name    VARCHAR NOT NULL,
+            sha256       VARCHAR NOT NULL,
+            bytes        BIGINT,
+            detail       VARCHAR,
+            licence      VARCHAR,
+            attribution  VARCHAR,
+            loaded_at    TIMESTAMP NOT NULL,
+            row_count    BIGINT
+        )""",
+    "areas": """
+        CREATE TABLE IF NOT EXISTS areas (
+            area_code    VARCHAR NOT NULL,
+            area_name    VARCHAR,
+            level        VARCHAR NOT NULL,
+            geo_year     INTEGER,
+            source_id    INTEGER NOT NULL
+        )""",
+    "area_links": """
+        CREATE TABLE IF NOT EXISTS area_links (
+            child_code   VARCHAR NOT NULL,
+            child_level  VARCHAR NOT NULL,
+            parent_code  VARCHAR NOT NULL,
+            parent_level VARCHAR NOT NULL,
+            geo_year     INTEGER,
+            source_id    INTEGER NOT NULL
+        )""",
+    "lsoa_bridge": """
+        CREATE TABLE IF NOT EXISTS lsoa_bridge (
+            lsoa11_code  VARCHAR NOT NULL,
+            lsoa21_code  VARCHAR NOT NULL,
+            change       VARCHAR NOT NULL,
+            source_id    INTEGER NOT NULL,
+            PRIMARY KEY (lsoa11_code, lsoa21_code)
+        )""",
+    "deprivation": """
+        CREATE TABLE IF NOT EXISTS deprivation (
+            edition      INTEGER NOT NULL,
+            lsoa_code    VARCHAR NOT NULL,
+            domain       VARCHAR NOT NULL,
+            score        DOUBLE,
+            rank         INTEGER,
+            decile       INTEGER,
+            source_id    INTEGER NOT NULL,
+            PRIMARY KEY (edition, lsoa_code, domain)
+        )""",
+    "area_geometry": """
+        CREATE TABLE IF NOT EXISTS area_geometry (
+            area_code    VARCHAR NOT NULL,
+            level        VARCHAR NOT NULL,
+            geo_year     INTEGER,
+            wkb          BLOB NOT NULL,
+            source_id    INTEGER NOT NULL
+        )""",
+    "population": """
+        CREATE TABLE IF NOT EXISTS population (
+            area_code    VARCHAR NOT NULL,
+            level        VARCHAR NOT NULL,
+            geo_year     INTEGER,
+            period       VARCHAR NOT NULL,
+            sex          VARCHAR NOT NULL,
+            age          INTEGER,
+            count        DOUBLE NOT NULL,
+            source_id    INTEGER NOT NULL
+        )""",
+    "indicator_values": """
+        CREATE TABLE IF NOT EXISTS indicator_values (
+            indicator_id VARCHAR NOT NULL,
+            area_code    VARCHAR NOT NULL,
+            period       VARCHAR NOT NULL,
+            grouping     VARCHAR NOT NULL DEFAULT '',
+            numerator    DOUBLE,
+            denominator  DOUBLE,
+            value        DOUBLE,
+            lower_cl     DOUBLE,
+            upper_cl     DOUBLE,
+            source_id    INTEGER NOT NULL,
+            PRIMARY KEY (indicator_id, area_code, period, grouping)
+        )""",
+    "responses": """
+        CREATE TABLE IF NOT EXISTS responses (
+            response_id  VARCHAR NOT NULL,
+            question     VARCHAR,
+            statement    VARCHAR,
+            area_code    VARCHAR,
+            provenance   VARCHAR,
+            source_id    INTEGER NOT NULL
+        )""",
+    "assets": """
+        CREATE TABLE IF NOT EXISTS assets (
+            asset_id     VARCHAR NOT NULL,
+            name         VARCHAR,
+            asset_type   VARCHAR,
+            latitude     DOUBLE,
+            longitude    DOUBLE,
+            area_code    VARCHAR,
+            source_id    INTEGER NOT NULL
+        )""",
+    "actions": """
+        CREATE TABLE IF NOT EXISTS actions (
+            action_id    VARCHAR NOT NULL,
+            area_of_focus VARCHAR,
+            action       VARCHAR,
+            owner        VARCHAR,
+            status       VARCHAR,
+            due          DATE,
+            source_id    INTEGER NOT NULL
+        )""",
+}
+
+#: Data tables (every one has ``source_id``), in the order they are cleared.
+DATA_TABLES = [t for t in TABLES if t != "sources"]

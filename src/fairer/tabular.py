@@ -1,0 +1,244 @@
+"""Reading and writing tables (CSV, XLSX, Parquet) with clear errors and atomic writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from fairer.errors import FairerError
+
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
+
+
+def suffix_of(path: str | Path) -> str:
+    """The table suffix of ``path``, folding ``.csv.gz`` into one suffix."""
+    name = Path(path).name.lower()
+    if name.endswith(".csv.gz"):
+        return ".csv.gz"
+    return Path(name).suffix
+
+
+def _open_text(path: Path) -> str:
+    raw = path.read_bytes()
+    if suffix_of(path) == ".csv.gz":
+        import gzip
+
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise FairerError(f"cannot decompress gzip file ({exc})", path=path) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FairerError(
+            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be read); "
+            "save it as 'CSV UTF-8' and try again",
+            path=path,
+            row=line,
+        ) from None
+
+
+def read_header(path: str | Path, max_rows: int = 12) -> list[list[str]]:
+    """The first ``max_rows`` rows of a table as strings, for recognising its layout.
+
+    Parquet files give their column names as one row. XLSX files give the first rows of every
+    sheet, one after another (a sheet break is an empty row).
+    """
+    path = Path(path)
+    suffix = suffix_of(path)
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return [list(pq.read_schema(path).names)]
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        rows: list[list[str]] = []
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(max_row=max_rows, values_only=True):
+                rows.append(["" if v is None else str(v) for v in row])
+            rows.append([])
+        wb.close()
+        return rows
+    text = _open_text(path)
+    reader = csv.reader(io.StringIO(text))
+    out = []
+    for i, row in enumerate(reader):
+        if i >= max_rows:
+            break
+        out.append(row)
+    return out
+
+
+def _find_header_row(rows: list[list[str]], is_header: Callable[[list[str]], bool]) -> int:
+    for i, row in enumerate(rows):
+        if is_header(row):
+            return i
+    return 0
+
+
+def read_table(
+    path: str | Path,
+    *,
+    is_header: Callable[[list[str]], bool] | None = None,
+    thousands: str | None = ",",
+    dtype: dict | None = None,
+) -> pd.DataFrame:
+    """Read a CSV (optionally gzipped), XLSX or Parquet file into a DataFrame.
+
+    Parameters
+    ----------
+    path : path-like
+        The file. Its layout is chosen by its suffix.
+    is_header : callable, optional
+        Recognises the header row, so title rows above it (as ONS and Sport England publish)
+        are skipped. For XLSX it also picks the first sheet whose header it recognises.
+    thousands : str, optional
+        Thousands separator in numbers (official IoD File 6 writes ``1,296``).
+    dtype : dict, optional
+        Column types passed to the reader.
+
+    Raises
+    ------
+    FairerError
+        If the file is missing, empty, not UTF-8, malformed or of an unknown type.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FairerError("file not found", path=path)
+    if path.is_dir():
+        raise FairerError("expected a file but found a folder", path=path)
+    if path.stat().st_size == 0:
+        raise FairerError("file is empty", path=path)
+    suffix = suffix_of(path)
+    try:
+        if suffix == ".parquet":
+            df = pd.read_parquet(path)
+        elif suffix in (".xlsx", ".xlsm"):
+            df = _read_xlsx(path, is_header, dtype)
+        elif suffix in (".csv", ".csv.gz", ".txt", ".tsv"):
+            df = _read_csv(path, is_header, thousands, dtype)
+        else:
+            raise FairerError(
+                f"unknown file type '{suffix}': use CSV, XLSX or Parquet", path=path
+            )
+    except FairerError:
+        raise
+    except Exception as exc:  # reader libraries raise many types; the user needs one line
+        raise FairerError(f"cannot read file ({type(exc).__name__}: {exc})", path=path) from None
+    if df.shape[1] == 0 or (df.shape[0] == 0 and df.shape[1] <= 1):
+        raise FairerError("file has no data", path=path)
+    df.columns = [str(c).strip() for c in df.columns]
+    return df
+
+
+def _read_csv(path, is_header, thousands, dtype) -> pd.DataFrame:
+    text = _open_text(path)
+    if not text.strip():
+        raise FairerError("file is empty", path=path)
+    skip = 0
+    if is_header is not None:
+        rows = list(csv.reader(io.StringIO(text)))[:30]
+        skip = _find_header_row(rows, is_header)
+    sep = "\t" if suffix_of(path) == ".tsv" else ","
+    try:
+        df = pd.read_csv(
+            io.StringIO(text), skiprows=skip, thousands=thousands, dtype=dtype, sep=sep,
+            skipinitialspace=True,
+        )
+    except pd.errors.ParserError as exc:
+        msg = str(exc)
+        row = None
+        import re
+
+        m = re.search(r"line (\d+)", msg)
+        if m:
+            row = int(m.group(1)) + skip
+        raise FairerError(f"malformed CSV ({msg.split('. ')[-1].strip()})", path=path, row=row) from None
+    except pd.errors.EmptyDataError:
+        raise FairerError("file has no header or data", path=path) from None
+    df.attrs["header_row"] = skip + 1
+    return df
+
+
+def _read_xlsx(path, is_header, dtype) -> pd.DataFrame:
+    sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
+    for name, raw in sheets.items():
+        rows = raw.head(30).fillna("").astype(str).values.tolist()
+        if is_header is None or any(is_header(r) for r in rows):
+            hdr = _find_header_row(rows, is_header) if is_header else 0
+            df = raw.iloc[hdr + 1 :].reset_index(drop=True)
+            df.columns = [str(c).strip() for c in raw.iloc[hdr].tolist()]
+            df = df.dropna(how="all")
+            df = df.loc[:, [c != "nan" for c in df.columns]]
+            df = df.infer_objects()
+            for col in df.columns:
+                if df[col].dtype == object:
+                    conv = pd.to_numeric(df[col], errors="coerce")
+                    if conv.notna().sum() == df[col].notna().sum():
+                        df[col] = conv
+            df.attrs["sheet"] = name
+            df.attrs["header_row"] = hdr + 1
+            return df
+    raise FairerError("no sheet has a header this reader recognises", path=path)
+
+
+@contextmanager
+def atomic_path(target: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it into place only if the block succeeds.
+
+    Readers of ``target`` never see a half-written file, and an error leaves the old file as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_text_atomic(target: str | Path, text: str) -> Path:
+    """Write ``text`` to ``target`` atomically (UTF-8)."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(target)
+
+
+def write_table(df: pd.DataFrame, target: str | Path, sheet_name: str = "data") -> Path:
+    """Write a DataFrame as CSV, XLSX or Parquet (by suffix), atomically."""
+    target = Path(target)
+    suffix = suffix_of(target)
+    with atomic_path(target) as tmp:
+        if suffix == ".csv":
+            df.to_csv(tmp, index=False, encoding="utf-8")
+        elif suffix == ".parquet":
+            df.to_parquet(tmp, index=False)
+        elif suffix == ".xlsx":
+            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+                df.to_excel(xw, sheet_name=sheet_name[:31], index=False)
+        else:
+            raise FairerError(f"cannot write '{suffix}': use .csv, .xlsx or .parquet", path=target)
+    return target
+
+
+def write_tables(tables: dict[str, pd.DataFrame], target: str | Path) -> Path:
+    """Write several tables to one XLSX workbook (one sheet each), atomically."""
+    target = Path(target)
+    with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+        for name, df in tables.items():
+            df.to_excel(xw, sheet_name=name[:31], index=False)
+    return target
