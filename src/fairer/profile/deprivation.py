@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError
-from fairer.sources.iod import DOMAINS, EDITION_GEOGRAPHY, MAIN_DOMAINS
+from fairer.sources.iod import DOMAINS, EDITION_GEOGRAPHY, EDITION_LSOA_COUNT, MAIN_DOMAINS
 
 
 @dataclass
@@ -39,8 +39,18 @@ class DeprivationData:
     la_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
-        self.ward_scores = _area_scores(self.lsoas, "ward")
-        self.la_scores = _area_scores(self.lsoas, "lad")
+        if self.is_national:
+            self.ward_scores = _area_scores(self.lsoas, "ward")
+            self.la_scores = _area_scores(self.lsoas, "lad")
+
+    @property
+    def is_national(self) -> bool:
+        """Whether (nearly) every English LSOA is present, so national comparisons can be made.
+
+        With a subset (one borough's rows of File 7, say), England's decile shares fall back to
+        their definition (10% of LSOAs each) and national ward and LA ranks are not computed.
+        """
+        return len(self.lsoas) >= 0.9 * EDITION_LSOA_COUNT[self.edition]
 
 
 def _weighted_score(df: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -171,6 +181,7 @@ class DeprivationProfile:
     headlines: dict
     la_summary: pd.DataFrame
     population_note: str
+    national: bool = True
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tidy output tables, by name."""
@@ -186,6 +197,11 @@ class DeprivationProfile:
             f"10% of neighbourhoods, and {h['share_population_most_deprived_20']:.1%} in the most "
             "deprived 20% (England: 10% and 20% of neighbourhoods by definition).",
         ]
+        if not self.national:
+            out.append(
+                "Only part of England's IoD data was loaded, so wards and the authority are not ranked "
+                "nationally; England's shares shown are 10% of LSOAs per decile by definition."
+            )
         if h.get("n_wards_most_deprived_10") is not None:
             out.append(
                 f"{h['n_wards_most_deprived_10']} of our {h['n_wards']} wards are in the 10% most deprived "
@@ -244,7 +260,9 @@ def deprivation_profile(data: DeprivationData, la_codes: list[str], place_name: 
                 "n_lsoas": int(sel.sum()), "population": float(local.loc[sel, "population"].sum()),
                 "share_population": float(local.loc[sel, "population"].sum()) / total_pop,
                 "share_lsoas": float(sel.mean()),
-                "england_share_population": float(lsoas.loc[eng, "population"].sum()) / england_pop,
+                "england_share_population": (
+                    float(lsoas.loc[eng, "population"].sum()) / england_pop if data.is_national else 0.1
+                ),
             })
     deciles = pd.DataFrame(rows)
 
@@ -287,6 +305,7 @@ def deprivation_profile(data: DeprivationData, la_codes: list[str], place_name: 
     la_summary = pd.DataFrame()
     if "imd_score" in local:
         headlines["la_average_score"] = float(np.average(local["imd_score"], weights=local["population"]))
+    if "imd_score" in local and data.is_national:
         la_key = "lad_code_iod" if (mask is not None and "lad_code_iod" in lsoas and lsoas["lad_code_iod"].isin(la_codes).any()) else "lad_code"
         scores = _area_scores(lsoas.assign(lad_code=lsoas[la_key]), "lad")
         if len(la_codes) == 1 and la_codes[0] in scores.index:
@@ -302,6 +321,7 @@ def deprivation_profile(data: DeprivationData, la_codes: list[str], place_name: 
         place_name=place_name or ", ".join(la_codes), la_codes=list(la_codes), edition=data.edition,
         lsoa_year=data.lsoa_year, lsoas=local[[c for c in keep if c in local]], deciles=deciles,
         wards=wards, headlines=headlines, la_summary=la_summary, population_note=data.population_note,
+        national=data.is_national,
     )
 
 

@@ -64,10 +64,11 @@ def table_html(df: pd.DataFrame, caption: str, formats: dict | None = None, max_
     d = df.head(max_rows)
     head = "".join(f'<th scope="col">{_text(c)}</th>' for c in d.columns)
     rows = []
-    for _, r in d.iterrows():
+    columns = {c: d[c].tolist() for c in d.columns}  # column-wise keeps ints as ints
+    for i in range(len(d)):
         cells = []
         for c in d.columns:
-            v = r[c]
+            v = columns[c][i]
             if pd.isna(v):
                 text = "–"
             elif c in formats:

@@ -95,9 +95,10 @@ def read_population(path: str | Path) -> pd.DataFrame:
         long["age"] = long["age_raw"].map(lambda a: age_of(a) if not isinstance(a, (int, np.integer)) else int(a))
         long = long.drop(columns="age_raw")
     long = long.rename(columns={code_col: "area_code"})
-    long["sex"] = long[sex_col].map(_sex) if sex_col else "persons"
+    sexes = long[sex_col].map(_sex) if sex_col else "persons"
     if sex_col:
         long = long.drop(columns=sex_col)
+    long["sex"] = sexes
     counts = pd.to_numeric(long["count"], errors="coerce")
     header_row = int(df.attrs.get("header_row", 1))
     if counts.isna().any() or (counts < 0).any():

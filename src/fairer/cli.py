@@ -1,0 +1,162 @@
+"""The ``fairer`` command line: thin commands over the library's public functions.
+
+Every user error is one line on stderr and exit code 2; nothing prints a traceback unless
+``FAIRER_DEBUG=1`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from fairer.errors import FairerError
+
+app = typer.Typer(
+    name="fairer", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="Reproducible place-based inequalities analysis: know the place, hear the people, "
+    "choose where and for whom, act and learn, show it.",
+)
+
+PlaceDir = typer.Argument(..., help="The place's folder (made by `fairer init`).")
+
+
+def echo(msg: str) -> None:
+    typer.echo(msg)
+
+
+@app.command()
+def init(
+    place_dir: Path = typer.Argument(..., help="Folder to create the place in."),
+    la: list[str] = typer.Option(..., "--la", help="Local authority code or name (repeat for several)."),
+    data: list[Path] = typer.Option(None, "--data", help="Folder(s) with data files; default: the fetch cache."),
+    geography: int = typer.Option(2021, "--geography", help="LSOA geography year to lead with: 2021 or 2011."),
+    name: str = typer.Option(None, "--name", help="Name to use in reports (default: the LA's name)."),
+    threshold: int = typer.Option(5, "--threshold", help="Disclosure threshold: counts below it are suppressed."),
+    framework: str = typer.Option("fairer-nine-domains", "--framework", help="Outcomes framework to use."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing place.toml."),
+) -> None:
+    """Create a place: write PLACE_DIR/place.toml naming its local authority and data files."""
+    from fairer.place import init_place
+
+    place = init_place(place_dir, la, data=data or None, geography_year=geography, name=name,
+                       disclosure_threshold=threshold, framework=framework, force=force)
+    echo(f"created {place_dir / 'place.toml'} for {place.name} ({', '.join(place.la_codes)})")
+    for s in place.sources:
+        echo(f"  {s.kind:<11} {s.detail:<40} {s.path}")
+
+
+@app.command()
+def load(place_dir: Path = PlaceDir) -> None:
+    """Load the place's data files into its store (unchanged files are skipped)."""
+    from fairer.load import load_place_sources
+    from fairer.place import load_place
+
+    report = load_place_sources(load_place(place_dir))
+    for line in report.lines():
+        echo(line)
+
+
+@app.command()
+def profile(
+    place_dir: Path = PlaceDir,
+    formats: str = typer.Option("csv,xlsx", "--format", help="Table formats: csv, parquet, xlsx (comma-separated)."),
+    no_report: bool = typer.Option(False, "--no-report", help="Write tables only."),
+) -> None:
+    """Deprivation profile of the place: tables in PLACE_DIR/output and the HTML report."""
+    from fairer.pipeline import profile_place
+
+    result = profile_place(place_dir, tuple(f.strip() for f in formats.split(",") if f.strip()), not no_report)
+    for ed, p in sorted(result.profiles.items()):
+        echo(f"IoD{ed}:")
+        for s in p.headline_sentences():
+            echo(f"  {s}")
+    echo(f"tables: {result.place.output_dir}")
+    if result.report:
+        echo(f"report: {result.report}")
+
+
+@app.command()
+def status(place_dir: Path = PlaceDir) -> None:
+    """What the place's store holds: row counts and the source files with their checksums."""
+    from fairer.place import load_place
+    from fairer.store import open_store
+
+    place = load_place(place_dir)
+    if not place.store_path.exists():
+        raise FairerError("no store yet; run `fairer load` or `fairer profile`", path=place.store_path)
+    store = open_store(place.store_path, read_only=True)
+    try:
+        for table, n in store.counts().items():
+            echo(f"{table:<17}{n:>10,}")
+        src = store.query("SELECT source_id, kind, file_name, left(sha256, 12) AS sha256, row_count FROM sources")
+        echo(src.to_string(index=False))
+    finally:
+        store.close()
+
+
+@app.command()
+def detect(folder: Path = typer.Argument(..., help="Folder (or file) to look in.")) -> None:
+    """List the data files fairer recognises in a folder, and what each one is."""
+    from fairer.sources.detect import detect as detect_one
+    from fairer.sources.detect import discover
+
+    if not folder.exists():
+        raise FairerError("not found", path=folder)
+    found = discover(folder) if folder.is_dir() else [d for d in [detect_one(folder)] if d]
+    if not found:
+        echo("no recognised files")
+    for d in found:
+        echo(f"{d.kind:<11} {d.detail:<40} {d.path}")
+
+
+@app.command()
+def fetch(
+    dataset: str = typer.Argument(..., help="iod2019, iod2025 or lookups"),
+    force: bool = typer.Option(False, "--force", help="Download again even if cached."),
+) -> None:
+    """Download official data into the local cache (the only command that goes online)."""
+    from fairer.sources.fetch import cache_dir
+    from fairer.sources.fetch import fetch as fetch_dataset
+
+    for path in fetch_dataset(dataset, force=force):
+        echo(str(path))
+    echo(f"cache: {cache_dir()}  (use with: fairer init PLACE --la CODE --data {cache_dir()})")
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("fairer-demo"), "--out", help="Folder for the synthetic borough."),
+    seed: int = typer.Option(2024, "--seed", help="Random seed: the same seed gives the same borough."),
+) -> None:
+    """Make a synthetic borough and run the whole pipeline on it into a report."""
+    from fairer.demo import run_demo
+
+    result = run_demo(out, seed=seed)
+    echo(f"synthetic borough '{result.place.name}' in {out}")
+    for s in result.profiles[max(result.profiles)].headline_sentences():
+        echo(f"  {s}")
+    echo(f"report: {result.report}")
+
+
+def main() -> None:
+    """Entry point: run the app, turning user errors into one line and exit code 2."""
+    try:
+        app()
+    except FairerError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: no traceback unless asked for
+        if os.environ.get("FAIRER_DEBUG"):
+            raise
+        typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (set FAIRER_DEBUG=1 for details)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
