@@ -93,8 +93,9 @@ def _load_iod(store, entry: SourceEntry, digest: str, place: Place) -> int:
     edition = df.attrs["edition"] or entry.edition
     if edition is None:
         raise FairerError("cannot tell which IoD edition this is; set 'edition' in place.toml", path=entry.path)
-    sid = _register(store, entry, digest, iod.LICENCE, iod.ATTRIBUTION)
     lsoa_year = iod.EDITION_GEOGRAPHY[edition]
+    _check_codes_in_geography(store, df, lsoa_year, entry.path)
+    sid = _register(store, entry, digest, iod.LICENCE, iod.ATTRIBUTION)
     n = 0
     domains = sorted({c.rsplit("_", 1)[0] for c in df.columns if c.endswith(("_score", "_rank", "_decile"))})
     if domains:
@@ -144,6 +145,33 @@ def _load_iod(store, entry: SourceEntry, digest: str, place: Place) -> int:
                 "geo_year": None, "source_id": sid}))
     store.set_row_count(sid, n)
     return n
+
+
+def _check_codes_in_geography(store, df: pd.DataFrame, lsoa_year: int, path: Path) -> None:
+    """Every code must be an LSOA of the edition's geography (checked against the ONS bridge).
+
+    Without a bridge in the store there is no national list of codes to check against, and the
+    check is skipped.
+    """
+    known = store.query("SELECT DISTINCT lsoa11_code, lsoa21_code FROM lsoa_bridge")
+    if known.empty:
+        return
+    codes = df["lsoa_code"]
+    this, other = (("lsoa11_code", "lsoa21_code") if lsoa_year == 2011 else ("lsoa21_code", "lsoa11_code"))
+    english = codes.str.startswith("E")
+    bad = english & ~codes.isin(set(known[this]))
+    if not bad.any():
+        return
+    i = int(np.flatnonzero(bad.to_numpy())[0])
+    code = codes.iloc[i]
+    other_year = 2021 if lsoa_year == 2011 else 2011
+    if code in set(known[other]):
+        msg = (f"{code} is an LSOA {other_year} code in a file of LSOA {lsoa_year} codes "
+               f"(mixed 2011/2021 geographies; {int(bad.sum())} such codes)")
+    else:
+        msg = f"{code} is not an LSOA {lsoa_year} code ({int(bad.sum())} unknown codes)"
+    raise FairerError(msg, path=path, row=df.attrs.get("header_row", 1) + 1 + i,
+                      column=df.attrs.get("code_column", "LSOA code"))
 
 
 def _insert_new(store, table: str, df: pd.DataFrame, keys: list[str]) -> int:

@@ -135,7 +135,7 @@ def resolve_la(value: str, extra: pd.DataFrame | None = None) -> str:
     names = {n.lower(): c for c, n in zip(table["lad_code"], table["lad_name"], strict=False)}
     if v.lower() in names:
         return names[v.lower()]
-    near_codes = difflib.get_close_matches(v.upper(), list(codes), n=3, cutoff=0.7)
+    near_codes = _near_codes(v.upper(), list(codes))
     near_names = difflib.get_close_matches(v.lower(), list(names), n=3, cutoff=0.6)
     label = dict(zip(table["lad_code"], table["lad_name"], strict=False))
     suggestions = [f"{codes[c]} {label[codes[c]]}" for c in near_codes] + [
@@ -144,6 +144,17 @@ def resolve_la(value: str, extra: pd.DataFrame | None = None) -> str:
     what = "not a local authority district code" if not LAD_CODE.match(v.upper()) else "an unknown local authority code"
     hint = f"; did you mean {', '.join(dict.fromkeys(suggestions))}?" if suggestions else ""
     raise FairerError(f"'{value}' is {what}{hint}")
+
+
+def _near_codes(value: str, codes: list[str], n: int = 3) -> list[str]:
+    """Codes one or two characters away from ``value`` (a typo in a GSS code), closest first."""
+    scored = []
+    for c in codes:
+        if len(c) == len(value):
+            d = sum(a != b for a, b in zip(c, value, strict=True))
+            if d <= 2:
+                scored.append((d, c))
+    return [c for _, c in sorted(scored)[:n]]
 
 
 def _lookup_las(found: list[DetectedSource]) -> pd.DataFrame:

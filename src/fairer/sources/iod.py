@@ -335,6 +335,8 @@ def read_iod_file(path: str | Path) -> pd.DataFrame:
         file_kind=layout.file_kind,
         population_year=layout.population_year,
         path=str(path),
+        header_row=header_row,
+        code_column=layout.code_column,
     )
     return out
 

@@ -1,0 +1,46 @@
+"""Shared test fixtures. Tests that need ../shared/data skip with a reason when it is absent."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path in ../shared/data, or skip the test if the shared folder is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs the shared reference data at {path} (not present on this machine)")
+    return path
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Run the fairer CLI in-process: returns (exit code, stdout, stderr)."""
+    from fairer.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["fairer", *map(str, args)])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """The demo, run once for the session (seed 2024)."""
+    from fairer.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    return out, run_demo(out, seed=2024)
