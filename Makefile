@@ -22,6 +22,7 @@ demo: $(VENV)/.base-installed
 
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.test-installed

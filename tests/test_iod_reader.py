@@ -26,9 +26,13 @@ def test_official_file2_and_file6_join():
     raw2 = pd.read_csv(f2, encoding="utf-8-sig")
     raw6 = pd.read_csv(f6, encoding="utf-8-sig", thousands=",")
     assert (iod["imd_decile"].to_numpy() == raw2.iloc[:, 5].to_numpy()).all()
-    assert (iod["crime_rank"].to_numpy() == raw2["Crime Rank (where 1 is most deprived)"].to_numpy()).all()
+    assert (
+        iod["crime_rank"].to_numpy() == raw2["Crime Rank (where 1 is most deprived)"].to_numpy()
+    ).all()
     assert iod["pop_total"].sum() == raw6["Total population: mid 2015 (excluding prisoners)"].sum()
-    assert iod.loc[iod["lsoa_code"] == "E01000001", "pop_total"].item() == 1296  # "1,296" in the file
+    assert (
+        iod.loc[iod["lsoa_code"] == "E01000001", "pop_total"].item() == 1296
+    )  # "1,296" in the file
     assert iod.attrs["population_year"] == 2015
 
 
@@ -50,7 +54,10 @@ def test_headers_are_recognised_not_file_names(tmp_path):
     [
         ("Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)", "imd_rank"),
         ("Income Score (rate)", "income_score"),
-        ("Education, Skills and Training Decile (where 1 is most deprived 10% of LSOAs)", "education_decile"),
+        (
+            "Education, Skills and Training Decile (where 1 is most deprived 10% of LSOAs)",
+            "education_decile",
+        ),
         ("Income Deprivation Affecting Children Index (IDACI) Score (rate)", "idaci_score"),
         ("Living Environment Score", "living_environment_score"),
         ("Housing_and_Services_rank", "barriers_rank"),
@@ -73,9 +80,12 @@ def test_file7_round_trip_from_xlsx_with_title_rows(file7, tmp_path):
     raw = pd.read_csv(file7)
     xlsx = tmp_path / "File_7.xlsx"
     with pd.ExcelWriter(xlsx) as xw:
-        pd.DataFrame({"a": ["Notes: see the technical report"]}).to_excel(xw, sheet_name="Notes", index=False)
+        pd.DataFrame({"a": ["Notes: see the technical report"]}).to_excel(
+            xw, sheet_name="Notes", index=False
+        )
         pd.DataFrame([["English Indices of Deprivation 2025"], [""]]).to_excel(
-            xw, sheet_name="IoD2025", index=False, header=False)
+            xw, sheet_name="IoD2025", index=False, header=False
+        )
         raw.to_excel(xw, sheet_name="IoD2025", index=False, startrow=3)
     from_xlsx = read_iod_file(xlsx)
     assert from_xlsx.attrs["file_kind"] == "File 7"

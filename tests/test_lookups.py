@@ -22,9 +22,11 @@ def test_bridge_change_codes_match_readme_counts():
 
 def test_ons_headers_csv(tmp_path):
     p = tmp_path / "lu.csv"
-    p.write_text("FID,F_LSOA11CD,LSOA11NM,LSOA21CD,LSOA21NM,CHGIND,LAD22CD\n"
-                 "1,E01000001,a,E01000001,a,U,E09000001\n2,E01000002,b,E01035000,c,S,E09000001\n"
-                 "3,E01000002,b,E01035001,d,S,E09000001\n")
+    p.write_text(
+        "FID,F_LSOA11CD,LSOA11NM,LSOA21CD,LSOA21NM,CHGIND,LAD22CD\n"
+        "1,E01000001,a,E01000001,a,U,E09000001\n2,E01000002,b,E01035000,c,S,E09000001\n"
+        "3,E01000002,b,E01035001,d,S,E09000001\n"
+    )
     br = read_bridge(p)
     assert br["change"].tolist() == ["U", "S", "S"]
     p.write_text(p.read_text().replace(",S,", ",Q,", 1))
@@ -47,7 +49,9 @@ pairs = st.lists(
 
 @given(pairs, st.integers(0, 10_000))
 def test_bridge_counts_preserve_totals(p, seed):
-    bridge = pd.DataFrame({"lsoa11_code": [f"A{a}" for a, _ in p], "lsoa21_code": [f"B{b}" for _, b in p]})
+    bridge = pd.DataFrame(
+        {"lsoa11_code": [f"A{a}" for a, _ in p], "lsoa21_code": [f"B{b}" for _, b in p]}
+    )
     olds = sorted(set(bridge["lsoa11_code"]))
     values = pd.Series(range(seed, seed + len(olds)), index=olds, dtype=float)
     carried = bridge_counts(values, bridge)

@@ -10,7 +10,9 @@ def test_resolve_by_code_and_name():
 
 
 def test_unknown_code_lists_near_matches():
-    with pytest.raises(FairerError, match=r"unknown local authority code; did you mean E06000004 Stockton-on-Tees"):
+    with pytest.raises(
+        FairerError, match=r"unknown local authority code; did you mean E06000004 Stockton-on-Tees"
+    ):
         resolve_la("E06000404")
     with pytest.raises(FairerError, match="did you mean .*Leicester"):
         resolve_la("Leicster")

@@ -48,8 +48,12 @@ def official():
     f2019.columns = [*f2019.columns[:-1], "pop"]
     lk = pd.read_parquet(shared_path(*FILES[4]))
     f2025 = pd.read_parquet(shared_path(*FILES[3])).merge(lk, on="lsoa21_code")
-    summary19 = pd.read_parquet(shared_path("imd", "imd2019_ltla19_summary_scores.parquet")).set_index("ltla19_code")
-    summary25 = pd.read_parquet(shared_path("imd", "imd2025_ltla24_summary.parquet")).set_index("ltla24_code")
+    summary19 = pd.read_parquet(
+        shared_path("imd", "imd2019_ltla19_summary_scores.parquet")
+    ).set_index("ltla19_code")
+    summary25 = pd.read_parquet(shared_path("imd", "imd2025_ltla24_summary.parquet")).set_index(
+        "ltla24_code"
+    )
     return f2019, f2025, summary19, summary25
 
 
@@ -69,7 +73,9 @@ def test_iod2019_headlines_match_the_official_file(profiles, official, code):
     # MHCLG's File 10: average score (population-weighted) and proportion of LSOAs in the top 10%.
     assert h["la_average_score"] == pytest.approx(summary19.loc[code, "Score"], abs=6e-4)
     ls = profiles[code].profiles[2019].la_summary.set_index("lad_code")
-    assert ls.loc[code, "proportion_lsoas_most_deprived_10"] == pytest.approx(summary19.loc[code, "Proportion"], abs=6e-5)
+    assert ls.loc[code, "proportion_lsoas_most_deprived_10"] == pytest.approx(
+        summary19.loc[code, "Proportion"], abs=6e-5
+    )
     official_rank = summary19["Score"].rank(ascending=False, method="min")[code]
     assert h["la_rank"] == official_rank and h["la_of"] == len(summary19)
 
@@ -82,8 +88,12 @@ def test_iod2025_headlines_match_the_official_file(profiles, official, code):
     h = p.headlines
     assert h["n_lsoas"] == len(la)
     assert h["n_lsoas_most_deprived_10"] == (la["IMD_decile"] == 1).sum()
-    assert p.la_summary.set_index("lad_code").loc[code, "proportion_lsoas_most_deprived_10"] == pytest.approx(
-        summary25.loc[code, "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally"], abs=6e-4)
+    assert p.la_summary.set_index("lad_code").loc[
+        code, "proportion_lsoas_most_deprived_10"
+    ] == pytest.approx(
+        summary25.loc[code, "imd_proportion_of_lso_as_in_most_deprived_10_percent_nationally"],
+        abs=6e-4,
+    )
     # Weights here are 2020 populations carried through the bridge, not MHCLG's mid-2022 ones,
     # so the average score is close to, not equal to, the published one.
     assert h["la_average_score"] == pytest.approx(summary25.loc[code, "imd_average_score"], abs=0.6)

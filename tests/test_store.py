@@ -47,7 +47,8 @@ def test_every_row_knows_its_source(place):
     try:
         for table in DATA_TABLES:
             orphans = store.query(
-                f"SELECT count(*) AS n FROM {table} t ANTI JOIN sources s USING (source_id)")["n"].item()
+                f"SELECT count(*) AS n FROM {table} t ANTI JOIN sources s USING (source_id)"
+            )["n"].item()
             assert orphans == 0, table
         src = store.query("SELECT kind, sha256, licence FROM sources")
         assert src["sha256"].str.len().eq(64).all()

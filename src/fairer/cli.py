@@ -15,7 +15,10 @@ import typer
 from fairer.errors import FairerError
 
 app = typer.Typer(
-    name="fairer", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="fairer",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     help="Reproducible place-based inequalities analysis: know the place, hear the people, "
     "choose where and for whom, act and learn, show it.",
 )
@@ -30,19 +33,39 @@ def echo(msg: str) -> None:
 @app.command()
 def init(
     place_dir: Path = typer.Argument(..., help="Folder to create the place in."),
-    la: list[str] = typer.Option(..., "--la", help="Local authority code or name (repeat for several)."),
-    data: list[Path] = typer.Option(None, "--data", help="Folder(s) with data files; default: the fetch cache."),
-    geography: int = typer.Option(2021, "--geography", help="LSOA geography year to lead with: 2021 or 2011."),
-    name: str = typer.Option(None, "--name", help="Name to use in reports (default: the LA's name)."),
-    threshold: int = typer.Option(5, "--threshold", help="Disclosure threshold: counts below it are suppressed."),
-    framework: str = typer.Option("fairer-nine-domains", "--framework", help="Outcomes framework to use."),
+    la: list[str] = typer.Option(
+        ..., "--la", help="Local authority code or name (repeat for several)."
+    ),
+    data: list[Path] = typer.Option(
+        None, "--data", help="Folder(s) with data files; default: the fetch cache."
+    ),
+    geography: int = typer.Option(
+        2021, "--geography", help="LSOA geography year to lead with: 2021 or 2011."
+    ),
+    name: str = typer.Option(
+        None, "--name", help="Name to use in reports (default: the LA's name)."
+    ),
+    threshold: int = typer.Option(
+        5, "--threshold", help="Disclosure threshold: counts below it are suppressed."
+    ),
+    framework: str = typer.Option(
+        "fairer-nine-domains", "--framework", help="Outcomes framework to use."
+    ),
     force: bool = typer.Option(False, "--force", help="Replace an existing place.toml."),
 ) -> None:
     """Create a place: write PLACE_DIR/place.toml naming its local authority and data files."""
     from fairer.place import init_place
 
-    place = init_place(place_dir, la, data=data or None, geography_year=geography, name=name,
-                       disclosure_threshold=threshold, framework=framework, force=force)
+    place = init_place(
+        place_dir,
+        la,
+        data=data or None,
+        geography_year=geography,
+        name=name,
+        disclosure_threshold=threshold,
+        framework=framework,
+        force=force,
+    )
     echo(f"created {place_dir / 'place.toml'} for {place.name} ({', '.join(place.la_codes)})")
     for s in place.sources:
         echo(f"  {s.kind:<11} {s.detail:<40} {s.path}")
@@ -62,13 +85,17 @@ def load(place_dir: Path = PlaceDir) -> None:
 @app.command()
 def profile(
     place_dir: Path = PlaceDir,
-    formats: str = typer.Option("csv,xlsx", "--format", help="Table formats: csv, parquet, xlsx (comma-separated)."),
+    formats: str = typer.Option(
+        "csv,xlsx", "--format", help="Table formats: csv, parquet, xlsx (comma-separated)."
+    ),
     no_report: bool = typer.Option(False, "--no-report", help="Write tables only."),
 ) -> None:
     """Deprivation profile of the place: tables in PLACE_DIR/output and the HTML report."""
     from fairer.pipeline import profile_place
 
-    result = profile_place(place_dir, tuple(f.strip() for f in formats.split(",") if f.strip()), not no_report)
+    result = profile_place(
+        place_dir, tuple(f.strip() for f in formats.split(",") if f.strip()), not no_report
+    )
     for ed, p in sorted(result.profiles.items()):
         echo(f"IoD{ed}:")
         for s in p.headline_sentences():
@@ -86,12 +113,16 @@ def status(place_dir: Path = PlaceDir) -> None:
 
     place = load_place(place_dir)
     if not place.store_path.exists():
-        raise FairerError("no store yet; run `fairer load` or `fairer profile`", path=place.store_path)
+        raise FairerError(
+            "no store yet; run `fairer load` or `fairer profile`", path=place.store_path
+        )
     store = open_store(place.store_path, read_only=True)
     try:
         for table, n in store.counts().items():
             echo(f"{table:<17}{n:>10,}")
-        src = store.query("SELECT source_id, kind, file_name, left(sha256, 12) AS sha256, row_count FROM sources")
+        src = store.query(
+            "SELECT source_id, kind, file_name, left(sha256, 12) AS sha256, row_count FROM sources"
+        )
         echo(src.to_string(index=False))
     finally:
         store.close()
@@ -128,8 +159,12 @@ def fetch(
 
 @app.command()
 def demo(
-    out: Path = typer.Option(Path("fairer-demo"), "--out", help="Folder for the synthetic borough."),
-    seed: int = typer.Option(2024, "--seed", help="Random seed: the same seed gives the same borough."),
+    out: Path = typer.Option(
+        Path("fairer-demo"), "--out", help="Folder for the synthetic borough."
+    ),
+    seed: int = typer.Option(
+        2024, "--seed", help="Random seed: the same seed gives the same borough."
+    ),
 ) -> None:
     """Make a synthetic borough and run the whole pipeline on it into a report."""
     from fairer.demo import run_demo
@@ -154,7 +189,10 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: no traceback unless asked for
         if os.environ.get("FAIRER_DEBUG"):
             raise
-        typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (set FAIRER_DEBUG=1 for details)", err=True)
+        typer.echo(
+            f"error: unexpected {type(exc).__name__}: {exc} (set FAIRER_DEBUG=1 for details)",
+            err=True,
+        )
         sys.exit(1)
 
 

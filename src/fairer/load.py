@@ -84,7 +84,12 @@ def load_place_sources(place: Place, store: DuckDBStore | None = None) -> LoadRe
 
 def _register(store, entry: SourceEntry, digest: str, licence: str, attribution: str) -> int:
     return store.register_source(
-        entry.kind, entry.path, digest, detail=entry.detail, licence=licence, attribution=attribution
+        entry.kind,
+        entry.path,
+        digest,
+        detail=entry.detail,
+        licence=licence,
+        attribution=attribution,
     )
 
 
@@ -92,12 +97,16 @@ def _load_iod(store, entry: SourceEntry, digest: str, place: Place) -> int:
     df = iod.read_iod_file(entry.path)
     edition = df.attrs["edition"] or entry.edition
     if edition is None:
-        raise FairerError("cannot tell which IoD edition this is; set 'edition' in place.toml", path=entry.path)
+        raise FairerError(
+            "cannot tell which IoD edition this is; set 'edition' in place.toml", path=entry.path
+        )
     lsoa_year = iod.EDITION_GEOGRAPHY[edition]
     _check_codes_in_geography(store, df, lsoa_year, entry.path)
     sid = _register(store, entry, digest, iod.LICENCE, iod.ATTRIBUTION)
     n = 0
-    domains = sorted({c.rsplit("_", 1)[0] for c in df.columns if c.endswith(("_score", "_rank", "_decile"))})
+    domains = sorted(
+        {c.rsplit("_", 1)[0] for c in df.columns if c.endswith(("_score", "_rank", "_decile"))}
+    )
     if domains:
         # Another file of the same edition may already hold some domains' measures (File 2 then
         # File 5): merge into those rows instead of duplicating them.
@@ -105,7 +114,7 @@ def _load_iod(store, entry: SourceEntry, digest: str, place: Place) -> int:
         for d in domains:
             part = pd.DataFrame({"lsoa_code": df["lsoa_code"], "domain": d})
             for m in ("score", "rank", "decile"):
-                part[m] = df[f"{d}_{m}"] if f"{d}_{m}" in df else np.nan
+                part[m] = df.get(f"{d}_{m}", np.nan)
             parts.append(part)
         long = pd.concat(parts, ignore_index=True).assign(edition=edition, source_id=sid)
         store.con.register("_iod", long)
@@ -122,27 +131,63 @@ def _load_iod(store, entry: SourceEntry, digest: str, place: Place) -> int:
         store.con.unregister("_iod")
         n += len(long)
     if "pop_total" in df:
-        period = f"mid-{df.attrs['population_year']}" if df.attrs.get("population_year") else f"iod{edition}"
-        pop = pd.DataFrame({
-            "area_code": df["lsoa_code"], "level": "lsoa", "geo_year": lsoa_year, "period": period,
-            "sex": "persons", "age": pd.array([pd.NA] * len(df), dtype="Int64"),
-            "count": df["pop_total"].astype(float), "source_id": sid,
-        })
-        n += _insert_new(store, "population", pop, ["area_code", "level", "geo_year", "period", "sex", "age"])
+        period = (
+            f"mid-{df.attrs['population_year']}"
+            if df.attrs.get("population_year")
+            else f"iod{edition}"
+        )
+        pop = pd.DataFrame(
+            {
+                "area_code": df["lsoa_code"],
+                "level": "lsoa",
+                "geo_year": lsoa_year,
+                "period": period,
+                "sex": "persons",
+                "age": pd.array([pd.NA] * len(df), dtype="Int64"),
+                "count": df["pop_total"].astype(float),
+                "source_id": sid,
+            }
+        )
+        n += _insert_new(
+            store, "population", pop, ["area_code", "level", "geo_year", "period", "sex", "age"]
+        )
     if "lsoa_name" in df:
-        areas = pd.DataFrame({"area_code": df["lsoa_code"], "area_name": df["lsoa_name"], "level": "lsoa",
-                              "geo_year": lsoa_year, "source_id": sid})
+        areas = pd.DataFrame(
+            {
+                "area_code": df["lsoa_code"],
+                "area_name": df["lsoa_name"],
+                "level": "lsoa",
+                "geo_year": lsoa_year,
+                "source_id": sid,
+            }
+        )
         n += _upsert_areas(store, areas)
     if "lad_code" in df:
-        links = pd.DataFrame({"child_code": df["lsoa_code"], "child_level": "lsoa",
-                              "parent_code": df["lad_code"], "parent_level": f"lad_iod{edition}",
-                              "geo_year": lsoa_year, "source_id": sid})
+        links = pd.DataFrame(
+            {
+                "child_code": df["lsoa_code"],
+                "child_level": "lsoa",
+                "parent_code": df["lad_code"],
+                "parent_level": f"lad_iod{edition}",
+                "geo_year": lsoa_year,
+                "source_id": sid,
+            }
+        )
         n += _insert_new(store, "area_links", links, ["child_code", "parent_level", "geo_year"])
         if "lad_name" in df:
             lads = df[["lad_code", "lad_name"]].drop_duplicates("lad_code")
-            n += _upsert_areas(store, pd.DataFrame({
-                "area_code": lads["lad_code"], "area_name": lads["lad_name"], "level": "lad",
-                "geo_year": None, "source_id": sid}))
+            n += _upsert_areas(
+                store,
+                pd.DataFrame(
+                    {
+                        "area_code": lads["lad_code"],
+                        "area_name": lads["lad_name"],
+                        "level": "lad",
+                        "geo_year": None,
+                        "source_id": sid,
+                    }
+                ),
+            )
     store.set_row_count(sid, n)
     return n
 
@@ -157,7 +202,9 @@ def _check_codes_in_geography(store, df: pd.DataFrame, lsoa_year: int, path: Pat
     if known.empty:
         return
     codes = df["lsoa_code"]
-    this, other = (("lsoa11_code", "lsoa21_code") if lsoa_year == 2011 else ("lsoa21_code", "lsoa11_code"))
+    this, other = (
+        ("lsoa11_code", "lsoa21_code") if lsoa_year == 2011 else ("lsoa21_code", "lsoa11_code")
+    )
     english = codes.str.startswith("E")
     bad = english & ~codes.isin(set(known[this]))
     if not bad.any():
@@ -166,12 +213,18 @@ def _check_codes_in_geography(store, df: pd.DataFrame, lsoa_year: int, path: Pat
     code = codes.iloc[i]
     other_year = 2021 if lsoa_year == 2011 else 2011
     if code in set(known[other]):
-        msg = (f"{code} is an LSOA {other_year} code in a file of LSOA {lsoa_year} codes "
-               f"(mixed 2011/2021 geographies; {int(bad.sum())} such codes)")
+        msg = (
+            f"{code} is an LSOA {other_year} code in a file of LSOA {lsoa_year} codes "
+            f"(mixed 2011/2021 geographies; {int(bad.sum())} such codes)"
+        )
     else:
         msg = f"{code} is not an LSOA {lsoa_year} code ({int(bad.sum())} unknown codes)"
-    raise FairerError(msg, path=path, row=df.attrs.get("header_row", 1) + 1 + i,
-                      column=df.attrs.get("code_column", "LSOA code"))
+    raise FairerError(
+        msg,
+        path=path,
+        row=df.attrs.get("header_row", 1) + 1 + i,
+        column=df.attrs.get("code_column", "LSOA code"),
+    )
 
 
 def _insert_new(store, table: str, df: pd.DataFrame, keys: list[str]) -> int:
@@ -181,7 +234,7 @@ def _insert_new(store, table: str, df: pd.DataFrame, keys: list[str]) -> int:
     cols = ", ".join(f'n."{c}"' for c in df.columns)
     on = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM t."{k}"' for k in keys)
     store.execute(
-        f'INSERT INTO {table} ({", ".join(df.columns)}) SELECT {cols} FROM _new n ANTI JOIN {table} t ON {on}'
+        f"INSERT INTO {table} ({', '.join(df.columns)}) SELECT {cols} FROM _new n ANTI JOIN {table} t ON {on}"
     )
     store.con.unregister("_new")
     return len(df)
@@ -201,13 +254,27 @@ def _load_lookup(store, entry: SourceEntry, digest: str, place: Place) -> int:
         if f"{level}_code" not in lk:
             continue
         names = lk.get(f"{level}_name", lk[f"{level}_code"])
-        areas = pd.DataFrame({"area_code": lk[f"{level}_code"], "area_name": names, "level": level,
-                              "geo_year": year if level != "lad" else None, "source_id": sid})
+        areas = pd.DataFrame(
+            {
+                "area_code": lk[f"{level}_code"],
+                "area_name": names,
+                "level": level,
+                "geo_year": year if level != "lad" else None,
+                "source_id": sid,
+            }
+        )
         n += _upsert_areas(store, areas)
         if level != "lsoa":
-            links = pd.DataFrame({"child_code": lk["lsoa_code"], "child_level": "lsoa",
-                                  "parent_code": lk[f"{level}_code"], "parent_level": level,
-                                  "geo_year": year, "source_id": sid})
+            links = pd.DataFrame(
+                {
+                    "child_code": lk["lsoa_code"],
+                    "child_level": "lsoa",
+                    "parent_code": lk[f"{level}_code"],
+                    "parent_level": level,
+                    "geo_year": year,
+                    "source_id": sid,
+                }
+            )
             n += _insert_new(store, "area_links", links, ["child_code", "parent_level", "geo_year"])
     store.set_row_count(sid, n)
     return n
@@ -216,7 +283,9 @@ def _load_lookup(store, entry: SourceEntry, digest: str, place: Place) -> int:
 def _load_bridge(store, entry: SourceEntry, digest: str, place: Place) -> int:
     br = lookups.read_bridge(entry.path).drop_duplicates(["lsoa11_code", "lsoa21_code"])
     sid = _register(store, entry, digest, lookups.LICENCE, lookups.ATTRIBUTION)
-    n = store.append("lsoa_bridge", br[["lsoa11_code", "lsoa21_code", "change"]].assign(source_id=sid))
+    n = store.append(
+        "lsoa_bridge", br[["lsoa11_code", "lsoa21_code", "change"]].assign(source_id=sid)
+    )
     store.set_row_count(sid, n)
     return n
 
@@ -230,16 +299,20 @@ def _load_population(store, entry: SourceEntry, digest: str, place: Place) -> in
     # totals are what population-weighted national ranks need).
     totals = pop.groupby(["area_code", "sex"], as_index=False)["count"].sum()
     totals["age"] = pd.array([pd.NA] * len(totals), dtype="Int64")
-    place_codes = set(store.query(
-        "SELECT DISTINCT child_code FROM area_links WHERE parent_code IN (SELECT unnest(?))",
-        [place.la_codes],
-    )["child_code"])
+    place_codes = set(
+        store.query(
+            "SELECT DISTINCT child_code FROM area_links WHERE parent_code IN (SELECT unnest(?))",
+            [place.la_codes],
+        )["child_code"]
+    )
     detail = pop[pop["area_code"].isin(place_codes)].copy()
     detail["age"] = detail["age"].astype("Int64")
     rows = pd.concat([totals, detail], ignore_index=True)
     rows = rows.assign(level=level, geo_year=year, period=period, source_id=sid)
     rows = rows[["area_code", "level", "geo_year", "period", "sex", "age", "count", "source_id"]]
-    n = _insert_new(store, "population", rows, ["area_code", "level", "geo_year", "period", "sex", "age"])
+    n = _insert_new(
+        store, "population", rows, ["area_code", "level", "geo_year", "period", "sex", "age"]
+    )
     store.set_row_count(sid, n)
     return n
 
@@ -266,10 +339,15 @@ def _load_boundaries(store, entry: SourceEntry, digest: str, place: Place) -> in
         store.set_row_count(sid, 0)
         return 0
     gdf = bnd.read_boundaries(entry.path, codes=codes)
-    rows = pd.DataFrame({
-        "area_code": gdf["code"], "level": gdf.attrs["level"], "geo_year": gdf.attrs["year"] or year,
-        "wkb": gdf.geometry.to_wkb(), "source_id": sid,
-    })
+    rows = pd.DataFrame(
+        {
+            "area_code": gdf["code"],
+            "level": gdf.attrs["level"],
+            "geo_year": gdf.attrs["year"] or year,
+            "wkb": gdf.geometry.to_wkb(),
+            "source_id": sid,
+        }
+    )
     n = store.append("area_geometry", rows)
     store.set_row_count(sid, n)
     return n

@@ -11,7 +11,13 @@ from fairer.disclosure import suppress_counts
 from fairer.errors import FairerError
 from fairer.load import LoadReport, load_place_sources
 from fairer.place import Place, load_place
-from fairer.profile import DeprivationChange, DeprivationProfile, deprivation_change, deprivation_profile, national_data
+from fairer.profile import (
+    DeprivationChange,
+    DeprivationProfile,
+    deprivation_change,
+    deprivation_profile,
+    national_data,
+)
 from fairer.report import Report
 from fairer.report.deprivation import change_section, deprivation_section, geometry_from_store
 from fairer.sources.boundaries import ATTRIBUTION as BOUNDARY_ATTRIBUTION
@@ -67,11 +73,16 @@ def profile_place(
     load = load_place_sources(place)
     store = open_store(place.store_path)
     try:
-        editions = sorted(int(e) for e in store.query("SELECT DISTINCT edition FROM deprivation")["edition"])
+        editions = sorted(
+            int(e) for e in store.query("SELECT DISTINCT edition FROM deprivation")["edition"]
+        )
         if not editions:
-            raise FairerError("no IoD data in the place's sources", path=place.folder / "place.toml")
+            raise FairerError(
+                "no IoD data in the place's sources", path=place.folder / "place.toml"
+            )
         profiles = {
-            ed: deprivation_profile(national_data(store, ed), place.la_codes, place.name) for ed in editions
+            ed: deprivation_profile(national_data(store, ed), place.la_codes, place.name)
+            for ed in editions
         }
         change = None
         if 2019 in profiles and 2025 in profiles:
@@ -107,7 +118,9 @@ def _write_tables(place, profiles, change, formats) -> dict[str, Path]:
 
 
 def _write_report(place, store, profiles, change) -> Path:
-    rep = Report(title=f"{place.name}: deprivation profile", place_name=place.name, synthetic=place.synthetic)
+    rep = Report(
+        title=f"{place.name}: deprivation profile", place_name=place.name, synthetic=place.synthetic
+    )
     lead = 2025 if place.geography_year == 2021 and 2025 in profiles else max(profiles)
     order = [lead] + [e for e in sorted(profiles, reverse=True) if e != lead]
     for ed in order:
@@ -118,6 +131,8 @@ def _write_report(place, store, profiles, change) -> Path:
             rep.attributions.append(BOUNDARY_ATTRIBUTION)
     if change is not None:
         rep.add(change_section(change, 2019, 2025))
-    attributions = store.query("SELECT DISTINCT attribution FROM sources WHERE attribution IS NOT NULL")
+    attributions = store.query(
+        "SELECT DISTINCT attribution FROM sources WHERE attribution IS NOT NULL"
+    )
     rep.attributions = list(attributions["attribution"]) + rep.attributions
     return rep.write(place.output_dir / "report.html")

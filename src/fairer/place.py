@@ -90,7 +90,12 @@ class Place:
             f"synthetic = {'true' if self.synthetic else 'false'}",
         ]
         for s in self.sources:
-            lines += ["", "[[sources]]", f"kind = {q(s.kind)}", f"path = {q(_portable(s.path, self.folder))}"]
+            lines += [
+                "",
+                "[[sources]]",
+                f"kind = {q(s.kind)}",
+                f"path = {q(_portable(s.path, self.folder))}",
+            ]
             for key in ("edition", "year"):
                 if getattr(s, key) is not None:
                     lines.append(f"{key} = {getattr(s, key)}")
@@ -111,7 +116,9 @@ def _portable(path: Path, folder: Path) -> str:
 @lru_cache(maxsize=1)
 def known_local_authorities() -> pd.DataFrame:
     """English local authority district codes and names (ONS vintages 2013, 2019, 2021, 2024)."""
-    with resources.files("fairer.data").joinpath("local_authorities.csv").open(encoding="utf-8") as f:
+    with (
+        resources.files("fairer.data").joinpath("local_authorities.csv").open(encoding="utf-8") as f
+    ):
         return pd.read_csv(f, comment="#", dtype=str).fillna("")
 
 
@@ -141,7 +148,11 @@ def resolve_la(value: str, extra: pd.DataFrame | None = None) -> str:
     suggestions = [f"{codes[c]} {label[codes[c]]}" for c in near_codes] + [
         f"{names[n]} {label[names[n]]}" for n in near_names
     ]
-    what = "not a local authority district code" if not LAD_CODE.match(v.upper()) else "an unknown local authority code"
+    what = (
+        "not a local authority district code"
+        if not LAD_CODE.match(v.upper())
+        else "an unknown local authority code"
+    )
     hint = f"; did you mean {', '.join(dict.fromkeys(suggestions))}?" if suggestions else ""
     raise FairerError(f"'{value}' is {what}{hint}")
 
@@ -199,13 +210,17 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
             lookups_by_year.setdefault(d.year, []).append(d)
     for group in lookups_by_year.values():
         covered: set[str] = set()
-        for d in sorted(group, key=lambda d: (-len((d.level or "").split(",")), d.path.stat().st_size)):
+        for d in sorted(
+            group, key=lambda d: (-len((d.level or "").split(",")), d.path.stat().st_size)
+        ):
             levels = set((d.level or "").split(",")) - {"lsoa"}
             if levels - covered:
                 covered |= levels
                 add(d)
     for year in (2011, 2021):
-        layers = [d for d in found if d.kind == "boundaries" and d.level == "lsoa" and d.year == year]
+        layers = [
+            d for d in found if d.kind == "boundaries" and d.level == "lsoa" and d.year == year
+        ]
         if layers:
             add(max(layers, key=_feature_count))
         pops = [d for d in found if d.kind == "population" and d.level == "lsoa" and d.year == year]
@@ -268,7 +283,9 @@ def init_place(
     if framework not in FRAMEWORKS:
         raise FairerError(f"unknown framework '{framework}': choose one of {', '.join(FRAMEWORKS)}")
     if (folder / PLACE_FILE).exists() and not force:
-        raise FairerError("a place file already exists here; use --force to replace it", path=folder / PLACE_FILE)
+        raise FairerError(
+            "a place file already exists here; use --force to replace it", path=folder / PLACE_FILE
+        )
     if not la:
         raise FairerError("give at least one local authority with --la")
     data_paths = [Path(p) for p in (data or [cache_dir()])]
@@ -297,8 +314,13 @@ def init_place(
             extra = _lookup_las(found).drop_duplicates("lad_code").set_index("lad_code")["lad_name"]
             name = " and ".join(str(table.get(c, extra.get(c, c))) for c in codes)
     place = Place(
-        folder=folder, name=name, la_codes=codes, geography_year=geography_year,
-        disclosure_threshold=disclosure_threshold, framework=framework, synthetic=synthetic,
+        folder=folder,
+        name=name,
+        la_codes=codes,
+        geography_year=geography_year,
+        disclosure_threshold=disclosure_threshold,
+        framework=framework,
+        synthetic=synthetic,
         sources=choose_sources(found),
     )
     folder.mkdir(parents=True, exist_ok=True)
@@ -325,7 +347,9 @@ def load_place(folder: str | Path) -> Place:
         raise FairerError("place folder does not exist; create it with `fairer init`", path=folder)
     path = folder / PLACE_FILE
     if not path.exists():
-        raise FairerError(f"no {PLACE_FILE} here; create it with `fairer init {folder} --la CODE`", path=folder)
+        raise FairerError(
+            f"no {PLACE_FILE} here; create it with `fairer init {folder} --la CODE`", path=folder
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -340,8 +364,12 @@ def load_place(folder: str | Path) -> Place:
         sp = Path(s["path"])
         sources.append(
             SourceEntry(
-                s["kind"], sp if sp.is_absolute() else folder / sp, s.get("edition"), s.get("level"),
-                s.get("year"), s.get("detail", ""),
+                s["kind"],
+                sp if sp.is_absolute() else folder / sp,
+                s.get("edition"),
+                s.get("level"),
+                s.get("year"),
+                s.get("detail", ""),
             )
         )
     return Place(

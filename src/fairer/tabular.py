@@ -128,9 +128,7 @@ def read_table(
         elif suffix in (".csv", ".csv.gz", ".txt", ".tsv"):
             df = _read_csv(path, is_header, thousands, dtype)
         else:
-            raise FairerError(
-                f"unknown file type '{suffix}': use CSV, XLSX or Parquet", path=path
-            )
+            raise FairerError(f"unknown file type '{suffix}': use CSV, XLSX or Parquet", path=path)
     except FairerError:
         raise
     except Exception as exc:  # reader libraries raise many types; the user needs one line
@@ -152,7 +150,11 @@ def _read_csv(path, is_header, thousands, dtype) -> pd.DataFrame:
     sep = "\t" if suffix_of(path) == ".tsv" else ","
     try:
         df = pd.read_csv(
-            io.StringIO(text), skiprows=skip, thousands=thousands, dtype=dtype, sep=sep,
+            io.StringIO(text),
+            skiprows=skip,
+            thousands=thousands,
+            dtype=dtype,
+            sep=sep,
             skipinitialspace=True,
         )
     except pd.errors.ParserError as exc:
@@ -163,7 +165,9 @@ def _read_csv(path, is_header, thousands, dtype) -> pd.DataFrame:
         m = re.search(r"line (\d+)", msg)
         if m:
             row = int(m.group(1)) + skip
-        raise FairerError(f"malformed CSV ({msg.split('. ')[-1].strip()})", path=path, row=row) from None
+        raise FairerError(
+            f"malformed CSV ({msg.split('. ')[-1].strip()})", path=path, row=row
+        ) from None
     except pd.errors.EmptyDataError:
         raise FairerError("file has no header or data", path=path) from None
     df.attrs["header_row"] = skip + 1

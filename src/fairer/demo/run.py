@@ -16,6 +16,12 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
     """
     out = Path(out)
     write_borough(make_borough(seed), out / "data")
-    init_place(out / "place", [LA_CODE], data=[out / "data"], name="Fairhaven (synthetic borough)",
-               synthetic=True, force=True)
+    init_place(
+        out / "place",
+        [LA_CODE],
+        data=[out / "data"],
+        name="Fairhaven (synthetic borough)",
+        synthetic=True,
+        force=True,
+    )
     return profile_place(out / "place")

@@ -28,9 +28,26 @@ LA_CODE = "E06990001"
 LA_NAME = "Fairhaven (synthetic)"
 NATIONAL_LSOAS = 33755
 WARD_NAMES = [
-    "Harbourside", "Old Town", "Millfield", "Riverside", "North Moor", "Kingsway", "Abbey Fields",
-    "Westcliffe", "Elmwood", "Station", "Castle Hill", "Ropery", "Greenbank", "Saltings", "Beacon",
-    "Marsh End", "Orchard", "Highfield", "Quayside", "Thornley",
+    "Harbourside",
+    "Old Town",
+    "Millfield",
+    "Riverside",
+    "North Moor",
+    "Kingsway",
+    "Abbey Fields",
+    "Westcliffe",
+    "Elmwood",
+    "Station",
+    "Castle Hill",
+    "Ropery",
+    "Greenbank",
+    "Saltings",
+    "Beacon",
+    "Marsh End",
+    "Orchard",
+    "Highfield",
+    "Quayside",
+    "Thornley",
 ]
 # Domain: (correlation with the latent deprivation, median score, score at the 10% threshold)
 DOMAIN_SHAPES = {
@@ -59,7 +76,9 @@ class SyntheticBorough:
 
 def _outline(rng: np.random.Generator) -> Polygon:
     angles = np.linspace(0, 2 * np.pi, 48, endpoint=False)
-    radius = 9.0 * (1 + 0.12 * np.sin(3 * angles + rng.uniform(0, 6)) + rng.normal(0, 0.03, angles.size))
+    radius = 9.0 * (
+        1 + 0.12 * np.sin(3 * angles + rng.uniform(0, 6)) + rng.normal(0, 0.03, angles.size)
+    )
     return Polygon(np.c_[1.25 * radius * np.cos(angles), radius * np.sin(angles)])
 
 
@@ -68,7 +87,9 @@ def _points_inside(rng, outline: Polygon, n: int, min_dist: float) -> np.ndarray
     pts: list[tuple[float, float]] = []
     while len(pts) < n:
         p = (rng.uniform(minx, maxx), rng.uniform(miny, maxy))
-        if outline.contains(Point(p)) and all((p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2 >= min_dist**2 for q in pts):
+        if outline.contains(Point(p)) and all(
+            (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2 >= min_dist**2 for q in pts
+        ):
             pts.append(p)
     return np.array(pts)
 
@@ -88,7 +109,9 @@ def _score_from_percentile(p: np.ndarray, median: float, at10: float) -> np.ndar
     return median + (at10 - median) / z10 * z  # standardised scores (health, crime)
 
 
-def make_borough(seed: int = 2024, n_wards: int = 20, lsoas_per_ward: float = 6.0) -> SyntheticBorough:
+def make_borough(
+    seed: int = 2024, n_wards: int = 20, lsoas_per_ward: float = 6.0
+) -> SyntheticBorough:
     """Generate a synthetic borough.
 
     Parameters
@@ -115,7 +138,14 @@ def make_borough(seed: int = 2024, n_wards: int = 20, lsoas_per_ward: float = 6.
     from scipy.cluster.vq import kmeans2
 
     _, ward_of = kmeans2(centroids, n_wards, seed=rng.integers(1 << 31), minit="++")
-    ward_order = np.argsort(np.array([centroids[ward_of == w, 0].mean() if (ward_of == w).any() else 0 for w in range(n_wards)]))
+    ward_order = np.argsort(
+        np.array(
+            [
+                centroids[ward_of == w, 0].mean() if (ward_of == w).any() else 0
+                for w in range(n_wards)
+            ]
+        )
+    )
     ward_rank = np.empty(n_wards, int)
     ward_rank[ward_order] = np.arange(n_wards)
     ward_of = ward_rank[ward_of]
@@ -132,15 +162,21 @@ def make_borough(seed: int = 2024, n_wards: int = 20, lsoas_per_ward: float = 6.
     p_sorted = np.sort(rng.beta(0.85, 1.35, n))
     pct = np.empty(n)
     pct[np.argsort(-latent)] = p_sorted
-    lsoas = pd.DataFrame({
-        "lsoa_code": [f"E0199{i + 1:04d}" for i in range(n)],
-        "ward_code": [f"E0599{w + 1:04d}" for w in ward_of],
-        "ward_name": [WARD_NAMES[w] for w in ward_of],
-        "x_km": centroids[:, 0], "y_km": centroids[:, 1], "percentile": pct,
-    })
+    lsoas = pd.DataFrame(
+        {
+            "lsoa_code": [f"E0199{i + 1:04d}" for i in range(n)],
+            "ward_code": [f"E0599{w + 1:04d}" for w in ward_of],
+            "ward_name": [WARD_NAMES[w] for w in ward_of],
+            "x_km": centroids[:, 0],
+            "y_km": centroids[:, 1],
+            "percentile": pct,
+        }
+    )
     msoa_of = pd.Series(ward_of).map(lambda w: w // 2)
-    lsoas["lsoa_name"] = [f"Fairhaven {m + 1:03d}{chr(65 + k)}" for m, k in
-                          zip(msoa_of, pd.Series(msoa_of).groupby(msoa_of).cumcount(), strict=True)]
+    lsoas["lsoa_name"] = [
+        f"Fairhaven {m + 1:03d}{chr(65 + k)}"
+        for m, k in zip(msoa_of, pd.Series(msoa_of).groupby(msoa_of).cumcount(), strict=True)
+    ]
     lsoas["msoa_code"] = [f"E0299{m + 1:04d}" for m in msoa_of]
     lsoas["imd_rank"] = np.clip(np.ceil(pct * NATIONAL_LSOAS), 1, NATIONAL_LSOAS).astype(int)
     lsoas["imd_score"] = np.round(_score_from_percentile(pct, 17.0, 34.2), 3)
@@ -163,13 +199,21 @@ def _population(rng, lsoas: pd.DataFrame) -> pd.DataFrame:
     base[90] = base[85:].sum() * 0.6  # the 90+ band
     rows = []
     for code, p in zip(lsoas["lsoa_code"], lsoas["percentile"], strict=True):
-        w = base * np.where(ages < 16, 1 + 0.45 * (1 - p), 1.0) * np.where(ages >= 65, 0.65 + 0.6 * p, 1.0)
+        w = (
+            base
+            * np.where(ages < 16, 1 + 0.45 * (1 - p), 1.0)
+            * np.where(ages >= 65, 0.65 + 0.6 * p, 1.0)
+        )
         total = int(rng.normal(1650, 230))
         counts = rng.multinomial(total, w / w.sum())
         female_share = np.clip(0.49 + 0.0025 * np.maximum(ages - 60, 0), 0, 0.75)
         female = rng.binomial(counts, female_share)
-        rows.append(pd.DataFrame({"lsoa_code": code, "sex": "female", "age": ages, "count": female}))
-        rows.append(pd.DataFrame({"lsoa_code": code, "sex": "male", "age": ages, "count": counts - female}))
+        rows.append(
+            pd.DataFrame({"lsoa_code": code, "sex": "female", "age": ages, "count": female})
+        )
+        rows.append(
+            pd.DataFrame({"lsoa_code": code, "sex": "male", "age": ages, "count": counts - female})
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -183,10 +227,15 @@ def _deaths(rng, lsoas: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     pop = pop.merge(lsoas[["lsoa_code", "percentile"]], on="lsoa_code")
     a = pop["age"].to_numpy()
     rate = np.exp(-10.2 + 0.094 * a) + np.where(a == 0, 0.0035, 0.0)
-    rate *= np.where(pop["sex"] == "male", 1.35, 1.0) * (1 + 1.1 * (1 - pop["percentile"].to_numpy()))
+    rate *= np.where(pop["sex"] == "male", 1.35, 1.0) * (
+        1 + 1.1 * (1 - pop["percentile"].to_numpy())
+    )
     pop["deaths"] = rng.poisson(np.minimum(rate, 0.6) * pop["count"].to_numpy() * 3)
-    return pop.groupby(["lsoa_code", "sex", "age_band"], as_index=False)[["deaths", "count"]].sum().rename(
-        columns={"count": "population"})
+    return (
+        pop.groupby(["lsoa_code", "sex", "age_band"], as_index=False)[["deaths", "count"]]
+        .sum()
+        .rename(columns={"count": "population"})
+    )
 
 
 def _indicators(rng, lsoas: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
@@ -195,12 +244,34 @@ def _indicators(rng, lsoas: pd.DataFrame, population: pd.DataFrame) -> pd.DataFr
     p = lsoas.set_index("lsoa_code")["percentile"]
     rows = []
     for period, drift in (("2021/22", 0.0), ("2022/23", 0.01), ("2023/24", 0.015)):
-        low_income = rng.binomial(kids.to_numpy(), np.clip(0.08 + 0.38 * (1 - p.to_numpy()) + drift, 0, 1))
-        rows.append(pd.DataFrame({"indicator": "children_low_income", "area_code": kids.index,
-                                  "period": period, "numerator": low_income, "denominator": kids.to_numpy()}))
-        inactive = rng.binomial(adults.to_numpy(), np.clip(0.17 + 0.16 * (1 - p.to_numpy()) - drift, 0, 1))
-        rows.append(pd.DataFrame({"indicator": "adults_inactive", "area_code": adults.index,
-                                  "period": period, "numerator": inactive, "denominator": adults.to_numpy()}))
+        low_income = rng.binomial(
+            kids.to_numpy(), np.clip(0.08 + 0.38 * (1 - p.to_numpy()) + drift, 0, 1)
+        )
+        rows.append(
+            pd.DataFrame(
+                {
+                    "indicator": "children_low_income",
+                    "area_code": kids.index,
+                    "period": period,
+                    "numerator": low_income,
+                    "denominator": kids.to_numpy(),
+                }
+            )
+        )
+        inactive = rng.binomial(
+            adults.to_numpy(), np.clip(0.17 + 0.16 * (1 - p.to_numpy()) - drift, 0, 1)
+        )
+        rows.append(
+            pd.DataFrame(
+                {
+                    "indicator": "adults_inactive",
+                    "area_code": adults.index,
+                    "period": period,
+                    "numerator": inactive,
+                    "denominator": adults.to_numpy(),
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -214,31 +285,57 @@ def write_borough(b: SyntheticBorough, folder: str | Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     L = b.lsoas
     totals = b.population.groupby("lsoa_code")["count"].sum()
-    by_age = b.population.pivot_table(index="lsoa_code", columns="age", values="count", aggfunc="sum")
-    file7 = pd.DataFrame({
-        "LSOA code (2021)": L["lsoa_code"], "LSOA name (2021)": L["lsoa_name"],
-        "Local Authority District code (2024)": LA_CODE, "Local Authority District name (2024)": LA_NAME,
-        "Index of Multiple Deprivation (IMD) Score": L["imd_score"],
-        "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)": L["imd_rank"],
-        "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)": _deciles(L["imd_rank"]),
-    })
+    by_age = b.population.pivot_table(
+        index="lsoa_code", columns="age", values="count", aggfunc="sum"
+    )
+    file7 = pd.DataFrame(
+        {
+            "LSOA code (2021)": L["lsoa_code"],
+            "LSOA name (2021)": L["lsoa_name"],
+            "Local Authority District code (2024)": LA_CODE,
+            "Local Authority District name (2024)": LA_NAME,
+            "Index of Multiple Deprivation (IMD) Score": L["imd_score"],
+            "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)": L["imd_rank"],
+            "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)": _deciles(
+                L["imd_rank"]
+            ),
+        }
+    )
     for name in DOMAIN_SHAPES:
         suffix = " (rate)" if name in ("Income", "Employment") else ""
         file7[f"{name} Score{suffix}"] = L[f"{name}|score"]
         file7[f"{name} Rank (where 1 is most deprived)"] = L[f"{name}|rank"]
-        file7[f"{name} Decile (where 1 is most deprived 10% of LSOAs)"] = _deciles(L[f"{name}|rank"])
+        file7[f"{name} Decile (where 1 is most deprived 10% of LSOAs)"] = _deciles(
+            L[f"{name}|rank"]
+        )
     codes = L["lsoa_code"]
     file7["Total population: mid 2022"] = codes.map(totals).to_numpy()
-    file7["Dependent Children aged 0-15: mid 2022"] = codes.map(by_age.loc[:, :15].sum(axis=1)).to_numpy()
-    file7["Population aged 16-59: mid 2022"] = codes.map(by_age.loc[:, 16:59].sum(axis=1)).to_numpy()
-    file7["Older population aged 60 and over: mid 2022"] = codes.map(by_age.loc[:, 60:].sum(axis=1)).to_numpy()
-    file7["Working age population 18-66 (for use with Employment Deprivation Domain): mid 2022"] = codes.map(
-        by_age.loc[:, 18:66].sum(axis=1)).to_numpy()
-    lookup = pd.DataFrame({
-        "LSOA21CD": L["lsoa_code"], "LSOA21NM": L["lsoa_name"], "MSOA21CD": L["msoa_code"],
-        "WD24CD": L["ward_code"], "WD24NM": L["ward_name"], "LAD24CD": LA_CODE, "LAD24NM": LA_NAME,
-    })
-    wide = b.population.pivot_table(index=["lsoa_code", "sex"], columns="age", values="count").reset_index()
+    file7["Dependent Children aged 0-15: mid 2022"] = codes.map(
+        by_age.loc[:, :15].sum(axis=1)
+    ).to_numpy()
+    file7["Population aged 16-59: mid 2022"] = codes.map(
+        by_age.loc[:, 16:59].sum(axis=1)
+    ).to_numpy()
+    file7["Older population aged 60 and over: mid 2022"] = codes.map(
+        by_age.loc[:, 60:].sum(axis=1)
+    ).to_numpy()
+    file7["Working age population 18-66 (for use with Employment Deprivation Domain): mid 2022"] = (
+        codes.map(by_age.loc[:, 18:66].sum(axis=1)).to_numpy()
+    )
+    lookup = pd.DataFrame(
+        {
+            "LSOA21CD": L["lsoa_code"],
+            "LSOA21NM": L["lsoa_name"],
+            "MSOA21CD": L["msoa_code"],
+            "WD24CD": L["ward_code"],
+            "WD24NM": L["ward_name"],
+            "LAD24CD": LA_CODE,
+            "LAD24NM": LA_NAME,
+        }
+    )
+    wide = b.population.pivot_table(
+        index=["lsoa_code", "sex"], columns="age", values="count"
+    ).reset_index()
     wide.columns = ["LSOA21CD", "sex"] + [str(a) if a < 90 else "90+" for a in range(91)]
     features = [
         {"type": "Feature", "properties": {"LSOA21CD": c, "LSOA21NM": nm}, "geometry": mapping(pg)}
@@ -247,15 +344,20 @@ def write_borough(b: SyntheticBorough, folder: str | Path) -> list[Path]:
     paths = [
         write_table(file7, folder / "File_7_IoD2025_synthetic_Fairhaven.csv"),
         write_table(lookup, folder / "LSOA21_WD24_LAD24_synthetic_Fairhaven.csv"),
-        write_text_atomic(folder / "LSOA21_boundaries_synthetic_Fairhaven.geojson",
-                          json.dumps({"type": "FeatureCollection", "features": features})),
+        write_text_atomic(
+            folder / "LSOA21_boundaries_synthetic_Fairhaven.geojson",
+            json.dumps({"type": "FeatureCollection", "features": features}),
+        ),
         write_table(wide, folder / "population_mid2022_lsoa21_synthetic_Fairhaven.csv"),
         write_table(b.deaths, folder / "deaths_2021_2023_lsoa21_synthetic_Fairhaven.csv"),
         write_table(b.indicators, folder / "indicators_synthetic_Fairhaven.csv"),
-        write_text_atomic(folder / "README.txt", (
-            "SYNTHETIC DATA made by `fairer demo` (seed {seed}).\n"
-            "Fairhaven is an invented borough. No value here describes a real place or person.\n"
-            "Files use the layouts of the official publications so the demo runs fairer's real readers.\n"
-        ).format(seed=b.seed)),
+        write_text_atomic(
+            folder / "README.txt",
+            (
+                f"SYNTHETIC DATA made by `fairer demo` (seed {b.seed}).\n"
+                "Fairhaven is an invented borough. No value here describes a real place or person.\n"
+                "Files use the layouts of the official publications so the demo runs fairer's real readers.\n"
+            ),
+        ),
     ]
     return paths

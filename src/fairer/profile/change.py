@@ -50,19 +50,28 @@ def deprivation_change(
         ("share_population_most_deprived_20", "Share of residents in the most deprived 20%"),
         ("la_rank", "Rank of average score among local authorities (1 = most deprived)"),
     ]
-    summary = pd.DataFrame([
-        {"measure": label, f"iod{before.edition}": before.headlines.get(k),
-         f"iod{after.edition}": after.headlines.get(k)}
-        for k, label in keys
-    ])
+    summary = pd.DataFrame(
+        [
+            {
+                "measure": label,
+                f"iod{before.edition}": before.headlines.get(k),
+                f"iod{after.edition}": after.headlines.get(k),
+            }
+            for k, label in keys
+        ]
+    )
     new = after.lsoas[["lsoa_code", "imd_decile"]].rename(
-        columns={"lsoa_code": "lsoa21_code", "imd_decile": f"imd_decile_{after.edition}"})
+        columns={"lsoa_code": "lsoa21_code", "imd_decile": f"imd_decile_{after.edition}"}
+    )
     old = before.lsoas[["lsoa_code", "imd_decile"]].rename(
-        columns={"lsoa_code": "lsoa11_code", "imd_decile": f"imd_decile_{before.edition}"})
+        columns={"lsoa_code": "lsoa11_code", "imd_decile": f"imd_decile_{before.edition}"}
+    )
     pairs = bridge[bridge["lsoa21_code"].isin(new["lsoa21_code"])]
     n_parents = pairs.groupby("lsoa21_code")["lsoa11_code"].transform("size")
     single = pairs[(n_parents == 1) & pairs["change"].isin(["U", "S"])]
-    lsoas = new.merge(single[["lsoa21_code", "lsoa11_code", "change"]], on="lsoa21_code", how="left")
+    lsoas = new.merge(
+        single[["lsoa21_code", "lsoa11_code", "change"]], on="lsoa21_code", how="left"
+    )
     lsoas = lsoas.merge(old, on="lsoa11_code", how="left")
     b, a = f"imd_decile_{before.edition}", f"imd_decile_{after.edition}"
     comparable = lsoas[b].notna()

@@ -36,12 +36,25 @@ class DeprivationData:
     lsoas: pd.DataFrame
     population_note: str
     ward_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
-    la_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    la_scores: dict[str, pd.DataFrame] = field(default_factory=dict)
+    england_shares: dict[str, pd.Series] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.is_national:
-            self.ward_scores = _area_scores(self.lsoas, "ward")
-            self.la_scores = _area_scores(self.lsoas, "lad")
+        # National figures are computed once here, so profiling each LA is cheap.
+        domains = [d for d in DOMAINS if f"{d}_decile" in self.lsoas]
+        if not self.is_national:
+            self.england_shares = {d: pd.Series(0.1, index=range(1, 11)) for d in domains}
+            return
+        pop = self.lsoas["population"].astype(float)
+        for d in domains:
+            share = pop.groupby(self.lsoas[f"{d}_decile"].astype(int)).sum() / pop.sum()
+            self.england_shares[d] = share.reindex(range(1, 11), fill_value=0.0)
+        self.ward_scores = _area_scores(self.lsoas, "ward")
+        for key in ("lad_code", "lad_code_iod"):
+            if key in self.lsoas and self.lsoas[key].notna().any():
+                self.la_scores[key] = _area_scores(
+                    self.lsoas.assign(lad_code=self.lsoas[key]), "lad"
+                )
 
     @property
     def is_national(self) -> bool:
@@ -55,11 +68,24 @@ class DeprivationData:
 
 def _weighted_score(df: pd.DataFrame, by: str) -> pd.DataFrame:
     w = df["population"].astype(float)
-    tmp = pd.DataFrame({by: df[by], "wx": df["imd_score"] * w, "w": w,
-                        "top10": (df["imd_decile"] == 1).astype(int), "n": 1})
+    tmp = pd.DataFrame(
+        {
+            by: df[by],
+            "wx": df["imd_score"] * w,
+            "w": w,
+            "top10": (df["imd_decile"] == 1).astype(int),
+            "n": 1,
+        }
+    )
     g = tmp.groupby(by, sort=False).sum()
-    out = pd.DataFrame({"imd_score": g["wx"] / g["w"], "population": g["w"], "n_lsoas": g["n"],
-                        "n_lsoas_most_deprived_10": g["top10"]})
+    out = pd.DataFrame(
+        {
+            "imd_score": g["wx"] / g["w"],
+            "population": g["w"],
+            "n_lsoas": g["n"],
+            "n_lsoas_most_deprived_10": g["top10"],
+        }
+    )
     return out
 
 
@@ -91,10 +117,13 @@ def national_data(store, edition: int) -> DeprivationData:
     """
     lsoa_year = EDITION_GEOGRAPHY[edition]
     long = store.query(
-        "SELECT lsoa_code, domain, score, rank, decile FROM deprivation WHERE edition = ?", [edition]
+        "SELECT lsoa_code, domain, score, rank, decile FROM deprivation WHERE edition = ?",
+        [edition],
     )
     if long.empty:
-        raise FairerError(f"the store has no IoD{edition} data; add its files to place.toml and load")
+        raise FairerError(
+            f"the store has no IoD{edition} data; add its files to place.toml and load"
+        )
     wide = long.pivot(index="lsoa_code", columns="domain", values=["score", "rank", "decile"])
     wide.columns = [f"{d}_{m}" for m, d in wide.columns]
     wide = wide.dropna(axis=1, how="all").reset_index()
@@ -103,20 +132,30 @@ def national_data(store, edition: int) -> DeprivationData:
             wide[c] = wide[c].astype("Int64")
     names = store.query(
         "SELECT area_code AS lsoa_code, any_value(area_name) AS lsoa_name FROM areas"
-        " WHERE level = 'lsoa' AND geo_year = ? GROUP BY 1", [lsoa_year])
+        " WHERE level = 'lsoa' AND geo_year = ? GROUP BY 1",
+        [lsoa_year],
+    )
     links = store.query(
         "SELECT child_code AS lsoa_code, parent_level, any_value(parent_code) AS parent_code"
         " FROM area_links WHERE child_level = 'lsoa' AND (geo_year = ? OR geo_year IS NULL)"
-        " GROUP BY 1, 2", [lsoa_year])
+        " GROUP BY 1, 2",
+        [lsoa_year],
+    )
     wide = wide.merge(names, on="lsoa_code", how="left")
     for level in ("ward", "msoa", "lad"):
         part = links[links["parent_level"] == level][["lsoa_code", "parent_code"]]
-        wide = wide.merge(part.rename(columns={"parent_code": f"{level}_code"}), on="lsoa_code", how="left")
+        wide = wide.merge(
+            part.rename(columns={"parent_code": f"{level}_code"}), on="lsoa_code", how="left"
+        )
     own_lad = links[links["parent_level"] == f"lad_iod{edition}"][["lsoa_code", "parent_code"]]
-    wide = wide.merge(own_lad.rename(columns={"parent_code": "lad_code_iod"}), on="lsoa_code", how="left")
+    wide = wide.merge(
+        own_lad.rename(columns={"parent_code": "lad_code_iod"}), on="lsoa_code", how="left"
+    )
     ward_names = store.query(
         "SELECT area_code AS ward_code, any_value(area_name) AS ward_name FROM areas"
-        " WHERE level = 'ward' AND geo_year = ? GROUP BY 1", [lsoa_year])
+        " WHERE level = 'ward' AND geo_year = ? GROUP BY 1",
+        [lsoa_year],
+    )
     wide = wide.merge(ward_names, on="ward_code", how="left")
     pop, note = _population(store, edition, lsoa_year)
     wide["population"] = wide["lsoa_code"].map(pop)
@@ -134,7 +173,9 @@ def _population(store, edition: int, lsoa_year: int) -> tuple[pd.Series, str]:
     own = store.query(
         "SELECT p.area_code, sum(p.count) AS n, any_value(p.period) AS period FROM population p"
         " JOIN sources s USING (source_id) WHERE s.kind = 'iod' AND p.level = 'lsoa'"
-        " AND p.geo_year = ? AND p.age IS NULL AND p.sex = 'persons' GROUP BY 1", [lsoa_year])
+        " AND p.geo_year = ? AND p.age IS NULL AND p.sex = 'persons' GROUP BY 1",
+        [lsoa_year],
+    )
     if not own.empty:
         return own.set_index("area_code")["n"], (
             f"Population weights are the IoD{edition} population denominators ({own['period'].iloc[0]})."
@@ -159,7 +200,9 @@ def _latest_population(store, geo_year: int) -> tuple[pd.Series, str] | None:
     df = store.query(
         "SELECT p.area_code, p.period, sum(p.count) AS n FROM population p JOIN sources s USING (source_id)"
         " WHERE s.kind = 'population' AND p.level = 'lsoa' AND p.geo_year = ? AND p.age IS NULL"
-        " AND p.sex IN ('persons', 'female', 'male') GROUP BY 1, 2", [geo_year])
+        " AND p.sex IN ('persons', 'female', 'male') GROUP BY 1, 2",
+        [geo_year],
+    )
     if df.empty:
         return None
     period = sorted(df["period"].unique())[-1]
@@ -185,8 +228,12 @@ class DeprivationProfile:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tidy output tables, by name."""
-        return {"lsoas": self.lsoas, "deciles": self.deciles, "wards": self.wards,
-                "la_summary": self.la_summary}
+        return {
+            "lsoas": self.lsoas,
+            "deciles": self.deciles,
+            "wards": self.wards,
+            "la_summary": self.la_summary,
+        }
 
     def headline_sentences(self) -> list[str]:
         h = self.headlines
@@ -215,7 +262,9 @@ class DeprivationProfile:
         return out
 
 
-def deprivation_profile(data: DeprivationData, la_codes: list[str], place_name: str = "") -> DeprivationProfile:
+def deprivation_profile(
+    data: DeprivationData, la_codes: list[str], place_name: str = ""
+) -> DeprivationProfile:
     """Profile the LSOAs of one or more local authorities against England.
 
     Parameters
@@ -239,45 +288,60 @@ def deprivation_profile(data: DeprivationData, la_codes: list[str], place_name: 
     lsoas = data.lsoas
     mask = lsoas["lad_code_iod"].isin(la_codes) if "lad_code_iod" in lsoas else None
     if mask is None or not mask.any():
-        mask = lsoas["lad_code"].isin(la_codes) if "lad_code" in lsoas else pd.Series(False, index=lsoas.index)
+        mask = (
+            lsoas["lad_code"].isin(la_codes)
+            if "lad_code" in lsoas
+            else pd.Series(False, index=lsoas.index)
+        )
     local = lsoas[mask].copy()
     if local.empty:
         raise FairerError(
             f"no IoD{data.edition} LSOA belongs to {', '.join(la_codes)}; does the place's lookup "
             f"cover LSOA {data.lsoa_year} geography?"
         )
-    local = local.sort_values("imd_rank" if "imd_rank" in local else "lsoa_code").reset_index(drop=True)
+    local = local.sort_values("imd_rank" if "imd_rank" in local else "lsoa_code").reset_index(
+        drop=True
+    )
     total_pop = float(local["population"].sum())
-    england_pop = float(lsoas["population"].sum())
-
-    rows = []
-    for d in [d for d in DOMAINS if f"{d}_decile" in local]:
-        for dec in range(1, 11):
-            sel = local[f"{d}_decile"] == dec
-            eng = lsoas[f"{d}_decile"] == dec
-            rows.append({
-                "domain": d, "domain_name": DOMAINS[d], "decile": dec,
-                "n_lsoas": int(sel.sum()), "population": float(local.loc[sel, "population"].sum()),
-                "share_population": float(local.loc[sel, "population"].sum()) / total_pop,
-                "share_lsoas": float(sel.mean()),
-                "england_share_population": (
-                    float(lsoas.loc[eng, "population"].sum()) / england_pop if data.is_national else 0.1
-                ),
-            })
-    deciles = pd.DataFrame(rows)
+    domains = [d for d in DOMAINS if f"{d}_decile" in local]
+    weights = local["population"].to_numpy(dtype=float)
+    n_by, pop_by = [], []
+    for d in domains:
+        dec = local[f"{d}_decile"].to_numpy(dtype=int)
+        n_by.append(np.bincount(dec, minlength=11)[1:11])
+        pop_by.append(np.bincount(dec, weights=weights, minlength=11)[1:11])
+    n_arr, pop_arr = np.concatenate(n_by), np.concatenate(pop_by)
+    deciles = pd.DataFrame(
+        {
+            "domain": np.repeat(domains, 10),
+            "domain_name": np.repeat([DOMAINS[d] for d in domains], 10),
+            "decile": np.tile(np.arange(1, 11), len(domains)),
+            "n_lsoas": n_arr,
+            "population": pop_arr,
+            "share_population": pop_arr / total_pop,
+            "share_lsoas": n_arr / len(local),
+            "england_share_population": np.concatenate(
+                [data.england_shares[d].to_numpy() for d in domains]
+            ),
+        }
+    )
 
     wards = pd.DataFrame()
     if "ward_code" in local and local["ward_code"].notna().any():
         wards = _weighted_score(local.dropna(subset=["ward_code"]), "ward_code")
         pop = local.dropna(subset=["ward_code"])
         wards["share_population_most_deprived_10"] = (
-            pop[pop["imd_decile"] == 1].groupby("ward_code")["population"].sum() / wards["population"]
+            pop[pop["imd_decile"] == 1].groupby("ward_code")["population"].sum()
+            / wards["population"]
         ).fillna(0.0)
         wards["share_population_most_deprived_20"] = (
-            pop[pop["imd_decile"] <= 2].groupby("ward_code")["population"].sum() / wards["population"]
+            pop[pop["imd_decile"] <= 2].groupby("ward_code")["population"].sum()
+            / wards["population"]
         ).fillna(0.0)
         names = local.dropna(subset=["ward_code"]).groupby("ward_code")["ward_name"].first()
-        wards["ward_name"] = names.reindex(wards.index).fillna(pd.Series(wards.index, index=wards.index))
+        wards["ward_name"] = names.reindex(wards.index).fillna(
+            pd.Series(wards.index, index=wards.index)
+        )
         if not data.ward_scores.empty:
             wards = wards.join(data.ward_scores[["national_rank", "national_decile", "of"]])
         wards = wards.sort_values("imd_score", ascending=False)
@@ -300,29 +364,52 @@ def deprivation_profile(data: DeprivationData, la_codes: list[str], place_name: 
         "n_wards_most_deprived_10": (
             int((wards["national_decile"] == 1).sum()) if "national_decile" in wards else None
         ),
-        "la_rank": None, "la_of": None, "la_average_score": None,
+        "la_rank": None,
+        "la_of": None,
+        "la_average_score": None,
     }
     la_summary = pd.DataFrame()
     if "imd_score" in local:
-        headlines["la_average_score"] = float(np.average(local["imd_score"], weights=local["population"]))
+        headlines["la_average_score"] = float(
+            np.average(local["imd_score"], weights=local["population"])
+        )
     if "imd_score" in local and data.is_national:
-        la_key = "lad_code_iod" if (mask is not None and "lad_code_iod" in lsoas and lsoas["lad_code_iod"].isin(la_codes).any()) else "lad_code"
-        scores = _area_scores(lsoas.assign(lad_code=lsoas[la_key]), "lad")
+        own = "lad_code_iod" in lsoas and lsoas["lad_code_iod"].isin(la_codes).any()
+        scores = data.la_scores.get("lad_code_iod" if own else "lad_code", pd.DataFrame())
         if len(la_codes) == 1 and la_codes[0] in scores.index:
             headlines["la_rank"] = int(scores.loc[la_codes[0], "national_rank"])
             headlines["la_of"] = int(scores.loc[la_codes[0], "of"])
-        la_summary = scores.loc[scores.index.intersection(la_codes)].reset_index().rename(columns={"index": "lad_code"})
-        la_summary["proportion_lsoas_most_deprived_10"] = la_summary["n_lsoas_most_deprived_10"] / la_summary["n_lsoas"]
+        la_summary = (
+            scores.loc[scores.index.intersection(la_codes)]
+            .reset_index()
+            .rename(columns={"index": "lad_code"})
+        )
+        la_summary["proportion_lsoas_most_deprived_10"] = (
+            la_summary["n_lsoas_most_deprived_10"] / la_summary["n_lsoas"]
+        )
 
     keep = ["lsoa_code", "lsoa_name", "ward_code", "ward_name", "lad_code", "population"] + [
         f"{d}_{m}" for d in DOMAINS for m in ("score", "rank", "decile") if f"{d}_{m}" in local
     ]
     return DeprivationProfile(
-        place_name=place_name or ", ".join(la_codes), la_codes=list(la_codes), edition=data.edition,
-        lsoa_year=data.lsoa_year, lsoas=local[[c for c in keep if c in local]], deciles=deciles,
-        wards=wards, headlines=headlines, la_summary=la_summary, population_note=data.population_note,
+        place_name=place_name or ", ".join(la_codes),
+        la_codes=list(la_codes),
+        edition=data.edition,
+        lsoa_year=data.lsoa_year,
+        lsoas=local[[c for c in keep if c in local]],
+        deciles=deciles,
+        wards=wards,
+        headlines=headlines,
+        la_summary=la_summary,
+        population_note=data.population_note,
         national=data.is_national,
     )
 
 
-__all__ = ["MAIN_DOMAINS", "DeprivationData", "DeprivationProfile", "deprivation_profile", "national_data"]
+__all__ = [
+    "MAIN_DOMAINS",
+    "DeprivationData",
+    "DeprivationProfile",
+    "deprivation_profile",
+    "national_data",
+]

@@ -38,12 +38,16 @@ class Report:
         self.sections.append(section)
 
     def render(self) -> str:
-        env = Environment(loader=PackageLoader("fairer.report", "templates"),
-                          autoescape=select_autoescape(["html", "j2"]))
+        env = Environment(
+            loader=PackageLoader("fairer.report", "templates"),
+            autoescape=select_autoescape(["html", "j2"]),
+        )
         template = env.get_template("report.html.j2")
         return template.render(
-            report=self, sections=[(s, Markup(s.body)) for s in self.sections],
-            generated=date.today().isoformat(), version=__version__,
+            report=self,
+            sections=[(s, Markup(s.body)) for s in self.sections],
+            generated=date.today().isoformat(),
+            version=__version__,
             attributions=list(dict.fromkeys(a for a in self.attributions if a)),
         )
 
@@ -55,10 +59,12 @@ class Report:
 def figure(svg: str, caption: str, alt: str) -> str:
     """An accessible figure: the SVG has role=img and a text alternative; a caption below."""
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(alt)}" ', 1)
-    return f'<figure>{svg}<figcaption>{_text(caption)}</figcaption></figure>'
+    return f"<figure>{svg}<figcaption>{_text(caption)}</figcaption></figure>"
 
 
-def table_html(df: pd.DataFrame, caption: str, formats: dict | None = None, max_rows: int = 200) -> str:
+def table_html(
+    df: pd.DataFrame, caption: str, formats: dict | None = None, max_rows: int = 200
+) -> str:
     """An accessible HTML table with a caption and column headers (scope=col)."""
     formats = formats or {}
     d = df.head(max_rows)
@@ -80,9 +86,15 @@ def table_html(df: pd.DataFrame, caption: str, formats: dict | None = None, max_
             cls = ' class="num"' if isinstance(v, (int, float)) and not isinstance(v, bool) else ""
             cells.append(f"<td{cls}>{_text(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    more = f"<p class='note'>Showing {max_rows} of {len(df)} rows; the full table is in the outputs.</p>" if len(df) > max_rows else ""
-    return (f'<div class="table-wrap"><table><caption>{_text(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>{more}')
+    more = (
+        f"<p class='note'>Showing {max_rows} of {len(df)} rows; the full table is in the outputs.</p>"
+        if len(df) > max_rows
+        else ""
+    )
+    return (
+        f'<div class="table-wrap"><table><caption>{_text(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{more}"
+    )
 
 
 def _text(s) -> str:

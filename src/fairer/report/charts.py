@@ -16,14 +16,22 @@ import pandas as pd  # noqa: E402
 
 # Decile colours: viridis sampled at ten points (perceptually uniform, colour-blind safe);
 # decile 1 (most deprived) is the darkest.
-DECILE_COLOURS = [matplotlib.colors.to_hex(c) for c in plt.get_cmap("viridis")(np.linspace(0.0, 0.95, 10))]
+DECILE_COLOURS = [
+    matplotlib.colors.to_hex(c) for c in plt.get_cmap("viridis")(np.linspace(0.0, 0.95, 10))
+]
 LOCAL = "#0072B2"  # Okabe–Ito blue
 ENGLAND = "#BBBBBB"
 
-plt.rcParams.update({
-    "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False,
-    "axes.spines.right": False, "svg.fonttype": "none", "svg.hashsalt": "fairer",
-})
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "fairer",
+    }
+)
 
 
 def to_svg(fig) -> str:
@@ -32,7 +40,7 @@ def to_svg(fig) -> str:
     fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = buf.getvalue()
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def decile_bars(deciles: pd.DataFrame, domain: str = "imd", title: str = "") -> str:
@@ -55,19 +63,36 @@ def domain_heat(deciles: pd.DataFrame) -> str:
     """Share of residents by decile for each domain, as stacked horizontal bars."""
     dom = deciles.drop_duplicates("domain")[["domain", "domain_name"]]
     fig, ax = plt.subplots(figsize=(7.2, 0.35 * len(dom) + 1.0))
-    for i, (d, name) in enumerate(zip(dom["domain"], dom["domain_name"], strict=True)):
+    for i, d in enumerate(dom["domain"]):
         part = deciles[deciles["domain"] == d].sort_values("decile")
         left = 0.0
         for dec, share in zip(part["decile"], part["share_population"], strict=True):
-            ax.barh(i, share * 100, left=left, color=DECILE_COLOURS[dec - 1], edgecolor="white", linewidth=0.4)
+            ax.barh(
+                i,
+                share * 100,
+                left=left,
+                color=DECILE_COLOURS[dec - 1],
+                edgecolor="white",
+                linewidth=0.4,
+            )
             left += share * 100
     ax.set_yticks(range(len(dom)), dom["domain_name"].tolist())
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of residents, by national decile (dark = most deprived)")
-    handles = [matplotlib.patches.Patch(color=DECILE_COLOURS[i], label=str(i + 1)) for i in range(10)]
-    ax.legend(handles=handles, title="Decile", ncol=10, frameon=False, loc="upper center",
-              bbox_to_anchor=(0.5, -0.25), fontsize=7, handlelength=1)
+    handles = [
+        matplotlib.patches.Patch(color=DECILE_COLOURS[i], label=str(i + 1)) for i in range(10)
+    ]
+    ax.legend(
+        handles=handles,
+        title="Decile",
+        ncol=10,
+        frameon=False,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.25),
+        fontsize=7,
+        handlelength=1,
+    )
     return to_svg(fig)
 
 
@@ -75,8 +100,10 @@ def ward_bars(wards: pd.DataFrame, top: int = 40) -> str:
     """Wards ranked by population-weighted IMD score."""
     w = wards.head(top).iloc[::-1]
     fig, ax = plt.subplots(figsize=(6.4, 0.22 * len(w) + 0.8))
-    colours = [DECILE_COLOURS[int(d) - 1] if pd.notna(d) else LOCAL
-               for d in w.get("national_decile", pd.Series([np.nan] * len(w)))]
+    colours = [
+        DECILE_COLOURS[int(d) - 1] if pd.notna(d) else LOCAL
+        for d in w.get("national_decile", pd.Series([np.nan] * len(w)))
+    ]
     ax.barh(w["ward_name"].astype(str), w["imd_score"], color=colours)
     ax.set_xlabel("Population-weighted IMD score (higher = more deprived)")
     ax.tick_params(axis="y", labelsize=7)
@@ -93,9 +120,17 @@ def choropleth(gdf, column: str, title: str = "", legend_title: str = "IMD decil
         wards.boundary.plot(ax=ax, color="#333333", linewidth=0.6)
     ax.set_axis_off()
     ax.set_aspect(1 / np.cos(np.radians(gdf.geometry.union_all().centroid.y)))
-    handles = [matplotlib.patches.Patch(color=DECILE_COLOURS[i], label=f"{i + 1}") for i in range(10)]
-    ax.legend(handles=handles, title=legend_title + "\n(1 = most deprived)", frameon=False,
-              loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7)
+    handles = [
+        matplotlib.patches.Patch(color=DECILE_COLOURS[i], label=f"{i + 1}") for i in range(10)
+    ]
+    ax.legend(
+        handles=handles,
+        title=legend_title + "\n(1 = most deprived)",
+        frameon=False,
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
+        fontsize=7,
+    )
     if title:
         ax.set_title(title, loc="left")
     return to_svg(fig)

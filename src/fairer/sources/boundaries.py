@@ -67,7 +67,9 @@ def read_boundaries(
         raise FairerError("not a boundary file with an area code field (e.g. LSOA21CD)", path=path)
     if level is not None and level != info[0]:
         fields = pyogrio.read_info(path)["fields"]
-        cols = [c for c, g in geo_columns(list(fields)).items() if g.level == level and g.part == "code"]
+        cols = [
+            c for c, g in geo_columns(list(fields)).items() if g.level == level and g.part == "code"
+        ]
         if not cols:
             raise FairerError(f"no {level} code field", path=path)
         info = (level, cols[0], None)
@@ -85,8 +87,12 @@ def read_boundaries(
         raise FairerError(f"cannot read boundaries ({exc})", path=path) from None
     names = [c for c, g in geo_columns(gdf.columns).items() if g.level == lvl and g.part == "name"]
     out = gpd.GeoDataFrame(
-        {"code": gdf[code_col].astype(str), "name": gdf[names[0]].astype(str) if names else gdf[code_col].astype(str)},
-        geometry=gdf.geometry.values, crs=gdf.crs,
+        {
+            "code": gdf[code_col].astype(str),
+            "name": gdf[names[0]].astype(str) if names else gdf[code_col].astype(str),
+        },
+        geometry=gdf.geometry.values,
+        crs=gdf.crs,
     )
     if out.crs is None:
         out = out.set_crs(4326)

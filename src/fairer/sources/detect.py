@@ -31,15 +31,21 @@ def detect(path: str | Path) -> DetectedSource | None:
     if suffix in BOUNDARY_SUFFIXES:
         info = boundary_info(path)
         if info:
-            return DetectedSource(path, "boundaries", f"{info[0]} boundaries", level=info[0], year=info[2])
+            return DetectedSource(
+                path, "boundaries", f"{info[0]} boundaries", level=info[0], year=info[2]
+            )
         return None
     if suffix not in TABLE_SUFFIXES:
         return None
     layout = is_iod_file(path)
     if layout is not None:
         return DetectedSource(
-            path, "iod", f"IoD{layout.edition} {layout.file_kind}",
-            edition=layout.edition, level="lsoa", year=layout.lsoa_year,
+            path,
+            "iod",
+            f"IoD{layout.edition} {layout.file_kind}",
+            edition=layout.edition,
+            level="lsoa",
+            year=layout.lsoa_year,
         )
     kind = is_lookup_file(path)
     if kind == "bridge":
@@ -47,8 +53,11 @@ def detect(path: str | Path) -> DetectedSource | None:
     if kind == "lookup":
         levels = lookup_levels(path)
         return DetectedSource(
-            path, kind, "LSOA → " + ", ".join(sorted(levels - {"lsoa"})) + " lookup",
-            level=",".join(sorted(levels)), year=levels_year(path),
+            path,
+            kind,
+            "LSOA → " + ", ".join(sorted(levels - {"lsoa"})) + " lookup",
+            level=",".join(sorted(levels)),
+            year=levels_year(path),
         )
     pop = population_geography(path)
     if pop is not None:

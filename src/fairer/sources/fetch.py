@@ -95,7 +95,9 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def fetch(dataset: str, cache: Path | None = None, force: bool = False, timeout: float = 120) -> list[Path]:
+def fetch(
+    dataset: str, cache: Path | None = None, force: bool = False, timeout: float = 120
+) -> list[Path]:
     """Download a dataset's files into the cache; skip files already there unless ``force``.
 
     Parameters
@@ -176,16 +178,26 @@ def _download_arcgis(url: str, target: Path, timeout: float, page: int = 2000) -
     fields: list[str] = []
     offset = 0
     while True:
-        query = urllib.parse.urlencode({
-            "where": "1=1", "outFields": "*", "returnGeometry": "false", "f": "json",
-            "resultOffset": offset, "resultRecordCount": page,
-        })
+        query = urllib.parse.urlencode(
+            {
+                "where": "1=1",
+                "outFields": "*",
+                "returnGeometry": "false",
+                "f": "json",
+                "resultOffset": offset,
+                "resultRecordCount": page,
+            }
+        )
         with _open(f"{url}?{query}", timeout) as response:
             payload = json.loads(response.read().decode("utf-8"))
         if "error" in payload:
-            raise FairerError(f"download failed: {payload['error'].get('message', 'service error')} ({url})")
+            raise FairerError(
+                f"download failed: {payload['error'].get('message', 'service error')} ({url})"
+            )
         if not fields:
-            fields = [f["name"] for f in payload.get("fields", []) if f["name"] not in ("FID", "ObjectId")]
+            fields = [
+                f["name"] for f in payload.get("fields", []) if f["name"] not in ("FID", "ObjectId")
+            ]
         features = payload.get("features", [])
         rows.extend(f["attributes"] for f in features)
         offset += len(features)

@@ -248,7 +248,9 @@ def _validate_rows(df: pd.DataFrame, layout: IoDLayout, path: Path, header_row: 
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise FairerError(
             f"'{codes.iloc[i]}' is not an LSOA code (expected E01 and six digits)",
-            path=path, row=first_data_row + i, column=layout.code_column,
+            path=path,
+            row=first_data_row + i,
+            column=layout.code_column,
         )
     dup = codes.duplicated(keep="first")
     if dup.any():
@@ -257,7 +259,9 @@ def _validate_rows(df: pd.DataFrame, layout: IoDLayout, path: Path, header_row: 
         raise FairerError(
             f"LSOA {codes.iloc[i]} appears twice (also at row {first_data_row + first}); "
             "remove the duplicate row",
-            path=path, row=first_data_row + i, column=layout.code_column,
+            path=path,
+            row=first_data_row + i,
+            column=layout.code_column,
         )
     for header, canon in {**layout.measures, **layout.population}.items():
         col = pd.to_numeric(df[header], errors="coerce")
@@ -265,10 +269,16 @@ def _validate_rows(df: pd.DataFrame, layout: IoDLayout, path: Path, header_row: 
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             value = df[header].iloc[i]
-            what = "is missing" if pd.isna(value) or str(value).strip() == "" else f"'{value}' is not a number"
+            what = (
+                "is missing"
+                if pd.isna(value) or str(value).strip() == ""
+                else f"'{value}' is not a number"
+            )
             raise FairerError(
                 f"value {what} (is the file truncated?)",
-                path=path, row=first_data_row + i, column=header,
+                path=path,
+                row=first_data_row + i,
+                column=header,
             )
         if canon.endswith("_decile"):
             out = (col < 1) | (col > 10)
@@ -280,7 +290,9 @@ def _validate_rows(df: pd.DataFrame, layout: IoDLayout, path: Path, header_row: 
             i = int(np.flatnonzero(out.to_numpy())[0])
             raise FairerError(
                 f"value {col.iloc[i]} is out of range for {canon.replace('_', ' ')}",
-                path=path, row=first_data_row + i, column=header,
+                path=path,
+                row=first_data_row + i,
+                column=header,
             )
 
 

@@ -24,7 +24,9 @@ from fairer.sources.geocodes import geo_columns
 from fairer.tabular import read_header, read_table
 
 LICENCE = "Open Government Licence v3.0"
-ATTRIBUTION = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0"
+ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v.3.0"
+)
 
 _LEVELS = ("lsoa", "msoa", "ward", "lad")
 CHANGE_CODES = {"U": "unchanged", "S": "split", "M": "merged", "X": "irregular"}
@@ -44,7 +46,9 @@ def lookup_kind(columns) -> str | None:
     lsoa_years = {g.year for g in geo.values() if g.level == "lsoa" and g.part == "code"}
     if {2011, 2021} <= lsoa_years:
         return "bridge"
-    higher = {g.level for g in geo.values() if g.part == "code" and g.level in ("msoa", "ward", "lad")}
+    higher = {
+        g.level for g in geo.values() if g.part == "code" and g.level in ("msoa", "ward", "lad")
+    }
     if len(lsoa_years) == 1 and None not in lsoa_years and higher:
         return "lookup"
     return None
@@ -140,13 +144,22 @@ def read_bridge(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     df = read_table(path, is_header=lambda r: lookup_kind(r) == "bridge")
     if lookup_kind(df.columns) != "bridge":
-        raise FairerError("not an LSOA 2011 to 2021 lookup (needs LSOA11CD and LSOA21CD)", path=path)
+        raise FairerError(
+            "not an LSOA 2011 to 2021 lookup (needs LSOA11CD and LSOA21CD)", path=path
+        )
     geo = geo_columns(df.columns)
-    c11 = next(c for c, g in geo.items() if g.level == "lsoa" and g.part == "code" and g.year == 2011)
-    c21 = next(c for c, g in geo.items() if g.level == "lsoa" and g.part == "code" and g.year == 2021)
+    c11 = next(
+        c for c, g in geo.items() if g.level == "lsoa" and g.part == "code" and g.year == 2011
+    )
+    c21 = next(
+        c for c, g in geo.items() if g.level == "lsoa" and g.part == "code" and g.year == 2021
+    )
     chg = _change_column(df.columns)
     out = pd.DataFrame(
-        {"lsoa11_code": df[c11].astype(str).str.strip(), "lsoa21_code": df[c21].astype(str).str.strip()}
+        {
+            "lsoa11_code": df[c11].astype(str).str.strip(),
+            "lsoa21_code": df[c21].astype(str).str.strip(),
+        }
     )
     if chg is None:
         out["change"] = _infer_change(out)
@@ -157,7 +170,9 @@ def read_bridge(path: str | Path) -> pd.DataFrame:
             i = int(np.flatnonzero(unknown.to_numpy())[0])
             raise FairerError(
                 f"change code '{out['change'].iloc[i]}' is not one of U, S, M, X",
-                path=path, row=i + 2, column=chg,
+                path=path,
+                row=i + 2,
+                column=chg,
             )
     lad = [c for c, g in geo.items() if g.level == "lad" and g.part == "code"]
     if lad:
@@ -170,9 +185,13 @@ def _infer_change(pairs: pd.DataFrame) -> pd.Series:
     n_children = pairs.groupby("lsoa11_code")["lsoa21_code"].transform("size")
     n_parents = pairs.groupby("lsoa21_code")["lsoa11_code"].transform("size")
     change = np.select(
-        [(n_children == 1) & (n_parents == 1), (n_children > 1) & (n_parents == 1),
-         (n_children == 1) & (n_parents > 1)],
-        ["U", "S", "M"], default="X",
+        [
+            (n_children == 1) & (n_parents == 1),
+            (n_children > 1) & (n_parents == 1),
+            (n_children == 1) & (n_parents > 1),
+        ],
+        ["U", "S", "M"],
+        default="X",
     )
     return pd.Series(change, index=pairs.index)
 

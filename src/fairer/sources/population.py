@@ -92,7 +92,9 @@ def read_population(path: str | Path) -> pd.DataFrame:
         count_col = lower.get("count") or lower.get("population") or lower.get("value")
         cols = [code_col, lower["age"], count_col] + ([sex_col] if sex_col else [])
         long = df[cols].rename(columns={lower["age"]: "age_raw", count_col: "count"})
-        long["age"] = long["age_raw"].map(lambda a: age_of(a) if not isinstance(a, (int, np.integer)) else int(a))
+        long["age"] = long["age_raw"].map(
+            lambda a: age_of(a) if not isinstance(a, (int, np.integer)) else int(a)
+        )
         long = long.drop(columns="age_raw")
     long = long.rename(columns={code_col: "area_code"})
     sexes = long[sex_col].map(_sex) if sex_col else "persons"
@@ -106,7 +108,9 @@ def read_population(path: str | Path) -> pd.DataFrame:
         problem = "is missing" if pd.isna(counts.iloc[i]) else f"{counts.iloc[i]} is negative"
         n_rows = len(df)
         raise FairerError(
-            f"population count {problem}", path=path, row=header_row + 1 + (i % n_rows),
+            f"population count {problem}",
+            path=path,
+            row=header_row + 1 + (i % n_rows),
         )
     long["count"] = counts.astype(float)
     long["area_code"] = long["area_code"].astype(str).str.strip()

@@ -103,10 +103,17 @@ class DuckDBStore:
             "INSERT INTO sources (source_id, kind, path, file_name, sha256, bytes, detail, licence,"
             " attribution, loaded_at, row_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                source_id, kind, str(path.resolve()), path.name, sha256,
-                path.stat().st_size if path.exists() else None, meta.get("detail"),
-                meta.get("licence"), meta.get("attribution"),
-                datetime.now(UTC).replace(tzinfo=None), meta.get("row_count"),
+                source_id,
+                kind,
+                str(path.resolve()),
+                path.name,
+                sha256,
+                path.stat().st_size if path.exists() else None,
+                meta.get("detail"),
+                meta.get("licence"),
+                meta.get("attribution"),
+                datetime.now(UTC).replace(tzinfo=None),
+                meta.get("row_count"),
             ],
         )
         return source_id

@@ -1,0 +1,68 @@
+"""The demo borough and the self-contained report."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import shapely
+
+from fairer.demo import make_borough
+
+
+def test_demo_is_deterministic_and_shaped_like_a_borough():
+    a, b = make_borough(7), make_borough(7)
+    pd.testing.assert_frame_equal(a.lsoas, b.lsoas)
+    pd.testing.assert_frame_equal(a.population, b.population)
+    assert not make_borough(8).lsoas["imd_rank"].equals(a.lsoas["imd_rank"])
+    assert 100 <= len(a.lsoas) <= 140 and a.lsoas["ward_code"].nunique() == 20
+    polys = shapely.GeometryCollection(a.polygons)
+    assert all(p.is_valid for p in a.polygons)
+    # LSOAs tile the borough: no overlaps.
+    assert sum(p.area for p in a.polygons) == __import__("pytest").approx(
+        shapely.union_all(a.polygons).area, rel=1e-9
+    )
+    assert polys.bounds[1] > 50  # somewhere at British latitudes (in open sea)
+    # A deprivation gradient: a fifth or so of LSOAs in the national most deprived decile.
+    deciles = (a.lsoas["imd_rank"] * 10 / 33755).apply(lambda r: max(1, int(-(-r // 1))))
+    assert 0.1 < (deciles == 1).mean() < 0.35
+    # Deprived areas have more deaths per head.
+    d = a.deaths.groupby("lsoa_code")[["deaths", "population"]].sum()
+    rate = (d["deaths"] / d["population"]).reindex(a.lsoas["lsoa_code"]).to_numpy()
+    assert (
+        pd.Series(rate).corr(pd.Series(a.lsoas["percentile"].to_numpy()), method="spearman") < -0.2
+    )
+
+
+def test_demo_run_writes_a_labelled_report(demo_run):
+    out, result = demo_run
+    assert result.place.synthetic
+    html = result.report.read_text(encoding="utf-8")
+    assert "SYNTHETIC DATA" in html and "Fairhaven" in html
+    assert len(re.findall(r"<svg role=\"img\" aria-label=\"[^\"]+\"", html)) >= 4
+    assert "<caption>" in html and 'scope="col"' in html and 'lang="en-GB"' in html
+    # Self-contained: no external scripts, styles, images or fonts.
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?://", html)
+    assert "url(http" not in html
+    assert (out / "data" / "README.txt").read_text().startswith("SYNTHETIC DATA")
+
+
+def test_demo_outputs_are_reproducible(demo_run, tmp_path):
+    from fairer.demo import run_demo
+
+    out, result = demo_run
+    again = run_demo(tmp_path, seed=2024)
+    for name in ("iod2025_lsoas.csv", "iod2025_wards.csv", "iod2025_deciles.csv"):
+        assert (out / "place" / "output" / name).read_bytes() == (
+            tmp_path / "place" / "output" / name
+        ).read_bytes()
+    assert again.profiles[2025].headlines == result.profiles[2025].headlines
+
+
+def test_small_population_counts_are_suppressed(demo_run, tmp_path):
+    from fairer.pipeline import _publishable
+
+    df = pd.DataFrame({"population": [0, 1, 4, 5, 1200]})
+    out = _publishable(df, 5)["population"]
+    assert out.isna().tolist() == [False, True, True, False, False]
+    assert out.iloc[0] == 0 and out.iloc[3] == 5

@@ -1,0 +1,32 @@
+import pandas as pd
+import pytest
+
+from fairer.errors import FairerError
+from fairer.tabular import atomic_path, read_table, write_table
+
+
+def test_atomic_write_keeps_the_old_file_on_failure(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("disk full")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_round_trip(tmp_path, suffix):
+    df = pd.DataFrame({"area": ["a", "b"], "n": [1, 2]})
+    back = read_table(write_table(df, tmp_path / f"t{suffix}"))
+    assert back["n"].tolist() == [1, 2] and back["area"].tolist() == ["a", "b"]
+
+
+def test_unknown_suffix_and_folder(tmp_path):
+    (tmp_path / "x.docx").write_text("x")
+    with pytest.raises(FairerError, match="unknown file type"):
+        read_table(tmp_path / "x.docx")
+    with pytest.raises(FairerError, match="folder"):
+        read_table(tmp_path)
+    with pytest.raises(FairerError, match="not found"):
+        read_table(tmp_path / "nope.csv")
