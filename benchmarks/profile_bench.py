@@ -86,7 +86,7 @@ def main() -> None:
         f"both agree on every LA's LSOA and most-deprived-decile counts. Ratio fairer/reference "
         f"for the profiling step: {timings[f'profile all {len(la_codes)} local authorities'] / ref_time:.1f}x "
         "(fairer computes far more per LA).\n\n"
-        "Reproduce: `.venv/bin/python benchmarks/profile_bench.py`"
+        "Reproduce: `make bench` (or `.venv/bin/python benchmarks/profile_bench.py`)"
     )
     record("profile", "## Deprivation profile: all of England (IoD2025)\n\n" + body)
     print(body)

@@ -178,25 +178,42 @@ def demo(
 
 @app.command()
 def stats(
-    method: str = typer.Argument(..., help="proportion, rate, mean, dsr, isratio, israte, life-expectancy, sii, quantile, funnel-limits, funnel-significance, funnel-points"),
+    method: str = typer.Argument(
+        ...,
+        help="proportion, rate, mean, dsr, isratio, israte, life-expectancy, sii, quantile, funnel-limits, funnel-significance, funnel-points",
+    ),
     input: Path = typer.Argument(..., help="Input table (CSV, Parquet or XLSX)."),
-    output: Path = typer.Option(..., "-o", "--output", help="Output table (.csv, .parquet or .xlsx)."),
-    x: str = typer.Option(None, "--x", help="Numerator / events / values column (funnels: numerator)."),
-    n: str = typer.Option(None, "--n", help="Denominator / population column (funnels: denominator)."),
+    output: Path = typer.Option(
+        ..., "-o", "--output", help="Output table (.csv, .parquet or .xlsx)."
+    ),
+    x: str = typer.Option(
+        None, "--x", help="Numerator / events / values column (funnels: numerator)."
+    ),
+    n: str = typer.Option(
+        None, "--n", help="Denominator / population column (funnels: denominator)."
+    ),
     group_by: str = typer.Option(None, "--group-by", help="Grouping columns, comma-separated."),
-    confidence: str = typer.Option(None, "--confidence", help="0.95 (default), 99.8, or 0.95,0.998."),
+    confidence: str = typer.Option(
+        None, "--confidence", help="0.95 (default), 99.8, or 0.95,0.998."
+    ),
     multiplier: float = typer.Option(None, "--multiplier"),
     stdpop: str = typer.Option(None, "--stdpop", help="Standard population column, or esp2013."),
-    independent_events: str = typer.Option(None, "--independent-events", help="false for non-independent events."),
+    independent_events: str = typer.Option(
+        None, "--independent-events", help="false for non-independent events."
+    ),
     eventfreq: str = typer.Option(None, "--eventfreq"),
     ageband: str = typer.Option(None, "--ageband"),
-    x_ref: str = typer.Option(None, "--x-ref", help="Reference events: a column, or numbers a,b,c."),
+    x_ref: str = typer.Option(
+        None, "--x-ref", help="Reference events: a column, or numbers a,b,c."
+    ),
     n_ref: str = typer.Option(None, "--n-ref", help="Reference populations: a column, or numbers."),
     refvalue: float = typer.Option(None, "--refvalue"),
     deaths: str = typer.Option(None, "--deaths"),
     population: str = typer.Option(None, "--population"),
     startage: str = typer.Option(None, "--startage"),
-    age_contents: str = typer.Option(None, "--age-contents", help="Age bands in order, comma-separated."),
+    age_contents: str = typer.Option(
+        None, "--age-contents", help="Age bands in order, comma-separated."
+    ),
     le_age: str = typer.Option(None, "--le-age"),
     quantile: str = typer.Option(None, "--quantile"),
     value: str = typer.Option(None, "--value"),
@@ -223,14 +240,43 @@ def stats(
     from fairer.stats.run import run_stats
 
     opts = dict(
-        x=x, n=n, by=group_by, confidence=confidence, multiplier=multiplier, stdpop=stdpop,
-        independent_events=independent_events, eventfreq=eventfreq, ageband=ageband, x_ref=x_ref,
-        n_ref=n_ref, refvalue=refvalue, deaths=deaths, population=population, startage=startage,
-        age_contents=age_contents, le_age=le_age, quantile=quantile, value=value,
-        value_type=value_type, lower_cl=lower_cl, upper_cl=upper_cl, se=se, repetitions=repetitions,
-        seed=seed, rii=rii, intercept=intercept, transform=transform, values=values,
-        nquantiles=nquantiles, invert=invert, statistic=statistic, ratio_type=ratio_type,
-        rate_type=rate_type, rate=rate_col, years_of_data=years_of_data, type=type,
+        x=x,
+        n=n,
+        by=group_by,
+        confidence=confidence,
+        multiplier=multiplier,
+        stdpop=stdpop,
+        independent_events=independent_events,
+        eventfreq=eventfreq,
+        ageband=ageband,
+        x_ref=x_ref,
+        n_ref=n_ref,
+        refvalue=refvalue,
+        deaths=deaths,
+        population=population,
+        startage=startage,
+        age_contents=age_contents,
+        le_age=le_age,
+        quantile=quantile,
+        value=value,
+        value_type=value_type,
+        lower_cl=lower_cl,
+        upper_cl=upper_cl,
+        se=se,
+        repetitions=repetitions,
+        seed=seed,
+        rii=rii,
+        intercept=intercept,
+        transform=transform,
+        values=values,
+        nquantiles=nquantiles,
+        invert=invert,
+        statistic=statistic,
+        ratio_type=ratio_type,
+        rate_type=rate_type,
+        rate=rate_col,
+        years_of_data=years_of_data,
+        type=type,
     )
     path, messages = run_stats(method, input, output, **opts)
     for m in messages:

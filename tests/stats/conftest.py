@@ -37,7 +37,11 @@ def waldo_equal(actual, expected, tol: float = WALDO_TOL) -> bool:
 
 
 def assert_frame_matches(
-    got: pd.DataFrame, expected: pd.DataFrame, rel: float = 1e-9, tol: float = WALDO_TOL, sort=None,
+    got: pd.DataFrame,
+    expected: pd.DataFrame,
+    rel: float = 1e-9,
+    tol: float = WALDO_TOL,
+    sort=None,
     columns: bool = True,
 ) -> None:
     """Same columns in the same order; strings equal; numbers within ``rel`` per element."""

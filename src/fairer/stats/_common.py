@@ -151,7 +151,9 @@ def group_index(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataF
     return codes.astype(np.int64), keys
 
 
-def group_sum(values: np.ndarray, codes: np.ndarray, n_groups: int, skipna: bool = True) -> np.ndarray:
+def group_sum(
+    values: np.ndarray, codes: np.ndarray, n_groups: int, skipna: bool = True
+) -> np.ndarray:
     """Sum within groups; with ``skipna=False`` a group containing NaN sums to NaN."""
     if skipna:
         return np.bincount(codes, weights=np.nan_to_num(values), minlength=n_groups)

@@ -69,7 +69,9 @@ def compare(value, lower, upper, benchmark, polarity=None) -> np.ndarray:
         words = {"higher": "better", "lower": "worse"}
     elif pol == "lower":
         words = {"higher": "worse", "lower": "better"}
-    out = np.where(higher, words["higher"], np.where(lower_, words["lower"], "similar")).astype(object)
+    out = np.where(higher, words["higher"], np.where(lower_, words["lower"], "similar")).astype(
+        object
+    )
     missing = np.isnan(lower) | np.isnan(upper) | np.isnan(bench)
     out[missing] = "not compared"
     return out
@@ -99,5 +101,7 @@ def compare_table(
             out[f"compare{lvl}"] = compare(out[value], out[lo], out[up], bench, polarity)
             found = True
     if not found:
-        raise StatsError("no confidence limit columns (lowercl/uppercl or lower95_0cl/upper95_0cl) to compare")
+        raise StatsError(
+            "no confidence limit columns (lowercl/uppercl or lower95_0cl/upper95_0cl) to compare"
+        )
     return out

@@ -110,7 +110,9 @@ def dsr(
         raise StatsError("denominators must all be greater than zero")
     if not independent_events:
         if eventfreq is None or ageband is None:
-            raise StatsError("function calculate_dsr requires an eventfreq column and an ageband column when independent_events is FALSE")
+            raise StatsError(
+                "function calculate_dsr requires an eventfreq column and an ageband column when independent_events is FALSE"
+            )
         require_columns(data, eventfreq, ageband)
     codes, keys = group_index(data, by)
     k = len(keys)
@@ -153,6 +155,8 @@ def dsr(
             out[up] = value + scale * (byars_upper(total_count, c) - total_count) * multiplier
     for col in ["value"] + [c for pair in ci_columns(levels) for c in pair[:2]]:
         out.loc[small, col] = np.nan
-    statistic = np.where(small, "dsr NA for total count < 10", f"dsr per {format_multiplier(multiplier)}")
+    statistic = np.where(
+        small, "dsr NA for total count < 10", f"dsr per {format_multiplier(multiplier)}"
+    )
     meta = {"statistic": statistic, "method": "Dobson" if independent_events else NONIND_METHOD}
     return shape_output(out, type, levels, data_cols=["total_count", "total_pop"], meta=meta)

@@ -45,7 +45,9 @@ def _wilson_limit(p: float, population, average: float, side: str, multiplier: f
     return value / n * multiplier
 
 
-def _poisson_range_probability(z: np.ndarray, low: np.ndarray, high: float | np.ndarray) -> np.ndarray:
+def _poisson_range_probability(
+    z: np.ndarray, low: np.ndarray, high: float | np.ndarray
+) -> np.ndarray:
     """P(low ≤ X ≤ high) for X ~ Poisson(z), summed term by term as the Fingertips tool does.
 
     The terms run until past the mean and until a term is below 1e-10 of the running total,
@@ -66,7 +68,11 @@ def _poisson_range_probability(z: np.ndarray, low: np.ndarray, high: float | np.
         acc = np.where(inside, acc + q, acc)
         big = active & (tot > 1e30)
         if big.any():
-            acc, tot, q = np.where(big, acc / 1e30, acc), np.where(big, tot / 1e30, tot), np.where(big, q / 1e30, q)
+            acc, tot, q = (
+                np.where(big, acc / 1e30, acc),
+                np.where(big, tot / 1e30, tot),
+                np.where(big, q / 1e30, q),
+            )
         k += 1
         q = np.where(active, q * z / k, q)
         active = active & ((k <= z) | (q > tot * 1e-10))
@@ -131,12 +137,16 @@ def _derived_denominator(data, numerator, denominator, rate, statistic, rate_typ
     if rate_type == "dsr":
         derived = np.where(num == 0, np.nan, derived)
     elif denominator is not None:
-        derived = numeric(data, denominator) if rate_type == "crude" and not np.any(num) else derived
+        derived = (
+            numeric(data, denominator) if rate_type == "crude" and not np.any(num) else derived
+        )
         derived = np.where(num == 0, numeric(data, denominator), derived)
     return num, derived
 
 
-def _check(data, numerator, denominator, rate, statistic, ratio_type, rate_type, years_of_data, multiplier):
+def _check(
+    data, numerator, denominator, rate, statistic, ratio_type, rate_type, years_of_data, multiplier
+):
     if statistic not in ("proportion", "ratio", "rate"):
         raise StatsError("statistic must be one of proportion, ratio or rate")
     if statistic == "rate":
@@ -149,7 +159,9 @@ def _check(data, numerator, denominator, rate, statistic, ratio_type, rate_type,
                 "provided using the denominator argument"
             )
         if multiplier is None:
-            raise StatsError("for rates, a multiplier is required to test the significance of the points")
+            raise StatsError(
+                "for rates, a multiplier is required to test the significance of the points"
+            )
         if rate_type not in ("dsr", "crude"):
             raise StatsError("rate_type must be dsr or crude when statistic is rate")
         if years_of_data is False:
@@ -200,14 +212,26 @@ def funnel_limits(
         events or 1-year populations behind each for ratios and rates), ``baseline`` and, for
         ``type='full'``, ``statistic, method``.
     """
-    _check(data, numerator, denominator, rate, statistic, ratio_type, rate_type, years_of_data, multiplier)
+    _check(
+        data,
+        numerator,
+        denominator,
+        rate,
+        statistic,
+        ratio_type,
+        rate_type,
+        years_of_data,
+        multiplier,
+    )
     if type not in ("full", "standard"):
         raise StatsError("type must be one of standard or full")
     if statistic == "rate" and years_of_data is None:
         raise StatsError("years_of_data is required when statistic is 'rate'")
     if statistic == "ratio":
         ratio_type = ratio_type or "count"
-    num, den = _derived_denominator(data, numerator, denominator, rate, statistic, rate_type, multiplier)
+    num, den = _derived_denominator(
+        data, numerator, denominator, rate, statistic, rate_type, multiplier
+    )
     av = np.nansum(num) / np.nansum(den)
     dmin, dmax = np.nanmin(den), np.nanmax(den)
     per_year = years_of_data if statistic == "rate" else 1
@@ -239,7 +263,9 @@ def funnel_limits(
             up = _poisson_funnel(x, p, "low") / scale
             out[f"lower_{s}_{sub}"], out[f"lower_{s}_limit"] = lo, x / lo
             out[f"upper_{s}_{sub}"], out[f"upper_{s}_limit"] = up, x / up
-        order = [head] + [f"{b}_{s}_{k}" for s in ("2s", "3s") for b in ("lower", "upper") for k in (sub, "limit")]
+        order = [head] + [
+            f"{b}_{s}_{k}" for s in ("2s", "3s") for b in ("lower", "upper") for k in (sub, "limit")
+        ]
         out = out[order]
         limits = [c for c in out.columns if c.endswith("limit")]
         if statistic == "ratio":
@@ -278,7 +304,17 @@ def funnel_significance(
         Negative numerators, zero or negative denominators, numerators above denominators for
         proportions, or missing arguments.
     """
-    _check(data, numerator, denominator, rate, statistic, None, rate_type, None, multiplier if statistic == "rate" else 1)
+    _check(
+        data,
+        numerator,
+        denominator,
+        rate,
+        statistic,
+        None,
+        rate_type,
+        None,
+        multiplier if statistic == "rate" else 1,
+    )
     num = numeric(data, numerator)
     if np.any(num < 0):
         raise StatsError("numerators must be greater than or equal to zero")
@@ -286,15 +322,22 @@ def funnel_significance(
     if den is not None and np.any(den <= 0):
         raise StatsError("denominators must be greater than zero")
     if statistic == "proportion" and np.any(num > den):
-        raise StatsError("numerators must be less than or equal to denominator for a proportion statistic")
+        raise StatsError(
+            "numerators must be less than or equal to denominator for a proportion statistic"
+        )
     levels = list(SIGNIFICANCE)
     if statistic == "proportion":
         av = num.sum() / den.sum()
         value = num / den
         labels = np.select(
-            [value < _wilson_limit(0.999, den, av, "low", 1), value < _wilson_limit(0.975, den, av, "low", 1),
-             value > _wilson_limit(0.999, den, av, "high", 1), value > _wilson_limit(0.975, den, av, "high", 1)],
-            SIGNIFICANCE[2:4] + SIGNIFICANCE[0:2], default="Not significant",
+            [
+                value < _wilson_limit(0.999, den, av, "low", 1),
+                value < _wilson_limit(0.975, den, av, "low", 1),
+                value > _wilson_limit(0.999, den, av, "high", 1),
+                value > _wilson_limit(0.975, den, av, "high", 1),
+            ],
+            SIGNIFICANCE[2:4] + SIGNIFICANCE[0:2],
+            default="Not significant",
         )
     else:
         if statistic == "ratio":
@@ -312,9 +355,14 @@ def funnel_significance(
             lo998, hi998, _ = poisson_limits(num, 0.998)
             lo95, hi95, _ = poisson_limits(num, 0.95)
             labels = np.select(
-                [target < lo998 / expected, target < lo95 / expected,
-                 target > hi998 / expected, target > hi95 / expected],
-                SIGNIFICANCE[:4], default="Not significant",
+                [
+                    target < lo998 / expected,
+                    target < lo95 / expected,
+                    target > hi998 / expected,
+                    target > hi95 / expected,
+                ],
+                SIGNIFICANCE[:4],
+                default="Not significant",
             )
         if statistic == "rate" and rate_type == "dsr":
             labels = np.where(num < 10, NOT_APPLICABLE, labels)

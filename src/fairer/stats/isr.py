@@ -74,7 +74,8 @@ def _observed_expected(data, x, n, x_ref, n_ref, by, observed_totals):
     # A missing population or reference count contributes nothing (as R sums with na.rm).
     expected = np.bincount(codes, weights=np.nan_to_num(ns * xr / nr), minlength=k)
     ref_rate = (
-        pd.Series(xr).groupby(codes).sum().to_numpy() / pd.Series(nr).groupby(codes).sum().to_numpy()
+        pd.Series(xr).groupby(codes).sum().to_numpy()
+        / pd.Series(nr).groupby(codes).sum().to_numpy()
     )
     return keys if by else pd.DataFrame(index=range(1)), observed, expected, ref_rate
 
@@ -116,7 +117,10 @@ def isratio(
         for lo, up, c in ci_columns(levels):
             lower, upper, method = poisson_limits(observed, c)
             out[lo], out[up] = lower / expected * refvalue, upper / expected * refvalue
-    meta = {"statistic": f"indirectly standardised ratio x {format_multiplier(refvalue)}", "method": method}
+    meta = {
+        "statistic": f"indirectly standardised ratio x {format_multiplier(refvalue)}",
+        "method": method,
+    }
     return shape_output(out, type, levels, data_cols=["observed", "expected"], meta=meta)
 
 
@@ -138,7 +142,9 @@ def israte(
     """
     check_type(type)
     levels = parse_confidence(confidence)
-    out, observed, expected, ref_rate = _observed_expected(data, x, n, x_ref, n_ref, by, observed_totals)
+    out, observed, expected, ref_rate = _observed_expected(
+        data, x, n, x_ref, n_ref, by, observed_totals
+    )
     out = out.copy()
     ref = ref_rate * multiplier
     out["observed"], out["expected"], out["ref_rate"] = observed, expected, ref
@@ -148,5 +154,10 @@ def israte(
         for lo, up, c in ci_columns(levels):
             lower, upper, method = poisson_limits(observed, c)
             out[lo], out[up] = lower / expected * ref, upper / expected * ref
-    meta = {"statistic": f"indirectly standardised rate per {format_multiplier(multiplier)}", "method": method}
-    return shape_output(out, type, levels, data_cols=["observed", "expected", "ref_rate"], meta=meta)
+    meta = {
+        "statistic": f"indirectly standardised rate per {format_multiplier(multiplier)}",
+        "method": method,
+    }
+    return shape_output(
+        out, type, levels, data_cols=["observed", "expected", "ref_rate"], meta=meta
+    )

@@ -107,7 +107,9 @@ def life_expectancy(
     labels = {str(a) for a in ages}
     present = set(data[startage].astype(str))
     if not present <= labels:
-        raise StatsError("the contents in the startage field do not match the contents of the age_contents vector")
+        raise StatsError(
+            "the contents in the startage field do not match the contents of the age_contents vector"
+        )
     df = data.copy()
     df["_start"] = df[startage].map(_start)
     d, p = numeric(df, deaths), numeric(df, population)
@@ -125,10 +127,22 @@ def life_expectancy(
     small = np.bincount(g, weights=df["_p"].to_numpy(), minlength=k) <= 5000
     for flag, msg in (
         (bad_deaths, "some age bands have negative deaths; outputs have been suppressed to NAs"),
-        (bad_pops, "some age bands have a zero or less population; outputs have been suppressed to NAs"),
-        (incomplete, "some groups contain a different number of age bands than 20; life expectancy cannot be calculated for these. These groups will contain NAs."),
-        (too_many, "some age bands have more deaths than population; outputs have been suppressed to NAs"),
-        (small, "some groups have a total population of less than 5,000; outputs have been suppressed to NAs"),
+        (
+            bad_pops,
+            "some age bands have a zero or less population; outputs have been suppressed to NAs",
+        ),
+        (
+            incomplete,
+            "some groups contain a different number of age bands than 20; life expectancy cannot be calculated for these. These groups will contain NAs.",
+        ),
+        (
+            too_many,
+            "some age bands have more deaths than population; outputs have been suppressed to NAs",
+        ),
+        (
+            small,
+            "some groups have a total population of less than 5,000; outputs have been suppressed to NAs",
+        ),
     ):
         if flag.any():
             warn(msg)
@@ -138,7 +152,9 @@ def life_expectancy(
     ok_rows = ~suppressed[g]
     if ok_rows.any():
         sub = df[ok_rows]
-        v, s = _life_table(sub["_d"].to_numpy(float), sub["_p"].to_numpy(float), sub["_start"].to_numpy(float))
+        v, s = _life_table(
+            sub["_d"].to_numpy(float), sub["_p"].to_numpy(float), sub["_start"].to_numpy(float)
+        )
         value[ok_rows], se[ok_rows] = v, s
     # Like PHEindicatormethods, the input counts give way to pops_used and dths_used.
     out = df.drop(columns=["_start", "_d", "_p", "_g", deaths, population])
@@ -152,32 +168,44 @@ def life_expectancy(
             out[lo] = value - z_value(c) * se
             out[up] = value + z_value(c) * se
     if wide95.any():
-        warn("some life expectancy values have a 95% confidence interval > 20 years; these values have been suppressed to NAs")
+        warn(
+            "some life expectancy values have a 95% confidence interval > 20 years; these values have been suppressed to NAs"
+        )
         out.loc[wide95, "value"] = np.nan
-    if len(cols) == 2:  # PHEindicatormethods orders the two-level columns lower, lower, upper, upper
+    if (
+        len(cols) == 2
+    ):  # PHEindicatormethods orders the two-level columns lower, lower, upper, upper
         order = [c for c in out.columns if c not in [x for pair in cols for x in pair[:2]]]
         out = out[order + [cols[0][0], cols[1][0], cols[0][1], cols[1][1]]]
     if type == "full":
-        rev_cum = lambda a: pd.Series(a).groupby(g).transform(lambda s: s[::-1].cumsum()[::-1]).to_numpy()  # noqa: E731
-        out["pops_used"] = rev_cum(df["_p"].to_numpy())
-        out["dths_used"] = rev_cum(df["_d"].to_numpy())
+        out["pops_used"] = _from_age_up(df["_p"].to_numpy(), g)
+        out["dths_used"] = _from_age_up(df["_d"].to_numpy(), g)
         out["confidence"] = confidence_label(levels)
         out["statistic"] = "life expectancy at " + df[startage].astype(str)
         out["method"] = METHOD
     if not (isinstance(le_age, str) and le_age == "all"):
         wanted = {str(a) for a in (le_age if isinstance(le_age, (list, tuple)) else [le_age])}
         if not wanted & labels:
-            warn("le_age not in the vector described by age_contents; all life expectancies will be returned")
+            warn(
+                "le_age not in the vector described by age_contents; all life expectancies will be returned"
+            )
         else:
             out = out[df[startage].astype(str).isin(wanted).to_numpy()]
     return out.reset_index(drop=True)
+
+
+def _from_age_up(values: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Sum of each band and all older bands of its group (rows sorted by group, then age)."""
+    return pd.Series(values).groupby(g).transform(lambda s: s[::-1].cumsum()[::-1]).to_numpy()
 
 
 def _any_by(g: np.ndarray, flag, k: int) -> np.ndarray:
     return np.bincount(g, weights=np.asarray(flag, dtype=float), minlength=k) > 0
 
 
-def _life_table(deaths: np.ndarray, pops: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _life_table(
+    deaths: np.ndarray, pops: np.ndarray, start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised Chiang II life tables for consecutive blocks of 20 age bands."""
     D = deaths.reshape(-1, N_BANDS)
     P = pops.reshape(-1, N_BANDS)

@@ -61,4 +61,6 @@ def mean(
             half = sps.t.ppf(c + (1 - c) / 2, count - 1) * sd / np.sqrt(count)
         out[lo], out[up] = m - half, m + half
     meta = {"statistic": "mean", "method": "Student's t-distribution"}
-    return shape_output(out, type, levels, data_cols=["value_sum", "value_count", "stdev"], meta=meta)
+    return shape_output(
+        out, type, levels, data_cols=["value_sum", "value_count", "stdev"], meta=meta
+    )

@@ -75,7 +75,9 @@ def proportion(
     if np.any(ns <= 0):
         raise StatsError("denominators must be greater than zero")
     if np.any(xs > ns):
-        raise StatsError("numerators must be less than or equal to denominator for a proportion statistic")
+        raise StatsError(
+            "numerators must be less than or equal to denominator for a proportion statistic"
+        )
     if by:
         codes, keys = group_index(data, by)
         out = keys.copy()
@@ -90,6 +92,8 @@ def proportion(
     for lo, up, c in ci_columns(levels) if levels else []:
         out[lo] = wilson_lower(vx, vn, c) * multiplier
         out[up] = wilson_upper(vx, vn, c) * multiplier
-    statistic = "percentage" if multiplier == 100 else f"proportion of {format_multiplier(multiplier)}"
+    statistic = (
+        "percentage" if multiplier == 100 else f"proportion of {format_multiplier(multiplier)}"
+    )
     meta = {"statistic": statistic, "method": "Wilson"} if levels else {"statistic": statistic}
     return shape_output(out, type, levels, meta=meta)

@@ -77,7 +77,9 @@ def quantile(
         inv = data[invert].map(_as_bool).to_numpy(dtype=bool)
         per_group = pd.Series(inv).groupby(codes).nunique()
         if (per_group > 1).any():
-            raise StatsError("invert field values must take the same logical value for each data grouping set")
+            raise StatsError(
+                "invert field values must take the same logical value for each data grouping set"
+            )
     elif isinstance(invert, str) and invert.strip().upper() not in ("TRUE", "FALSE", "T", "F"):
         raise StatsError(f"{invert} is not a field name from data")
     else:
@@ -99,6 +101,8 @@ def quantile(
         out["nquantiles"] = nquantiles
         out["groupvars"] = ", ".join(by)
         out["qinverted"] = np.where(
-            inv, "lowest quantile represents highest values", "lowest quantile represents lowest values"
+            inv,
+            "lowest quantile represents highest values",
+            "lowest quantile represents lowest values",
         )
     return out

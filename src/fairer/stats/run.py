@@ -81,9 +81,16 @@ def compute(method: str, data: pd.DataFrame, **opts) -> pd.DataFrame:
     if method == "dsr":
         _need(o, method, "x", "n")
         return dsr(
-            data, o["x"], o["n"], stdpop=o.get("stdpop", "esp2013"), **common, **conf, **mult,
+            data,
+            o["x"],
+            o["n"],
+            stdpop=o.get("stdpop", "esp2013"),
+            **common,
+            **conf,
+            **mult,
             independent_events=bool(_bool(o.get("independent_events", True))),
-            eventfreq=o.get("eventfreq"), ageband=o.get("ageband"),
+            eventfreq=o.get("eventfreq"),
+            ageband=o.get("ageband"),
         )
     if method in ("isratio", "israte"):
         _need(o, method, "x", "n", "x_ref", "n_ref")
@@ -97,49 +104,85 @@ def compute(method: str, data: pd.DataFrame, **opts) -> pd.DataFrame:
         ages = o.get("age_contents")
         le_age = o.get("le_age", "all")
         return life_expectancy(
-            data, o["deaths"], o["population"], o["startage"], **common, **conf,
+            data,
+            o["deaths"],
+            o["population"],
+            o["startage"],
+            **common,
+            **conf,
             age_contents=[a.strip() for a in ages.split(",")] if isinstance(ages, str) else ages,
             le_age=le_age if le_age == "all" else [a.strip() for a in str(le_age).split(",")],
         )
     if method == "sii":
         _need(o, method, "quantile", "population")
         return sii(
-            data, o["quantile"], o["population"], by=o.get("by"), x=o.get("x"), value=o.get("value"),
-            value_type=int(o.get("value_type", 0)), transform=bool(_bool(o.get("transform", False))),
-            lower_cl=o.get("lower_cl"), upper_cl=o.get("upper_cl"), se=o.get("se"),
-            confidence=o.get("confidence", 0.95), multiplier=float(o.get("multiplier", 1)),
-            repetitions=int(o.get("repetitions", 100_000)), rii=bool(_bool(o.get("rii", False))),
-            intercept=bool(_bool(o.get("intercept", False))), type=o.get("type", "full"),
+            data,
+            o["quantile"],
+            o["population"],
+            by=o.get("by"),
+            x=o.get("x"),
+            value=o.get("value"),
+            value_type=int(o.get("value_type", 0)),
+            transform=bool(_bool(o.get("transform", False))),
+            lower_cl=o.get("lower_cl"),
+            upper_cl=o.get("upper_cl"),
+            se=o.get("se"),
+            confidence=o.get("confidence", 0.95),
+            multiplier=float(o.get("multiplier", 1)),
+            repetitions=int(o.get("repetitions", 100_000)),
+            rii=bool(_bool(o.get("rii", False))),
+            intercept=bool(_bool(o.get("intercept", False))),
+            type=o.get("type", "full"),
             seed=int(o["seed"]) if "seed" in o else None,
         )
     if method == "quantile":
         _need(o, method, "values")
         return quantile(
-            data, o["values"], by=o.get("by"), nquantiles=int(o.get("nquantiles", 10)),
-            invert=_bool(o.get("invert", True)), type=o.get("type", "full"),
+            data,
+            o["values"],
+            by=o.get("by"),
+            nquantiles=int(o.get("nquantiles", 10)),
+            invert=_bool(o.get("invert", True)),
+            type=o.get("type", "full"),
         )
     funnel = {
-        "statistic": o.get("statistic", "proportion"), "rate": o.get("rate"),
-        "rate_type": o.get("rate_type"), "multiplier": float(o["multiplier"]) if "multiplier" in o else None,
+        "statistic": o.get("statistic", "proportion"),
+        "rate": o.get("rate"),
+        "rate_type": o.get("rate_type"),
+        "multiplier": float(o["multiplier"]) if "multiplier" in o else None,
     }
     if method == "funnel-limits":
         _need(o, method, "x")
         return funnel_limits(
-            data, o["x"], o.get("n"), ratio_type=o.get("ratio_type"),
+            data,
+            o["x"],
+            o.get("n"),
+            ratio_type=o.get("ratio_type"),
             years_of_data=float(o["years_of_data"]) if "years_of_data" in o else None,
             type=o.get("type", "full"),
-            **{**funnel, "multiplier": funnel["multiplier"] if funnel["multiplier"] is not None else 100},
+            **{
+                **funnel,
+                "multiplier": funnel["multiplier"] if funnel["multiplier"] is not None else 100,
+            },
         )
     if method == "funnel-significance":
         _need(o, method, "x")
         return funnel_significance(data, o["x"], o.get("n"), **funnel)
     _need(o, method, "x", "rate", "rate_type", "years_of_data", "multiplier")
     return funnel_points(
-        data, o["x"], o["rate"], o["rate_type"], float(o["years_of_data"]), float(o["multiplier"]), o.get("n")
+        data,
+        o["x"],
+        o["rate"],
+        o["rate_type"],
+        float(o["years_of_data"]),
+        float(o["multiplier"]),
+        o.get("n"),
     )
 
 
-def run_stats(method: str, input_path: str | Path, output_path: str | Path, **opts) -> tuple[Path, list[str]]:
+def run_stats(
+    method: str, input_path: str | Path, output_path: str | Path, **opts
+) -> tuple[Path, list[str]]:
     """Read ``input_path``, compute ``method``, write ``output_path`` (CSV/Parquet/XLSX, atomically).
 
     Returns
@@ -151,5 +194,7 @@ def run_stats(method: str, input_path: str | Path, output_path: str | Path, **op
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", StatsWarning)
         result = compute(method, data, **opts)
-    messages = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, StatsWarning)))
+    messages = list(
+        dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, StatsWarning))
+    )
     return write_table(result, output_path), messages
