@@ -163,6 +163,23 @@ def group_sum(
     return out
 
 
+def counts_table(data: pd.DataFrame, x: str, n: str, by: list[str]) -> pd.DataFrame:
+    """Numerators and denominators summed within groups, or the rows themselves without ``by``.
+
+    A group with a missing count sums to NA, so its statistic is NA (as in R).
+    """
+    xs, ns = numeric(data, x), numeric(data, n)
+    if not by:
+        out = data.copy()
+        out[x], out[n] = xs, ns
+        return out
+    codes, keys = group_index(data, by)
+    out = keys.copy()
+    out[x] = group_sum(xs, codes, len(keys), skipna=False)
+    out[n] = group_sum(ns, codes, len(keys), skipna=False)
+    return out
+
+
 def shape_output(
     out: pd.DataFrame,
     type: str,

@@ -80,6 +80,33 @@ def _observed_expected(data, x, n, x_ref, n_ref, by, observed_totals):
     return keys if by else pd.DataFrame(index=range(1)), observed, expected, ref_rate
 
 
+def _standardised(
+    data, x, n, x_ref, n_ref, by, type, confidence, observed_totals, scale, statistic
+):
+    """Shared body: observed/expected × ``scale`` (refvalue, or the reference rate), with limits."""
+    check_type(type)
+    levels = parse_confidence(confidence)
+    out, observed, expected, ref_rate = _observed_expected(
+        data, x, n, x_ref, n_ref, by, observed_totals
+    )
+    out = out.copy()
+    out["observed"], out["expected"] = observed, expected
+    factor = scale(ref_rate)
+    data_cols = ["observed", "expected"]
+    if statistic.startswith("indirectly standardised rate"):
+        out["ref_rate"] = factor
+        data_cols.append("ref_rate")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["value"] = observed / expected * factor
+        method = None
+        for lo, up, c in ci_columns(levels):
+            lower, upper, method = poisson_limits(observed, c)
+            out[lo], out[up] = lower / expected * factor, upper / expected * factor
+    return shape_output(
+        out, type, levels, data_cols=data_cols, meta={"statistic": statistic, "method": method}
+    )
+
+
 def isratio(
     data: pd.DataFrame,
     x: str,
@@ -106,22 +133,19 @@ def isratio(
     observed_totals : DataFrame, optional
         Observed events given as totals per group (columns ``by`` and ``x``) instead of by age.
     """
-    check_type(type)
-    levels = parse_confidence(confidence)
-    out, observed, expected, _ = _observed_expected(data, x, n, x_ref, n_ref, by, observed_totals)
-    out = out.copy()
-    out["observed"], out["expected"] = observed, expected
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["value"] = observed / expected * refvalue
-        method = None
-        for lo, up, c in ci_columns(levels):
-            lower, upper, method = poisson_limits(observed, c)
-            out[lo], out[up] = lower / expected * refvalue, upper / expected * refvalue
-    meta = {
-        "statistic": f"indirectly standardised ratio x {format_multiplier(refvalue)}",
-        "method": method,
-    }
-    return shape_output(out, type, levels, data_cols=["observed", "expected"], meta=meta)
+    return _standardised(
+        data,
+        x,
+        n,
+        x_ref,
+        n_ref,
+        by,
+        type,
+        confidence,
+        observed_totals,
+        lambda _ref: refvalue,
+        f"indirectly standardised ratio x {format_multiplier(refvalue)}",
+    )
 
 
 def israte(
@@ -140,24 +164,16 @@ def israte(
 
     Parameters as :func:`isratio`; ``multiplier`` defaults to 100,000. The output adds ``ref_rate``.
     """
-    check_type(type)
-    levels = parse_confidence(confidence)
-    out, observed, expected, ref_rate = _observed_expected(
-        data, x, n, x_ref, n_ref, by, observed_totals
-    )
-    out = out.copy()
-    ref = ref_rate * multiplier
-    out["observed"], out["expected"], out["ref_rate"] = observed, expected, ref
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["value"] = observed / expected * ref
-        method = None
-        for lo, up, c in ci_columns(levels):
-            lower, upper, method = poisson_limits(observed, c)
-            out[lo], out[up] = lower / expected * ref, upper / expected * ref
-    meta = {
-        "statistic": f"indirectly standardised rate per {format_multiplier(multiplier)}",
-        "method": method,
-    }
-    return shape_output(
-        out, type, levels, data_cols=["observed", "expected", "ref_rate"], meta=meta
+    return _standardised(
+        data,
+        x,
+        n,
+        x_ref,
+        n_ref,
+        by,
+        type,
+        confidence,
+        observed_totals,
+        lambda ref: ref * multiplier,
+        f"indirectly standardised rate per {format_multiplier(multiplier)}",
     )

@@ -15,9 +15,8 @@ from fairer.stats._common import (
     StatsError,
     check_type,
     ci_columns,
+    counts_table,
     format_multiplier,
-    group_index,
-    group_sum,
     normalise_by,
     numeric,
     parse_confidence,
@@ -78,14 +77,7 @@ def proportion(
         raise StatsError(
             "numerators must be less than or equal to denominator for a proportion statistic"
         )
-    if by:
-        codes, keys = group_index(data, by)
-        out = keys.copy()
-        out[x] = group_sum(xs, codes, len(keys), skipna=False)
-        out[n] = group_sum(ns, codes, len(keys), skipna=False)
-    else:
-        out = data.copy()
-        out[x], out[n] = xs, ns
+    out = counts_table(data, x, n, by)
     vx, vn = out[x].to_numpy(float), out[n].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["value"] = vx / vn * multiplier

@@ -15,9 +15,8 @@ from fairer.stats._common import (
     StatsError,
     check_type,
     ci_columns,
+    counts_table,
     format_multiplier,
-    group_index,
-    group_sum,
     normalise_by,
     numeric,
     parse_confidence,
@@ -66,14 +65,7 @@ def rate(
         raise StatsError("numerators must be greater than or equal to zero")
     if np.any(ns <= 0):
         raise StatsError("denominators must be greater than zero")
-    if by:
-        codes, keys = group_index(data, by)
-        out = keys.copy()
-        out[x] = group_sum(xs, codes, len(keys), skipna=False)
-        out[n] = group_sum(ns, codes, len(keys), skipna=False)
-    else:
-        out = data.copy()
-        out[x], out[n] = xs, ns
+    out = counts_table(data, x, n, by)
     vx, vn = out[x].to_numpy(float), out[n].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["value"] = vx / vn * multiplier
