@@ -106,6 +106,73 @@ def profile(
 
 
 @app.command()
+def rug(
+    place_dir: Path = PlaceDir,
+    level: str = typer.Option(
+        "ward", "--level", help="Rows of the rug: ward, lsoa or lad (the region's authorities)."
+    ),
+    benchmark: str = typer.Option("england", "--benchmark", help="england or place."),
+    framework: str = typer.Option(
+        None, "--framework", help="Template name or framework file (default: the place's)."
+    ),
+    formats: str = typer.Option(
+        "csv,xlsx,html,png", "--format", help="csv, xlsx, parquet, html, png, pdf."
+    ),
+) -> None:
+    """The tartan rug: areas × framework indicators, coloured against the benchmark."""
+    from fairer.pipeline import rug_place
+
+    res, paths, load = rug_place(
+        place_dir,
+        level,
+        benchmark,
+        framework,
+        tuple(f.strip() for f in formats.split(",") if f.strip()),
+    )
+    for m in load.messages + res.rug.messages:
+        typer.echo(f"note: {m}", err=True)
+    cells = res.rug.cells[res.rug.cells["latest"]]
+    counts = cells["comparison"].value_counts()
+    echo(
+        f"{cells['area_code'].nunique()} {level}s × {cells['indicator_id'].nunique()} indicators: "
+        + ", ".join(f"{n} {k}" for k, n in counts.items())
+    )
+    for fmt, path in paths.items():
+        echo(f"{fmt}: {path}")
+
+
+framework_app = typer.Typer(help="Outcomes frameworks: check a framework file, list templates.")
+app.add_typer(framework_app, name="framework")
+
+
+@framework_app.command("check")
+def framework_check(
+    source: str = typer.Argument(..., help="A framework file or template name."),
+) -> None:
+    """Validate a framework and list its domains, measures and indicators."""
+    from fairer.framework import load_framework
+
+    fw = load_framework(source)
+    echo(f"{fw.title} ({fw.id}): {len(fw.domains)} domains, {len(fw.indicators)} indicators")
+    for d in fw.domains:
+        echo(f"  {d.title}")
+        for m in d.measures:
+            echo(
+                f"    {m.title}: "
+                + (", ".join(i.id for i in m.indicators) or "(no indicators yet)")
+            )
+
+
+@framework_app.command("templates")
+def framework_templates() -> None:
+    """List the shipped templates and where they are (copy one to start your own)."""
+    from fairer.framework.model import TEMPLATES, template_path
+
+    for t in TEMPLATES:
+        echo(f"{t:<26} {template_path(t)}")
+
+
+@app.command()
 def status(place_dir: Path = PlaceDir) -> None:
     """What the place's store holds: row counts and the source files with their checksums."""
     from fairer.place import load_place

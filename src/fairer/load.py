@@ -7,7 +7,7 @@ store is left exactly as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +22,7 @@ from fairer.sources.population import read_population
 from fairer.store import DuckDBStore, open_store
 
 # Lookups first: they say which LSOAs belong to the place, which boundaries need.
-_ORDER = {"lookup": 0, "bridge": 1, "iod": 2, "population": 3, "boundaries": 4}
+_ORDER = {"lookup": 0, "bridge": 1, "iod": 2, "population": 3, "boundaries": 4, "indicators": 5}
 
 
 @dataclass
@@ -31,10 +31,12 @@ class LoadReport:
 
     loaded: list[tuple[str, int]]
     skipped: list[str]
+    messages: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"loaded {Path(p).name}: {n:,} rows" for p, n in self.loaded]
         out += [f"unchanged {Path(p).name}" for p in self.skipped]
+        out += [f"note: {m}" for m in self.messages]
         return out
 
 
@@ -59,6 +61,7 @@ def load_place_sources(place: Place, store: DuckDBStore | None = None) -> LoadRe
     own = store is None
     store = store or open_store(place.store_path)
     loaded, skipped = [], []
+    messages: list[str] = []
     try:
         with store.transaction():
             for entry in sorted(place.sources, key=lambda s: _ORDER.get(s.kind, 9)):
@@ -74,12 +77,12 @@ def load_place_sources(place: Place, store: DuckDBStore | None = None) -> LoadRe
                 )
                 for sid in previous["source_id"]:
                     store.drop_source_rows(int(sid))
-                n = _LOADERS[entry.kind](store, entry, digest, place)
+                n = _LOADERS[entry.kind](store, entry, digest, place, messages)
                 loaded.append((str(entry.path), n))
     finally:
         if own:
             store.close()
-    return LoadReport(loaded, skipped)
+    return LoadReport(loaded, skipped, messages)
 
 
 def _register(store, entry: SourceEntry, digest: str, licence: str, attribution: str) -> int:
@@ -93,7 +96,7 @@ def _register(store, entry: SourceEntry, digest: str, licence: str, attribution:
     )
 
 
-def _load_iod(store, entry: SourceEntry, digest: str, place: Place) -> int:
+def _load_iod(store, entry: SourceEntry, digest: str, place: Place, messages: list[str]) -> int:
     df = iod.read_iod_file(entry.path)
     edition = df.attrs["edition"] or entry.edition
     if edition is None:
@@ -245,7 +248,7 @@ def _upsert_areas(store, areas: pd.DataFrame) -> int:
     return _insert_new(store, "areas", areas, ["area_code", "level", "geo_year"])
 
 
-def _load_lookup(store, entry: SourceEntry, digest: str, place: Place) -> int:
+def _load_lookup(store, entry: SourceEntry, digest: str, place: Place, messages: list[str]) -> int:
     lk = lookups.read_lookup(entry.path)
     sid = _register(store, entry, digest, lookups.LICENCE, lookups.ATTRIBUTION)
     year = lk.attrs["lsoa_year"]
@@ -280,7 +283,7 @@ def _load_lookup(store, entry: SourceEntry, digest: str, place: Place) -> int:
     return n
 
 
-def _load_bridge(store, entry: SourceEntry, digest: str, place: Place) -> int:
+def _load_bridge(store, entry: SourceEntry, digest: str, place: Place, messages: list[str]) -> int:
     br = lookups.read_bridge(entry.path).drop_duplicates(["lsoa11_code", "lsoa21_code"])
     sid = _register(store, entry, digest, lookups.LICENCE, lookups.ATTRIBUTION)
     n = store.append(
@@ -290,7 +293,9 @@ def _load_bridge(store, entry: SourceEntry, digest: str, place: Place) -> int:
     return n
 
 
-def _load_population(store, entry: SourceEntry, digest: str, place: Place) -> int:
+def _load_population(
+    store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
+) -> int:
     pop = read_population(entry.path)
     sid = _register(store, entry, digest, lookups.LICENCE, lookups.ATTRIBUTION)
     level, year = pop.attrs["level"], pop.attrs["year"]
@@ -327,7 +332,9 @@ def _period_from_name(path: Path) -> str:
     return path.stem
 
 
-def _load_boundaries(store, entry: SourceEntry, digest: str, place: Place) -> int:
+def _load_boundaries(
+    store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
+) -> int:
     year = entry.year
     codes = store.query(
         "SELECT DISTINCT child_code FROM area_links WHERE child_level = 'lsoa' AND parent_code IN"
@@ -353,10 +360,57 @@ def _load_boundaries(store, entry: SourceEntry, digest: str, place: Place) -> in
     return n
 
 
+def _load_indicators(
+    store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
+) -> int:
+    from fairer.sources.indicators import (
+        INDICATOR_ATTRIBUTION,
+        combine_active_lives_inactive,
+        indicator_layout,
+        read_indicator_file,
+    )
+
+    from fairer.place import known_local_authorities
+
+    known = set(store.query("SELECT DISTINCT area_code FROM areas")["area_code"])
+    if known:
+        known |= set(known_local_authorities()["lad_code"])
+    data = read_indicator_file(entry.path, known_codes=known or None)
+    messages.extend(data.messages)
+    rows = combine_active_lives_inactive(data.rows)
+    layout = indicator_layout(entry.path)
+    licence, attribution = INDICATOR_ATTRIBUTION.get(
+        layout, ("as the file's publisher states", f"Indicator data: {entry.path.name}")
+    )
+    sid = _register(store, entry, digest, licence, attribution)
+    rows = rows.rename(
+        columns={"group": "grouping", "lower_cl": "lower_cl", "upper_cl": "upper_cl"}
+    )
+    rows = rows.rename(columns={"indicator": "indicator_id"}).assign(source_id=sid)
+    cols = [
+        "indicator_id",
+        "area_code",
+        "period",
+        "grouping",
+        "numerator",
+        "denominator",
+        "value",
+        "lower_cl",
+        "upper_cl",
+        "source_id",
+    ]
+    n = _insert_new(
+        store, "indicator_values", rows[cols], ["indicator_id", "area_code", "period", "grouping"]
+    )
+    store.set_row_count(sid, n)
+    return n
+
+
 _LOADERS = {
     "iod": _load_iod,
     "lookup": _load_lookup,
     "bridge": _load_bridge,
     "population": _load_population,
     "boundaries": _load_boundaries,
+    "indicators": _load_indicators,
 }

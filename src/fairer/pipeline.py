@@ -117,6 +117,97 @@ def _write_tables(place, profiles, change, formats) -> dict[str, Path]:
     return paths
 
 
+def rug_place(
+    place_dir: str | Path,
+    level: str = "ward",
+    benchmark: str = "england",
+    framework: str | None = None,
+    formats: tuple[str, ...] = ("csv", "xlsx", "html", "png"),
+):
+    """Load the place's data and write its tartan rug (and scorecard and gaps tables).
+
+    Parameters
+    ----------
+    level : {'ward', 'lsoa', 'lad'}
+        The rug's rows: the place's wards or LSOAs, or the authorities of its region.
+    benchmark : {'england', 'place'}
+    framework : str, optional
+        A template name or framework file; default: the place's.
+    formats : tuple
+        Any of csv, xlsx, parquet (one row per cell), html (interactive), png and pdf (print).
+
+    Returns
+    -------
+    (PlaceResults, dict of written paths, LoadReport)
+    """
+    from fairer.framework.results import place_results
+    from fairer.report.rug import rug_figure, rug_payload, write_rug_html
+
+    place = load_place(place_dir)
+    load = load_place_sources(place)
+    store = open_store(place.store_path)
+    try:
+        res = place_results(store, place, level, benchmark, framework)
+    finally:
+        store.close()
+    out, paths = place.output_dir, {}
+    table = res.rug.rug_table()
+    if table.empty:
+        raise FairerError(
+            "no indicator in the framework has data for this place; add indicator files to place.toml "
+            "(fairer detect FOLDER shows which files fairer recognises)"
+        )
+    for fmt in formats:
+        if fmt in ("csv", "parquet"):
+            paths[fmt] = write_table(table, out / f"rug_{level}.{fmt}")
+        elif fmt == "xlsx":
+            paths[fmt] = write_tables(
+                {"rug": table, "scorecard": res.scorecard(), "gaps": res.place.gaps},
+                out / f"rug_{level}.xlsx",
+            )
+        elif fmt == "html":
+            names = ", ".join(table["benchmark_name"].dropna().unique()) or "benchmark"
+            paths[fmt] = write_rug_html(
+                rug_payload(
+                    res.rug.cells, res.framework, f"{place.name}: tartan rug ({level}s)", names
+                ),
+                out / f"rug_{level}.html",
+                synthetic=place.synthetic,
+            )
+        elif fmt in ("png", "pdf"):
+            from fairer.tabular import atomic_path
+
+            fig = rug_figure(res.rug.cells, res.framework, f"{place.name}: tartan rug ({level}s)")
+            with atomic_path(out / f"rug_{level}.{fmt}") as tmp:
+                fig.savefig(tmp, format=fmt, dpi=200, bbox_inches="tight")
+            paths[fmt] = out / f"rug_{level}.{fmt}"
+        else:
+            raise FairerError(
+                f"unknown rug format '{fmt}': choose from csv, xlsx, parquet, html, png, pdf"
+            )
+    return res, paths, load
+
+
+def _framework_sections(place, store) -> list:
+    from fairer.framework.results import place_results
+    from fairer.report.framework import gap_sections, indicator_maps, rug_section, scorecard_section
+
+    if store.query("SELECT count(*) AS n FROM indicator_values")["n"].item() == 0:
+        return []
+    res = place_results(store, place, "ward")
+    sections = [
+        scorecard_section(res, place.name),
+        rug_section(res, place.name),
+        *gap_sections(res),
+    ]
+    geom = geometry_from_store(store, "lsoa", place.geography_year)
+    _, links = __import__("fairer.framework.data", fromlist=["place_areas"]).place_areas(
+        store, place, "ward"
+    )
+    sections.append(indicator_maps(res, geom, links))
+    return [s for s in sections if s is not None]
+
+
 def _write_report(place, store, profiles, change) -> Path:
     rep = Report(
         title=f"{place.name}: deprivation profile", place_name=place.name, synthetic=place.synthetic
@@ -131,6 +222,8 @@ def _write_report(place, store, profiles, change) -> Path:
             rep.attributions.append(BOUNDARY_ATTRIBUTION)
     if change is not None:
         rep.add(change_section(change, 2019, 2025))
+    for section in _framework_sections(place, store):
+        rep.add(section)
     attributions = store.query(
         "SELECT DISTINCT attribution FROM sources WHERE attribution IS NOT NULL"
     )

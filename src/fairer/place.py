@@ -191,7 +191,8 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
     - per LSOA geography, the fewest lookups that give MSOA, ward and LAD (named ones first);
     - the LSOA 2011↔2021 bridge;
     - per LSOA geography, the boundary layer with the most areas (national beats a subset);
-    - per LSOA geography, the latest LSOA population table (by file name).
+    - per LSOA geography, the latest LSOA population table (by file name);
+    - every indicator file.
     """
     out: list[SourceEntry] = []
 
@@ -217,6 +218,9 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
             if levels - covered:
                 covered |= levels
                 add(d)
+    for d in found:
+        if d.kind == "indicators":
+            add(d)
     for year in (2011, 2021):
         layers = [
             d for d in found if d.kind == "boundaries" and d.level == "lsoa" and d.year == year

@@ -184,7 +184,10 @@ def make_borough(
     for name, (rho, median, at10) in DOMAIN_SHAPES.items():
         dp = stats.norm.cdf(rho * z + np.sqrt(1 - rho**2) * rng.normal(size=n))
         lsoas[f"{name}|rank"] = np.clip(np.ceil(dp * NATIONAL_LSOAS), 1, NATIONAL_LSOAS).astype(int)
-        lsoas[f"{name}|score"] = np.round(_score_from_percentile(dp, median, at10), 3)
+        score = _score_from_percentile(dp, median, at10)
+        if name in ("Income", "Employment"):  # these domain scores are rates: shares of residents
+            score = np.minimum(score, 0.75)
+        lsoas[f"{name}|score"] = np.round(score, 3)
 
     population = _population(rng, lsoas)
     deaths = _deaths(rng, lsoas, population)
@@ -269,6 +272,22 @@ def _indicators(rng, lsoas: pd.DataFrame, population: pd.DataFrame) -> pd.DataFr
                     "period": period,
                     "numerator": inactive,
                     "denominator": adults.to_numpy(),
+                }
+            )
+        )
+    # A synthetic "England" to compare with (large counts, rates near the national ones).
+    for period, drift in (("2021/22", 0.0), ("2022/23", 0.01), ("2023/24", 0.015)):
+        rows.append(
+            pd.DataFrame(
+                {
+                    "indicator": ["children_low_income", "adults_inactive"],
+                    "area_code": "E92000001",
+                    "period": period,
+                    "numerator": [
+                        int(10_500_000 * (0.20 + drift)),
+                        int(46_000_000 * (0.22 - drift)),
+                    ],
+                    "denominator": [10_500_000, 46_000_000],
                 }
             )
         )

@@ -5,6 +5,13 @@ See :mod:`fairer.framework.model` (loading and validation), :mod:`fairer.framewo
 ``fairer/framework/templates`` (Fairer nine domains, Marmot's eight principles, blank).
 """
 
-from fairer.framework.model import Domain, Framework, Indicator, Measure, load_framework, template_path
+from fairer.framework.model import (
+    Domain,
+    Framework,
+    Indicator,
+    Measure,
+    load_framework,
+    template_path,
+)
 
 __all__ = ["Domain", "Framework", "Indicator", "Measure", "load_framework", "template_path"]

@@ -64,7 +64,9 @@ class Indicator:
 
     @property
     def polarity_word(self) -> str | None:
-        return {"higher is better": "higher is better", "lower is better": "lower is better"}.get(self.polarity)
+        return {"higher is better": "higher is better", "lower is better": "lower is better"}.get(
+            self.polarity
+        )
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,9 @@ class Framework:
 def template_path(name: str) -> Path:
     """The path of a shipped template (``fairer-nine-domains``, ``marmot-eight-principles``, ``blank``)."""
     if name not in TEMPLATES:
-        raise FairerError(f"unknown framework template '{name}': choose one of {', '.join(TEMPLATES)}")
+        raise FairerError(
+            f"unknown framework template '{name}': choose one of {', '.join(TEMPLATES)}"
+        )
     return Path(str(resources.files("fairer.framework").joinpath("templates", f"{name}.toml")))
 
 
@@ -162,17 +166,42 @@ def load_framework(source: str | Path) -> Framework:
                 iid = unique("indicator", need(i, "id", f"an indicator of measure '{mid}'"))
                 polarity = i.get("polarity")
                 if polarity is None:
-                    raise FairerError(f"indicator '{iid}' has no polarity ({' / '.join(POLARITIES)})", path=path)
+                    raise FairerError(
+                        f"indicator '{iid}' has no polarity ({' / '.join(POLARITIES)})", path=path
+                    )
                 if polarity not in POLARITIES:
-                    raise FairerError(f"indicator '{iid}': polarity '{polarity}' is not one of {', '.join(POLARITIES)}", path=path)
+                    raise FairerError(
+                        f"indicator '{iid}': polarity '{polarity}' is not one of {', '.join(POLARITIES)}",
+                        path=path,
+                    )
                 statistic = i.get("statistic", "score")
                 if statistic not in STATISTICS:
-                    raise FairerError(f"indicator '{iid}': statistic '{statistic}' is not one of {', '.join(STATISTICS)}", path=path)
-                indicators.append(Indicator(
-                    id=iid, title=need(i, "title", f"indicator '{iid}'"), polarity=polarity, statistic=statistic,
-                    unit=str(i.get("unit", "")), multiplier=float(i.get("multiplier", 1)), source=str(i.get("source", "")),
-                    data=str(i.get("data", "")), target=i.get("target"), period=i.get("period"), domain=did, measure=mid,
-                ))
+                    raise FairerError(
+                        f"indicator '{iid}': statistic '{statistic}' is not one of {', '.join(STATISTICS)}",
+                        path=path,
+                    )
+                indicators.append(
+                    Indicator(
+                        id=iid,
+                        title=need(i, "title", f"indicator '{iid}'"),
+                        polarity=polarity,
+                        statistic=statistic,
+                        unit=str(i.get("unit", "")),
+                        multiplier=float(i.get("multiplier", 1)),
+                        source=str(i.get("source", "")),
+                        data=str(i.get("data", "")),
+                        target=i.get("target"),
+                        period=i.get("period"),
+                        domain=did,
+                        measure=mid,
+                    )
+                )
             measures.append(Measure(mid, need(m, "title", f"measure '{mid}'"), indicators))
         domains.append(Domain(did, need(d, "title", f"domain '{did}'"), measures))
-    return Framework(str(head["id"]), str(head.get("title", head["id"])), str(head.get("description", "")), domains, path)
+    return Framework(
+        str(head["id"]),
+        str(head.get("title", head["id"])),
+        str(head.get("description", "")),
+        domains,
+        path,
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fairer.sources.boundaries import BOUNDARY_SUFFIXES, boundary_info
+from fairer.sources.indicators import indicator_layout
 from fairer.sources.iod import is_iod_file
 from fairer.sources.lookups import is_lookup_file, levels_year, lookup_levels
 from fairer.sources.population import population_geography
@@ -59,6 +60,9 @@ def detect(path: str | Path) -> DetectedSource | None:
             level=",".join(sorted(levels)),
             year=levels_year(path),
         )
+    layout = indicator_layout(path)
+    if layout is not None:
+        return DetectedSource(path, "indicators", f"indicators ({layout.replace('_', ' ')})")
     pop = population_geography(path)
     if pop is not None:
         return DetectedSource(

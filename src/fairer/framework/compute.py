@@ -1,0 +1,442 @@
+"""Indicator values, comparisons, gaps and trends for a place, from whatever data are loaded.
+
+For each framework indicator:
+
+1. **Values per area.** Rows published at the level asked for are used as they are. Otherwise
+   small-area counts (numerator and denominator) are summed up to the level (LSOA → ward →
+   place) and the statistic recomputed with :mod:`fairer.stats` — rates are never averaged.
+   Scores without counts are population-weighted means of their small areas.
+2. **Comparison** with a benchmark (England where the data hold it, else the place) at 95% and
+   99.8% with :func:`fairer.stats.compare`; **quintiles** within the areas shown where no
+   confidence interval is available (quintile 1 = worst, or lowest where there is no polarity).
+3. **Disclosure**: counts from 1 to threshold − 1 suppress the value and its limits; the cell is
+   kept and marked ``suppressed``.
+4. **Trend** over the periods held: a weighted least-squares slope of value on period (weights
+   1/SE²) with a 95% z-test; "getting better/worse" by polarity. **Red-red**: significantly worse
+   than the benchmark and getting worse (as Fingertips flags it).
+5. **Gaps** inside the place, where LSOA counts exist: values by local IMD decile (the place's
+   LSOAs in ten deciles by IMD score), SII and RII with simulated limits — fitted on the logit
+   (proportions) or log (rates) scale so the fitted curve stays within range and the RII is a
+   true ratio — most vs least deprived local quintile (absolute and relative), and the place
+   against England.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fairer import stats
+from fairer.framework.model import Framework, Indicator
+from fairer.sources.geocodes import ENGLAND
+
+LEVELS = ("lsoa", "ward", "lad")
+
+
+@dataclass
+class Results:
+    """What :func:`compute_indicators` returns."""
+
+    cells: pd.DataFrame
+    gaps: pd.DataFrame
+    deciles: pd.DataFrame
+    messages: list[str] = field(default_factory=list)
+
+    RUG_COLUMNS = [
+        "area_code",
+        "area_name",
+        "indicator_id",
+        "period",
+        "value",
+        "lowercl",
+        "uppercl",
+        "benchmark",
+        "comparison",
+        "quintile",
+    ]
+
+    def rug_table(self) -> pd.DataFrame:
+        """One row per cell, with the columns the rug CSV/XLSX promises first."""
+        extra = [c for c in self.cells.columns if c not in self.RUG_COLUMNS]
+        return self.cells[self.RUG_COLUMNS + extra]
+
+
+def _values_from_counts(x, n, ind: Indicator) -> pd.DataFrame:
+    df = pd.DataFrame({"x": np.asarray(x, float), "n": np.asarray(n, float)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if ind.statistic == "rate":
+            out = stats.rate(
+                df, "x", "n", confidence=[0.95, 0.998], multiplier=ind.multiplier or 100000
+            )
+        else:
+            ok = df["x"] <= df["n"]
+            df.loc[~ok, "x"] = np.nan
+            out = stats.proportion(
+                df, "x", "n", confidence=[0.95, 0.998], multiplier=ind.multiplier or 1
+            )
+    return out[["value", "lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]].rename(
+        columns={"lower95_0cl": "lowercl", "upper95_0cl": "uppercl"}
+    )
+
+
+def _countable(ind: Indicator) -> bool:
+    return ind.statistic in ("proportion", "rate", "dsr")
+
+
+def _area_rows(
+    rows: pd.DataFrame, ind: Indicator, areas: pd.DataFrame, links: pd.DataFrame, weights: pd.Series
+) -> pd.DataFrame:
+    """Values for the requested areas from direct rows or from aggregated small-area rows."""
+    direct = rows[rows["area_code"].isin(areas["area_code"])]
+    out = []
+    if not direct.empty:
+        d = direct.copy()
+        need = d["value"].isna() & d["numerator"].notna() & d["denominator"].notna()
+        if need.any() and _countable(ind):
+            calc = _values_from_counts(d.loc[need, "numerator"], d.loc[need, "denominator"], ind)
+            calc.index = d.index[need]
+            d.loc[need, ["value", "lower_cl", "upper_cl"]] = calc[
+                ["value", "lowercl", "uppercl"]
+            ].to_numpy()
+        d = d.rename(columns={"lower_cl": "lowercl", "upper_cl": "uppercl"})
+        if _countable(ind) and d["numerator"].notna().any():
+            calc = _values_from_counts(d["numerator"], d["denominator"], ind)
+            d["lower99_8cl"], d["upper99_8cl"] = (
+                calc["lower99_8cl"].to_numpy(),
+                calc["upper99_8cl"].to_numpy(),
+            )
+        out.append(d)
+    small = rows[
+        rows["area_code"].isin(links["child_code"]) & ~rows["area_code"].isin(areas["area_code"])
+    ]
+    missing_areas = set(areas["area_code"]) - set(direct["area_code"])
+    if not small.empty and missing_areas:
+        s = small.merge(links, left_on="area_code", right_on="child_code")
+        s = s[s["parent_code"].isin(missing_areas)]
+        if not s.empty:
+            if _countable(ind) and s["numerator"].notna().all():
+                agg = s.groupby(["parent_code", "period"], as_index=False)[
+                    ["numerator", "denominator"]
+                ].sum()
+                calc = _values_from_counts(agg["numerator"], agg["denominator"], ind)
+                agg = pd.concat([agg, calc], axis=1)
+            else:
+                s = s.assign(w=s["area_code"].map(weights).fillna(1.0))
+                s["wv"] = s["value"] * s["w"]
+                agg = s.groupby(["parent_code", "period"], as_index=False)[["wv", "w"]].sum()
+                agg["value"] = agg["wv"] / agg["w"]
+                agg = agg.drop(columns=["wv", "w"]).assign(numerator=np.nan, denominator=np.nan)
+            out.append(agg.rename(columns={"parent_code": "area_code"}))
+    if not out:
+        return pd.DataFrame()
+    res = pd.concat(out, ignore_index=True)
+    for c in ("lowercl", "uppercl", "lower99_8cl", "upper99_8cl", "numerator", "denominator"):
+        if c not in res:
+            res[c] = np.nan
+    return res[
+        [
+            "area_code",
+            "period",
+            "numerator",
+            "denominator",
+            "value",
+            "lowercl",
+            "uppercl",
+            "lower99_8cl",
+            "upper99_8cl",
+        ]
+    ]
+
+
+def _trend(part: pd.DataFrame, ind: Indicator) -> tuple[str, float]:
+    """Direction of travel over the periods of one area (sorted), and the change since the last."""
+    p = part.sort_values("period")
+    change = float(p["value"].iloc[-1] - p["value"].iloc[-2]) if len(p) >= 2 else np.nan
+    se = (p["uppercl"] - p["lowercl"]) / (2 * 1.959963984540054)
+    ok = p["value"].notna() & se.gt(0)
+    if ok.sum() < 2:
+        return ("not enough periods" if len(p) < 2 else "no confidence intervals"), change
+    x = np.arange(len(p))[ok.to_numpy()]
+    y, w = p["value"].to_numpy()[ok.to_numpy()], 1 / se[ok].to_numpy() ** 2
+    xb = np.sum(w * x) / w.sum()
+    sxx = np.sum(w * (x - xb) ** 2)
+    slope = np.sum(w * (x - xb) * y) / sxx
+    z = slope / np.sqrt(1 / sxx)
+    if abs(z) < 1.959963984540054:
+        return "no significant change", change
+    up = slope > 0
+    if ind.polarity == "higher is better":
+        return ("getting better" if up else "getting worse"), change
+    if ind.polarity == "lower is better":
+        return ("getting worse" if up else "getting better"), change
+    return ("increasing" if up else "decreasing"), change
+
+
+def compute_indicators(
+    framework: Framework,
+    rows: pd.DataFrame,
+    areas: pd.DataFrame,
+    links: pd.DataFrame | None = None,
+    weights: pd.Series | None = None,
+    benchmark: str = "england",
+    place_codes: list[str] | None = None,
+    threshold: int = 5,
+    imd: pd.DataFrame | None = None,
+    sii_repetitions: int = 10_000,
+) -> Results:
+    """Compute every framework indicator for ``areas``.
+
+    Parameters
+    ----------
+    framework : Framework
+    rows : DataFrame
+        Tidy indicator rows (``indicator, area_code, period, group, numerator, denominator,
+        value, lower_cl, upper_cl``) at any level, including England (``E92000001``).
+    areas : DataFrame
+        ``area_code, area_name`` of the areas to show (the rug's rows).
+    links : DataFrame, optional
+        ``child_code, parent_code``: small areas (LSOAs) → the shown areas, for aggregation.
+    weights : Series, optional
+        Population by small area, for weighting scores.
+    benchmark : {'england', 'place'}
+        England (rows for ``E92000001``; if absent, the median of the areas in the data, said so)
+        or the place itself (aggregated from its small areas or its own rows).
+    place_codes : list of str
+        The place's LA codes (for the place benchmark and place-level values).
+    threshold : int
+        Disclosure threshold: counts from 1 to threshold − 1 are suppressed.
+    imd : DataFrame, optional
+        ``lsoa_code, imd_score, population`` of the place's LSOAs, for gaps by local decile.
+    """
+    links = links if links is not None else pd.DataFrame(columns=["child_code", "parent_code"])
+    weights = weights if weights is not None else pd.Series(dtype=float)
+    rows = rows[rows["group"].fillna("") == ""] if "group" in rows else rows
+    messages = framework.check_data(set(rows["indicator"]))
+    cells, gaps, deciles = [], [], []
+    names = areas.set_index("area_code")["area_name"]
+    for ind in framework.indicators:
+        r = rows[rows["indicator"] == ind.data_id]
+        if r.empty:
+            continue
+        vals = _area_rows(r, ind, areas, links, weights)
+        if vals.empty:
+            messages.append(f"indicator '{ind.id}' has data, but none for these areas")
+            continue
+        bench = _benchmarks(r, ind, vals, benchmark, place_codes, links, weights, areas)
+        vals = vals.merge(bench, on="period", how="left")
+        small = vals["numerator"].between(1, threshold - 1, inclusive="both")
+        vals["suppressed"] = small
+        vals.loc[small, ["value", "lowercl", "uppercl", "lower99_8cl", "upper99_8cl"]] = np.nan
+        pol = ind.polarity if ind.polarity != "no judgement" else None
+        vals["comparison"] = stats.compare(
+            vals["value"], vals["lowercl"], vals["uppercl"], vals["benchmark"], pol
+        )
+        vals["comparison99_8"] = stats.compare(
+            vals["value"], vals["lower99_8cl"], vals["upper99_8cl"], vals["benchmark"], pol
+        )
+        vals["quintile"] = np.nan
+        for _period, part in vals.groupby("period"):
+            ok = part["value"].notna()
+            if ok.sum() >= 5:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    q = stats.quantile(
+                        part[ok],
+                        "value",
+                        nquantiles=5,
+                        invert=ind.polarity == "lower is better",
+                        type="standard",
+                    )
+                vals.loc[q.index, "quintile"] = q["quantile"]
+        trends = {a: _trend(part, ind) for a, part in vals.groupby("area_code")}
+        vals["trend"] = vals["area_code"].map(lambda a: trends[a][0])
+        vals["change"] = vals["area_code"].map(lambda a: trends[a][1])
+        latest = vals.groupby("area_code")["period"].transform("max") == vals["period"]
+        vals["latest"] = latest
+        vals["red_red"] = (
+            latest & (vals["comparison"] == "worse") & (vals["trend"] == "getting worse")
+        )
+        vals = vals.assign(
+            indicator_id=ind.id,
+            indicator_title=ind.title,
+            domain=ind.domain,
+            measure=ind.measure,
+            polarity=ind.polarity,
+            unit=ind.unit,
+            area_name=vals["area_code"].map(names),
+        )
+        cells.append(vals)
+        if imd is not None and _countable(ind):
+            g, d = _gaps(r, ind, imd, bench)
+            gaps += g
+            deciles += d
+    cell_df = (
+        pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=Results.RUG_COLUMNS)
+    )
+    return Results(
+        cell_df,
+        pd.DataFrame(gaps),
+        pd.concat(deciles, ignore_index=True) if deciles else pd.DataFrame(),
+        messages,
+    )
+
+
+def _benchmarks(r, ind, vals, benchmark, place_codes, links, weights, areas) -> pd.DataFrame:
+    if benchmark == "england":
+        eng = r[r["area_code"] == ENGLAND]
+        if not eng.empty:
+            e = eng.copy()
+            need = e["value"].isna() & e["numerator"].notna()
+            if need.any() and _countable(ind):
+                e.loc[need, "value"] = _values_from_counts(
+                    e.loc[need, "numerator"], e.loc[need, "denominator"], ind
+                )["value"].to_numpy()
+            return (
+                e.groupby("period", as_index=False)["value"]
+                .first()
+                .rename(columns={"value": "benchmark"})
+                .assign(benchmark_name="England")
+            )
+        peers = r[r["area_code"] != ENGLAND]
+        if (
+            _countable(ind)
+            and peers["numerator"].notna().all()
+            and peers["denominator"].notna().all()
+        ):
+            # No England row: pool the counts of every area in the data (England itself when the
+            # data are national, as IoD files are).
+            pooled = peers.groupby("period", as_index=False)[["numerator", "denominator"]].sum()
+            pooled["benchmark"] = _values_from_counts(
+                pooled["numerator"], pooled["denominator"], ind
+            )["value"].to_numpy()
+            return pooled[["period", "benchmark"]].assign(
+                benchmark_name="all areas in the data, pooled"
+            )
+        med = (
+            peers.groupby("period", as_index=False)["value"]
+            .median()
+            .rename(columns={"value": "benchmark"})
+        )
+        return med.assign(benchmark_name="median of areas in the data")
+    place_areas = pd.DataFrame({"area_code": place_codes or [], "area_name": place_codes or []})
+    place_links = (
+        links.assign(parent_code=(place_codes or [""])[0])
+        if len(place_codes or []) == 1
+        else links.iloc[0:0]
+    )
+    pv = _area_rows(r, ind, place_areas, place_links, weights)
+    if pv.empty:
+        pv = vals.groupby("period", as_index=False)["value"].median()
+        return pv.rename(columns={"value": "benchmark"}).assign(
+            benchmark_name="median of areas shown"
+        )
+    return (
+        pv.groupby("period", as_index=False)["value"]
+        .first()
+        .rename(columns={"value": "benchmark"})
+        .assign(benchmark_name="the place")
+    )
+
+
+def _gaps(r, ind, imd, bench) -> tuple[list[dict], list[pd.DataFrame]]:
+    """Values by local IMD decile, SII/RII and quintile gaps, per period (from LSOA counts)."""
+    lsoa = r[
+        r["area_code"].isin(imd["lsoa_code"]) & r["numerator"].notna() & r["denominator"].notna()
+    ]
+    if lsoa.empty:
+        return [], []
+    deciles = local_deciles(imd)
+    gaps, tables = [], []
+    for period, part in lsoa.groupby("period"):
+        p = part.merge(deciles, left_on="area_code", right_on="lsoa_code")
+        by_dec = p.groupby("decile", as_index=False)[["numerator", "denominator"]].sum()
+        if len(by_dec) < 10:
+            continue
+        vals = pd.concat(
+            [by_dec, _values_from_counts(by_dec["numerator"], by_dec["denominator"], ind)], axis=1
+        )
+        vals = vals.assign(indicator_id=ind.id, period=period)
+        tables.append(vals)
+        quint = (
+            p.assign(quintile=(p["decile"] + 1) // 2)
+            .groupby("quintile")[["numerator", "denominator"]]
+            .sum()
+        )
+        qv = _values_from_counts(quint["numerator"], quint["denominator"], ind)["value"].to_numpy()
+        place = _values_from_counts([p["numerator"].sum()], [p["denominator"].sum()], ind).iloc[0]
+        eng = bench.loc[bench["period"] == period, "benchmark"]
+        eng_value = float(eng.iloc[0]) if len(eng) else np.nan
+        sii_in = vals.assign(pop=by_dec["denominator"])
+        scale = ind.multiplier or 1
+        vt = 2 if ind.statistic == "proportion" else 1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = stats.sii(
+                sii_in.assign(
+                    value=sii_in["value"] / scale if vt == 2 else sii_in["value"],
+                    lowercl=sii_in["lowercl"] / scale if vt == 2 else sii_in["lowercl"],
+                    uppercl=sii_in["uppercl"] / scale if vt == 2 else sii_in["uppercl"],
+                ),
+                "decile",
+                "pop",
+                value="value",
+                lower_cl="lowercl",
+                upper_cl="uppercl",
+                value_type=vt,
+                transform=True,
+                rii=True,
+                intercept=True,
+                repetitions=10_000,
+                seed=1,
+                type="standard",
+            )
+        f = scale if vt == 2 else 1
+        row = s.iloc[0] if len(s) else None
+        gaps.append(
+            {
+                "indicator_id": ind.id,
+                "period": period,
+                "place_value": place["value"],
+                "place_lowercl": place["lowercl"],
+                "place_uppercl": place["uppercl"],
+                "england": eng_value,
+                "place_vs_england": stats.compare(
+                    [place["value"]],
+                    [place["lowercl"]],
+                    [place["uppercl"]],
+                    eng_value,
+                    ind.polarity if ind.polarity != "no judgement" else None,
+                )[0],
+                "most_deprived_quintile": qv[0],
+                "least_deprived_quintile": qv[-1],
+                "absolute_gap": qv[0] - qv[-1],
+                "relative_gap": qv[0] / qv[-1] if qv[-1] else np.nan,
+                "sii": row["sii"] * f if row is not None else np.nan,
+                "sii_lowercl": row["sii_lower95_0"] * f if row is not None else np.nan,
+                "sii_uppercl": row["sii_upper95_0"] * f if row is not None else np.nan,
+                "rii": row["rii"] if row is not None else np.nan,
+                "rii_lowercl": row["rii_lower95_0"] if row is not None else np.nan,
+                "rii_uppercl": row["rii_upper95_0"] if row is not None else np.nan,
+                "intercept": row["intercept"] * f if row is not None else np.nan,
+                "fit": "logit" if vt == 2 else "log",
+            }
+        )
+    return gaps, tables
+
+
+def local_deciles(imd: pd.DataFrame) -> pd.DataFrame:
+    """The place's LSOAs in ten local deciles of IMD score (1 = most deprived), by rank."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        q = stats.quantile(
+            imd[["lsoa_code", "imd_score"]].dropna(),
+            "imd_score",
+            nquantiles=10,
+            invert=True,
+            type="standard",
+        )
+    return q.rename(columns={"quantile": "decile"})[["lsoa_code", "decile"]]

@@ -1,0 +1,287 @@
+"""The tartan rug: areas × indicators, each cell coloured by comparison with a benchmark.
+
+Self-contained HTML (inline data and script, no network): grouped by domain, value on hover,
+legend, per-area counts of better/worse, change since the previous period, sort by any column,
+filter by domain, area name and colour, and paging so 7,000 wards × 30 indicators stay usable.
+The page reads its starting state from the URL (``#domain=health&colour=worse&q=town``).
+Colours are Okabe–Ito (colour-blind safe); every cell also carries its value as text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fairer.framework.model import Framework
+from fairer.tabular import write_text_atomic
+
+COLOURS = {
+    "better": ("#0072B2", "#ffffff"),
+    "similar": ("#E8E8E8", "#1b1b1b"),
+    "worse": ("#E69F00", "#1b1b1b"),
+    "higher": ("#CC79A7", "#1b1b1b"),
+    "lower": ("#56B4E9", "#1b1b1b"),
+}
+QUINTILE_COLOURS = ["#3b0f70", "#8c2981", "#de4968", "#fe9f6d", "#fcfdbf"]  # magma: 1 = worst
+QUINTILE_TEXT = ["#ffffff", "#ffffff", "#ffffff", "#1b1b1b", "#1b1b1b"]
+LEGEND = [
+    ("better", "Significantly better than benchmark"),
+    ("similar", "Similar"),
+    ("worse", "Significantly worse"),
+    ("higher", "Higher (no judgement)"),
+    ("lower", "Lower (no judgement)"),
+]
+
+
+def _fmt(v) -> str | None:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    a = abs(v)
+    return f"{v:,.0f}" if a >= 1000 else f"{v:.1f}" if a >= 10 else f"{v:.2f}"
+
+
+def rug_payload(cells: pd.DataFrame, framework: Framework, title: str, benchmark_name: str) -> dict:
+    """The data the rug page embeds (latest period per indicator)."""
+    latest = cells[cells["latest"]] if "latest" in cells else cells
+    inds = [i for i in framework.indicators if i.id in set(latest["indicator_id"])]
+    domains = {d.id: d.title for d in framework.domains}
+    areas = (
+        latest.groupby(["area_code", "area_name"], dropna=False)
+        .size()
+        .reset_index()[["area_code", "area_name"]]
+    )
+    out_cells: dict[str, dict[str, list]] = {}
+    for r in latest.itertuples(index=False):
+        out_cells.setdefault(r.area_code, {})[r.indicator_id] = [
+            _fmt(r.value),
+            _fmt(r.lowercl),
+            _fmt(r.uppercl),
+            _fmt(r.benchmark),
+            r.comparison,
+            None if pd.isna(r.quintile) else int(r.quintile),
+            r.trend,
+            str(r.period),
+            bool(r.suppressed),
+            _fmt(r.change) if hasattr(r, "change") else None,
+        ]
+    counts = latest.groupby("area_code")["comparison"].value_counts().unstack(fill_value=0)
+    return {
+        "title": title,
+        "benchmark": benchmark_name,
+        "indicators": [
+            {
+                "id": i.id,
+                "title": i.title,
+                "domain": i.domain,
+                "domainTitle": domains.get(i.domain, i.domain),
+                "unit": i.unit,
+                "polarity": i.polarity,
+            }
+            for i in inds
+        ],
+        "areas": [
+            {
+                "code": a,
+                "name": str(n) if isinstance(n, str) else a,
+                "better": int(counts.loc[a].get("better", 0)) if a in counts.index else 0,
+                "worse": int(counts.loc[a].get("worse", 0)) if a in counts.index else 0,
+            }
+            for a, n in zip(areas["area_code"], areas["area_name"], strict=True)
+        ],
+        "cells": out_cells,
+        "colours": COLOURS,
+        "quintiles": QUINTILE_COLOURS,
+        "quintileText": QUINTILE_TEXT,
+    }
+
+
+_SCRIPT = r"""
+(function () {
+  const D = JSON.parse(document.getElementById('rug-data').textContent);
+  const st = {domain: '', q: '', colour: '', sort: 'name', dir: 1, page: 0, size: 50};
+  new URLSearchParams(location.hash.slice(1)).forEach((v, k) => { if (k in st) st[k] = (k === 'page' || k === 'size' || k === 'dir') ? Number(v) : v; });
+  const $ = (id) => document.getElementById(id);
+  const doms = [...new Map(D.indicators.map(i => [i.domain, i.domainTitle])).entries()];
+  $('rug-domain').innerHTML = '<option value="">All domains</option>' + doms.map(([d, t]) => `<option value="${d}">${esc(t)}</option>`).join('');
+  $('rug-domain').value = st.domain; $('rug-q').value = st.q; $('rug-colour').value = st.colour;
+  function esc(s) { return String(s).replace(/[&<>"]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c])); }
+  function cols() { return D.indicators.filter(i => !st.domain || i.domain === st.domain); }
+  function cellStyle(c) {
+    if (!c) return ['#ffffff', '#1b1b1b'];
+    const col = D.colours[c[4]];
+    if (col) return col;
+    if (c[5]) return [D.quintiles[c[5] - 1], D.quintileText[c[5] - 1]];
+    return ['#ffffff', '#1b1b1b'];
+  }
+  function rows() {
+    const q = st.q.toLowerCase();
+    let r = D.areas.filter(a => !q || a.name.toLowerCase().includes(q) || a.code.toLowerCase().includes(q));
+    if (st.colour) r = r.filter(a => cols().some(i => (D.cells[a.code] || {})[i.id] && D.cells[a.code][i.id][4] === st.colour));
+    const key = st.sort;
+    r.sort((a, b) => {
+      let x, y;
+      if (key === 'name') { x = a.name; y = b.name; return st.dir * x.localeCompare(y); }
+      if (key === 'better' || key === 'worse') { x = a[key]; y = b[key]; }
+      else { x = num((D.cells[a.code] || {})[key]); y = num((D.cells[b.code] || {})[key]); }
+      if (x === null) return 1; if (y === null) return -1;
+      return st.dir * (x - y);
+    });
+    return r;
+  }
+  function num(c) { if (!c || c[0] === null) return null; return Number(String(c[0]).replace(/,/g, '')); }
+  function render() {
+    const cs = cols(), r = rows(), pages = Math.max(1, Math.ceil(r.length / st.size));
+    st.page = Math.min(st.page, pages - 1);
+    const shown = r.slice(st.page * st.size, (st.page + 1) * st.size);
+    let groups = [], last = null;
+    cs.forEach(i => { if (last && last.d === i.domain) last.n++; else { last = {d: i.domain, t: i.domainTitle, n: 1}; groups.push(last); } });
+    let h = '<thead><tr><th scope="col" rowspan="2"><button data-sort="name">Area</button></th>' +
+      '<th scope="col" rowspan="2"><button data-sort="better">Better</button></th><th scope="col" rowspan="2"><button data-sort="worse">Worse</button></th>' +
+      groups.map(g => `<th scope="colgroup" colspan="${g.n}" class="dom">${esc(g.t)}</th>`).join('') + '</tr><tr>' +
+      cs.map(i => `<th scope="col" class="ind"><button data-sort="${i.id}" title="${esc(i.title)} (${esc(i.polarity)})">${esc(i.title)}</button></th>`).join('') + '</tr></thead><tbody>';
+    shown.forEach(a => {
+      h += `<tr data-code="${a.code}"><th scope="row">${esc(a.name)}</th><td class="n">${a.better}</td><td class="n">${a.worse}</td>`;
+      cs.forEach(i => {
+        const c = (D.cells[a.code] || {})[i.id];
+        const [bg, fg] = cellStyle(c);
+        if (!c) { h += '<td class="cell missing" title="no data">–</td>'; return; }
+        const v = c[8] ? '*' : (c[0] === null ? '–' : c[0]);
+        const tip = `${a.name} · ${i.title} (${c[7]}): ${c[8] ? 'suppressed (small numbers)' : (c[0] ?? 'no value')}` +
+          (c[1] !== null ? ` (95% CI ${c[1]}–${c[2]})` : '') + (c[3] !== null ? ` · ${D.benchmark} ${c[3]}` : '') +
+          ` · ${c[4]}` + (c[5] ? ` · quintile ${c[5]}` : '') + (c[6] ? ` · trend: ${c[6]}` : '') + (c[9] !== null ? ` · change ${c[9]}` : '');
+        h += `<td class="cell ${c[4].replace(/ /g, '-')}" style="background:${bg};color:${fg}" title="${esc(tip)}" aria-label="${esc(tip)}">${esc(v)}</td>`;
+      });
+      h += '</tr>';
+    });
+    h += '</tbody>';
+    $('rug-table').innerHTML = h;
+    $('rug-status').textContent = `${r.length} of ${D.areas.length} areas · page ${st.page + 1} of ${pages}`;
+    $('rug-prev').disabled = st.page === 0; $('rug-next').disabled = st.page >= pages - 1;
+    document.querySelectorAll('#rug-table button[data-sort]').forEach(b => b.onclick = () => {
+      const k = b.dataset.sort; st.dir = st.sort === k ? -st.dir : (k === 'name' ? 1 : -1); st.sort = k; st.page = 0; render(); });
+    history.replaceState(null, '', '#' + new URLSearchParams({domain: st.domain, q: st.q, colour: st.colour, sort: st.sort, dir: st.dir, page: st.page}).toString());
+  }
+  $('rug-domain').onchange = e => { st.domain = e.target.value; st.page = 0; render(); };
+  $('rug-q').oninput = e => { st.q = e.target.value; st.page = 0; render(); };
+  $('rug-colour').onchange = e => { st.colour = e.target.value; st.page = 0; render(); };
+  $('rug-prev').onclick = () => { st.page--; render(); };
+  $('rug-next').onclick = () => { st.page++; render(); };
+  render();
+})();
+"""
+
+_STYLE = """
+.rug-controls{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;margin:.5rem 0}
+.rug-controls label{display:flex;flex-direction:column;font-size:.85rem}
+.rug-wrap{overflow:auto;max-height:80vh;border:1px solid #d0d4d7}
+#rug-table{border-collapse:collapse;font-size:.78rem}
+#rug-table th,#rug-table td{border:1px solid #fff;padding:.2rem .35rem;white-space:nowrap}
+#rug-table thead th{position:sticky;top:0;background:#f3f2f1;z-index:1}
+#rug-table thead tr:nth-child(2) th{top:1.6rem}
+#rug-table th.ind button{writing-mode:vertical-rl;transform:rotate(180deg);max-height:12rem;white-space:normal}
+#rug-table th button{all:unset;cursor:pointer;font-weight:600}
+#rug-table th button:focus{outline:3px solid #ffdd00}
+#rug-table tbody th{position:sticky;left:0;background:#fff;text-align:left;font-weight:500}
+#rug-table td.cell{text-align:center;min-width:3rem}
+#rug-table td.n{text-align:right;color:#505a5f}
+.rug-legend{display:flex;flex-wrap:wrap;gap:.5rem;font-size:.8rem;margin:.5rem 0}
+.rug-legend span{padding:.15rem .5rem;border-radius:2px}
+"""
+
+
+def rug_html_fragment(payload: dict) -> str:
+    """The rug as an HTML fragment (controls, legend, table and its inline script)."""
+    legend = (
+        "".join(
+            f'<span style="background:{COLOURS[k][0]};color:{COLOURS[k][1]}">{html.escape(t)}</span>'
+            for k, t in LEGEND
+        )
+        + "".join(
+            f'<span style="background:{c};color:{QUINTILE_TEXT[i]}">Quintile {i + 1}{" (worst)" if i == 0 else ""}</span>'
+            for i, c in enumerate(QUINTILE_COLOURS)
+        )
+        + '<span style="border:1px solid #ccc">– no data</span><span style="border:1px solid #ccc">* suppressed (small numbers)</span>'
+    )
+    data = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/")
+    return f"""<style>{_STYLE}</style>
+<div class="rug-controls" role="group" aria-label="Filter the rug">
+<label>Domain <select id="rug-domain"></select></label>
+<label>Area <input id="rug-q" type="search" placeholder="name or code"></label>
+<label>Show areas with a cell that is <select id="rug-colour"><option value="">any colour</option>
+<option value="worse">worse</option><option value="better">better</option><option value="similar">similar</option>
+<option value="higher">higher</option><option value="lower">lower</option></select></label>
+<button id="rug-prev" type="button">Previous</button><button id="rug-next" type="button">Next</button>
+<span id="rug-status" aria-live="polite"></span></div>
+<div class="rug-legend" aria-label="Legend">{legend}</div>
+<p class="note">Benchmark: {html.escape(payload["benchmark"])}. Hover over (or focus) a cell for its value, confidence
+interval, benchmark and trend. Cells without a confidence interval are coloured by quintile among the areas shown.</p>
+<div class="rug-wrap"><table id="rug-table"><caption>{html.escape(payload["title"])}</caption></table></div>
+<script type="application/json" id="rug-data">{data}</script>
+<script>{_SCRIPT}</script>"""
+
+
+def write_rug_html(payload: dict, path: str | Path, synthetic: bool = False) -> Path:
+    """A standalone rug page."""
+    banner = (
+        (
+            '<p style="background:#fff4e5;border:3px solid #D55E00;padding:.5rem">SYNTHETIC DATA: an invented '
+            "borough made by fairer demo.</p>"
+        )
+        if synthetic
+        else ""
+    )
+    page = f"""<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(payload["title"])}</title><style>body{{font:15px/1.4 system-ui,Arial,sans-serif;margin:1rem;color:#1b1b1b}}
+.note{{color:#505a5f;font-size:.85rem}}</style></head><body><h1>{html.escape(payload["title"])}</h1>{banner}
+{rug_html_fragment(payload)}</body></html>"""
+    return write_text_atomic(path, page)
+
+
+def rug_figure(cells: pd.DataFrame, framework: Framework, title: str, max_rows: int = 60):
+    """A print version of the rug (matplotlib figure), first ``max_rows`` areas."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    latest = cells[cells["latest"]] if "latest" in cells else cells
+    inds = [i for i in framework.indicators if i.id in set(latest["indicator_id"])]
+    areas = sorted(latest["area_name"].dropna().unique())[:max_rows]
+    fig, ax = plt.subplots(figsize=(2 + 0.45 * len(inds), 1.2 + 0.22 * len(areas)))
+    for yi, a in enumerate(areas):
+        row = latest[latest["area_name"] == a].set_index("indicator_id")
+        for xi, ind in enumerate(inds):
+            colour, text = "#ffffff", "–"
+            if ind.id in row.index:
+                c = row.loc[ind.id]
+                c = c.iloc[0] if isinstance(c, pd.DataFrame) else c
+                if c["comparison"] in COLOURS:
+                    colour = COLOURS[c["comparison"]][0]
+                elif not pd.isna(c["quintile"]):
+                    colour = QUINTILE_COLOURS[int(c["quintile"]) - 1]
+                text = "*" if c["suppressed"] else (_fmt(c["value"]) or "–")
+            ax.add_patch(plt.Rectangle((xi, yi), 1, 1, facecolor=colour, edgecolor="white"))
+            ax.text(
+                xi + 0.5,
+                yi + 0.5,
+                text,
+                ha="center",
+                va="center",
+                fontsize=5.5,
+                color="white"
+                if colour in ("#0072B2", "#3b0f70", "#8c2981", "#de4968")
+                else "#1b1b1b",
+            )
+    ax.set_xlim(0, len(inds))
+    ax.set_ylim(len(areas), 0)
+    ax.set_xticks(np.arange(len(inds)) + 0.5, [i.title for i in inds], rotation=90, fontsize=6)
+    ax.set_yticks(np.arange(len(areas)) + 0.5, areas, fontsize=6)
+    ax.tick_params(length=0)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.set_title(title, loc="left", fontsize=9)
+    return fig
