@@ -363,14 +363,13 @@ def _load_boundaries(
 def _load_indicators(
     store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
 ) -> int:
+    from fairer.place import known_local_authorities
     from fairer.sources.indicators import (
         INDICATOR_ATTRIBUTION,
         combine_active_lives_inactive,
         indicator_layout,
         read_indicator_file,
     )
-
-    from fairer.place import known_local_authorities
 
     known = set(store.query("SELECT DISTINCT area_code FROM areas")["area_code"])
     if known:

@@ -253,8 +253,8 @@ def compute_indicators(
                     )
                 vals.loc[q.index, "quintile"] = q["quantile"]
         trends = {a: _trend(part, ind) for a, part in vals.groupby("area_code")}
-        vals["trend"] = vals["area_code"].map(lambda a: trends[a][0])
-        vals["change"] = vals["area_code"].map(lambda a: trends[a][1])
+        vals["trend"] = vals["area_code"].map({a: t[0] for a, t in trends.items()})
+        vals["change"] = vals["area_code"].map({a: t[1] for a, t in trends.items()})
         latest = vals.groupby("area_code")["period"].transform("max") == vals["period"]
         vals["latest"] = latest
         vals["red_red"] = (
