@@ -225,7 +225,7 @@ def _as_tidy(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     out["indicator"] = out["indicator"].astype(str).str.strip()
     out["area_code"] = out["area_code"].astype(str).str.strip()
     out["period"] = out["period"].map(normalise_period)
-    out["group"] = out["group"].fillna("").astype(str).str.strip()
+    out["group"] = out["group"].astype("string").fillna("").astype(str).str.strip()
     for c in ("numerator", "denominator", "value", "lower_cl", "upper_cl"):
         conv = pd.to_numeric(
             out[c].astype(str).str.replace(",", "").str.rstrip("%"), errors="coerce"
@@ -314,8 +314,8 @@ def read_ons_subnational(path: str | Path) -> IndicatorData:
         path, is_header=lambda r: bool(r) and r[0].strip().lower() == "area code", thousands=","
     )
     code_col, value_col = df.columns[0], df.columns[2]
-    lower = next((c for c in df.columns if "lower" in c.lower()), None)
-    upper = next((c for c in df.columns if "upper" in c.lower()), None)
+    lower = _limit_column(df.columns, "lower", "lci")
+    upper = _limit_column(df.columns, "upper", "uci")
     stem = path.stem.lower()
     rows = pd.DataFrame(
         {
@@ -336,13 +336,22 @@ def read_ons_subnational(path: str | Path) -> IndicatorData:
     return IndicatorData(rows.reset_index(drop=True))
 
 
+def _limit_column(columns, word: str, short: str) -> str | None:
+    """The 95% limit column among ONS's spellings (``LCI``, ``HLE Lower CI``, ``Lower CI 95.0 limit``)."""
+    found = [c for c in columns if word in c.lower() or c.strip().lower() == short]
+    for c in found:
+        if "99.8" not in c:
+            return c
+    return None
+
+
 def read_fingertips_export(path: str | Path) -> IndicatorData:
     """A Fingertips data download (27 columns: Indicator ID … Value, Lower CI 95.0 limit …)."""
     path = Path(path)
     df = read_table(path, thousands=None)
     ids = pd.to_numeric(df["Indicator ID"], errors="coerce")
     # Sex, age or category form a group only where the download holds more than one of them.
-    varying = [c for c in ("Sex", "Age", "Category") if c in df and df[c].fillna("").nunique() > 1]
+    varying = [c for c in ("Sex", "Age", "Category") if c in df and df[c].astype("string").fillna("").nunique() > 1]
     groups = (
         df[varying].fillna("").astype(str).agg("; ".join, axis=1)
         if varying

@@ -1,0 +1,167 @@
+"""The tartan rug: on real ONS data, on the demo, as CSV and as an interactive page in Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fairer.pipeline import rug_place
+from fairer.place import init_place
+from tests.conftest import SHARED
+
+ONS = SHARED / "health" / "ons_subnational_indicators_explorer_2022"
+RUG_COLUMNS = ["area_code", "area_name", "indicator_id", "period", "value", "lowercl", "uppercl", "benchmark",
+               "comparison", "quintile"]
+
+
+@pytest.fixture(scope="module")
+def north_east(tmp_path_factory):
+    if not SHARED.exists():
+        pytest.skip(f"needs the shared reference data at {SHARED}")
+    folder = tmp_path_factory.mktemp("stockton")
+    data = [SHARED / "imd" / "imd2025_lsoa21_scores_ranks_deciles.parquet",
+            SHARED / "lookups" / "lsoa21_ward24_ltla24.parquet",
+            ONS / "male_hle.csv", ONS / "female_hle.csv", ONS / "smokers.csv", ONS / "gcse.csv"]
+    init_place(folder, ["E06000004"], data=data)
+    res, paths, load = rug_place(folder, level="lad", benchmark="place", formats=("csv", "xlsx", "html", "png"))
+    return res, paths, load
+
+
+def test_real_rug_cells_match_independent_comparisons(north_east):
+    res, paths, _ = north_east
+    rug = pd.read_csv(paths["csv"])
+    assert list(rug.columns[: len(RUG_COLUMNS)]) == RUG_COLUMNS
+    ne = ["E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E06000047", "E06000057",
+          "E08000021", "E08000022", "E08000023", "E08000024", "E08000037"]
+    assert set(rug["area_code"]) == set(ne)  # the authorities of Stockton's region
+    for sheet, ind, col in (("male_hle.csv", "male_hle", 2), ("female_hle.csv", "female_hle", 2), ("smokers.csv", "smokers", 2)):
+        raw = pd.read_csv(ONS / sheet, skiprows=5)
+        raw = raw.set_index("Area Code")
+        stockton = float(raw.loc["E06000004"].iloc[1])
+        polarity_higher = ind != "smokers"
+        for code in ne:
+            value, lo, hi = (float(v) for v in raw.loc[code].iloc[1:4])
+            higher, lower = lo > stockton, hi < stockton
+            expected = ("better" if higher == polarity_higher else "worse") if (higher or lower) else "similar"
+            cell = rug[(rug["area_code"] == code) & (rug["indicator_id"] == ind)].iloc[0]
+            assert (cell["value"], cell["lowercl"], cell["uppercl"]) == (value, lo, hi)
+            assert cell["benchmark"] == stockton and cell["comparison"] == expected, (ind, code)
+
+
+def test_no_ci_indicator_gets_quintiles(north_east):
+    res, paths, _ = north_east
+    rug = pd.read_csv(paths["csv"])
+    g = rug[rug["indicator_id"] == "gcse"].set_index("area_code")
+    assert (g["comparison"] == "not compared").all()
+    raw = pd.read_csv(ONS / "gcse.csv", skiprows=5).set_index("Area Code").reindex(g.index)
+    values = pd.to_numeric(raw.iloc[:, 1])
+    # Independent: quintile 1 holds the lowest attainment (higher is better), by rank among 12.
+    ranks = values.rank(method="min")
+    expected = np.floor(6 - np.ceil((13 - ranks) / (12 / 5))).clip(lower=1)
+    assert (g["quintile"] == expected).all()
+
+
+def test_rug_outputs_are_written(north_east):
+    res, paths, _ = north_east
+    xlsx = pd.read_excel(paths["xlsx"], sheet_name=None)
+    assert {"rug", "scorecard", "gaps"} <= set(xlsx)
+    assert paths["png"].stat().st_size > 10_000
+    html = paths["html"].read_text()
+    assert "rug-data" in html and "http://" not in html.split("rug-data")[1][:200]
+
+
+def test_rug_on_the_demo_via_cli(cli, demo_run):
+    out, _ = demo_run
+    code, stdout, err = cli("rug", out / "place", "--format", "csv,html")
+    assert code == 0, err
+    assert "20 wards" in stdout and "has no data" in err  # indicators without data are said, not hidden
+    rug = pd.read_csv(out / "place" / "output" / "rug_ward.csv")
+    kids = rug[(rug["indicator_id"] == "children_low_income") & rug["latest"]]
+    assert len(kids) == 20 and kids["benchmark_name"].eq("England").all()
+
+
+def _chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("needs Chromium for browser tests (CI installs it: apt-get install chromium)")
+
+
+def _run_chromium(args, tmp_path):
+    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def demo_rug_page(tmp_path_factory):
+    from fairer.demo import run_demo
+
+    out = tmp_path_factory.mktemp("rugdemo")
+    run_demo(out, seed=2024)
+    _, paths, _ = rug_place(out / "place", formats=("html", "csv"))
+    return paths
+
+
+def test_rug_page_renders_without_console_errors(demo_rug_page, tmp_path):
+    shot = tmp_path / "rug.png"
+    proc = _run_chromium(["--window-size=1300,900", f"--screenshot={shot}", demo_rug_page["html"].as_uri()], tmp_path)
+    assert shot.exists() and shot.stat().st_size > 20_000
+    console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
+    assert not [ln for ln in console if "rror" in ln or "Uncaught" in ln], console
+    from PIL import Image
+
+    img = np.asarray(Image.open(shot).convert("RGB")).astype(int)
+    # The page has the rug's colours in it, not a blank screen: count orange "worse" cells' pixels.
+    orange = (abs(img[..., 0] - 0xE6) < 8) & (abs(img[..., 1] - 0x9F) < 8) & (img[..., 2] < 20)
+    assert orange.sum() > 2000
+
+
+def _rows_in_dom(page, tmp_path, fragment):
+    proc = _run_chromium(["--dump-dom", page.as_uri() + fragment], tmp_path)
+    return [c for c in re.findall(r"<tr data-code=\"([^\"]+)\"", proc.stdout) if not c.startswith("$")], proc.stdout
+
+
+def test_rug_filters_and_sorts_in_the_browser(demo_rug_page, tmp_path):
+    page = demo_rug_page["html"]
+    rug = pd.read_csv(demo_rug_page["csv"])
+    latest = rug[rug["latest"]]
+    all_rows, _ = _rows_in_dom(page, tmp_path, "")
+    assert len(all_rows) == 20
+    worse_areas = set(latest.loc[latest["comparison"] == "worse", "area_code"])
+    rows, dom = _rows_in_dom(page, tmp_path, "#colour=worse")
+    assert set(rows) == worse_areas and f"{len(worse_areas)} of 20 areas" in dom
+    kids = latest[latest["indicator_id"] == "children_low_income"].sort_values("value", ascending=False)
+    rows, _ = _rows_in_dom(page, tmp_path, "#sort=children_low_income&dir=-1")
+    assert rows[:3] == kids["area_code"].tolist()[:3]
+    rows, dom = _rows_in_dom(page, tmp_path, "#domain=health")
+    assert "Physically inactive adults" in dom and "IoD living environment score" not in dom.split("rug-table")[1].split("rug-data")[0]
+    rows, _ = _rows_in_dom(page, tmp_path, "#q=marsh")
+    assert len(rows) == 1
+
+
+def test_large_rug_pages(tmp_path):
+    """7,000 areas stay usable: the page shows 50 rows at a time."""
+    from fairer.framework import load_framework
+    from fairer.report.rug import rug_payload, write_rug_html
+
+    fw = load_framework("fairer-nine-domains")
+    inds = fw.indicators[:5]
+    n = 7000
+    cells = pd.DataFrame({
+        "area_code": np.repeat([f"E05{i:06d}" for i in range(n)], len(inds)),
+        "area_name": np.repeat([f"Ward {i}" for i in range(n)], len(inds)),
+        "indicator_id": [i.id for i in inds] * n, "period": "2024", "value": np.arange(n * len(inds), dtype=float),
+        "lowercl": np.nan, "uppercl": np.nan, "benchmark": 1.0, "comparison": "similar", "quintile": 3.0,
+        "trend": "", "suppressed": False, "latest": True, "change": np.nan,
+    })
+    page = write_rug_html(rug_payload(cells, fw, "big", "England"), tmp_path / "big.html")
+    rows, dom = _rows_in_dom(page, tmp_path, "#page=3")
+    assert len(rows) == 50 and "page 4 of 140" in dom
