@@ -29,6 +29,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python benchmarks/profile_bench.py
 	$(BIN)/python benchmarks/stats_bench.py
+	$(BIN)/python benchmarks/rug_bench.py
 
 clean:
 	rm -rf $(VENV) fairer-demo build *.egg-info src/*.egg-info

@@ -46,16 +46,49 @@ def test_wards_from_lsoa_counts_match_independent_sums(fw):
     rng = np.random.default_rng(3)
     lsoas = [f"E01{i:06d}" for i in range(40)]
     n = rng.integers(200, 400, 40)
-    rows = pd.DataFrame({"indicator": "kids", "area_code": lsoas, "period": "2023/24", "group": "",
-                         "numerator": rng.binomial(n, 0.3), "denominator": n, "value": np.nan,
-                         "lower_cl": np.nan, "upper_cl": np.nan})
-    rows = pd.concat([rows, pd.DataFrame([{"indicator": "kids", "area_code": "E92000001", "period": "2023/24",
-                                           "group": "", "numerator": 200_000, "denominator": 1_000_000}])])
-    links = pd.DataFrame({"child_code": lsoas, "parent_code": [f"E0500000{i % 4}" for i in range(40)]})
-    areas = pd.DataFrame({"area_code": [f"E0500000{i}" for i in range(4)], "area_name": list("ABCD")})
+    rows = pd.DataFrame(
+        {
+            "indicator": "kids",
+            "area_code": lsoas,
+            "period": "2023/24",
+            "group": "",
+            "numerator": rng.binomial(n, 0.3),
+            "denominator": n,
+            "value": np.nan,
+            "lower_cl": np.nan,
+            "upper_cl": np.nan,
+        }
+    )
+    rows = pd.concat(
+        [
+            rows,
+            pd.DataFrame(
+                [
+                    {
+                        "indicator": "kids",
+                        "area_code": "E92000001",
+                        "period": "2023/24",
+                        "group": "",
+                        "numerator": 200_000,
+                        "denominator": 1_000_000,
+                    }
+                ]
+            ),
+        ]
+    )
+    links = pd.DataFrame(
+        {"child_code": lsoas, "parent_code": [f"E0500000{i % 4}" for i in range(40)]}
+    )
+    areas = pd.DataFrame(
+        {"area_code": [f"E0500000{i}" for i in range(4)], "area_name": list("ABCD")}
+    )
     res = compute_indicators(fw, rows, areas, links)
     cells = res.cells.set_index("area_code")
-    for ward, part in rows.iloc[:40].merge(links, left_on="area_code", right_on="child_code").groupby("parent_code"):
+    for ward, part in (
+        rows.iloc[:40]
+        .merge(links, left_on="area_code", right_on="child_code")
+        .groupby("parent_code")
+    ):
         x, nn = part["numerator"].sum(), part["denominator"].sum()
         lo, hi = _wilson(x, nn)
         c = cells.loc[ward]
@@ -67,9 +100,19 @@ def test_wards_from_lsoa_counts_match_independent_sums(fw):
 
 
 def test_small_counts_are_suppressed_and_marked(fw):
-    rows = pd.DataFrame({"indicator": "kids", "area_code": ["E05000001", "E05000002", "E05000003"], "period": "2024",
-                         "group": "", "numerator": [3, 0, 50], "denominator": [100, 100, 100], "value": np.nan,
-                         "lower_cl": np.nan, "upper_cl": np.nan})
+    rows = pd.DataFrame(
+        {
+            "indicator": "kids",
+            "area_code": ["E05000001", "E05000002", "E05000003"],
+            "period": "2024",
+            "group": "",
+            "numerator": [3, 0, 50],
+            "denominator": [100, 100, 100],
+            "value": np.nan,
+            "lower_cl": np.nan,
+            "upper_cl": np.nan,
+        }
+    )
     areas = pd.DataFrame({"area_code": rows["area_code"], "area_name": list("ABC")})
     cells = compute_indicators(fw, rows, areas, threshold=5).cells.set_index("area_code")
     assert cells.loc["E05000001", "suppressed"] and np.isnan(cells.loc["E05000001", "value"])
@@ -81,18 +124,40 @@ def test_trend_and_red_red(fw):
     periods = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
     worsening = [100, 130, 160, 190, 220]
     flat = [200] * 5
-    rows = pd.DataFrame({
-        "indicator": "kids", "area_code": ["E05000001"] * 5 + ["E05000002"] * 5, "period": periods * 2, "group": "",
-        "numerator": worsening + flat, "denominator": 1000, "value": np.nan, "lower_cl": np.nan, "upper_cl": np.nan,
-    })
-    eng = pd.DataFrame({"indicator": "kids", "area_code": "E92000001", "period": periods, "group": "",
-                        "numerator": 150_000, "denominator": 1_000_000})
+    rows = pd.DataFrame(
+        {
+            "indicator": "kids",
+            "area_code": ["E05000001"] * 5 + ["E05000002"] * 5,
+            "period": periods * 2,
+            "group": "",
+            "numerator": worsening + flat,
+            "denominator": 1000,
+            "value": np.nan,
+            "lower_cl": np.nan,
+            "upper_cl": np.nan,
+        }
+    )
+    eng = pd.DataFrame(
+        {
+            "indicator": "kids",
+            "area_code": "E92000001",
+            "period": periods,
+            "group": "",
+            "numerator": 150_000,
+            "denominator": 1_000_000,
+        }
+    )
     rows = pd.concat([rows, eng], ignore_index=True)
     areas = pd.DataFrame({"area_code": ["E05000001", "E05000002"], "area_name": ["Up", "Flat"]})
     cells = compute_indicators(fw, rows, areas).cells
     latest = cells[cells["latest"]].set_index("area_code")
-    assert latest.loc["E05000001", "trend"] == "getting worse" and latest.loc["E05000001", "red_red"]
-    assert latest.loc["E05000002", "trend"] == "no significant change" and not latest.loc["E05000002", "red_red"]
+    assert (
+        latest.loc["E05000001", "trend"] == "getting worse" and latest.loc["E05000001", "red_red"]
+    )
+    assert (
+        latest.loc["E05000002", "trend"] == "no significant change"
+        and not latest.loc["E05000002", "red_red"]
+    )
     assert latest.loc["E05000001", "change"] == pytest.approx(3.0)
     # Independent: the weighted slope's z-statistic for the rising area is far beyond 1.96.
     v = np.array(worsening) / 1000
@@ -107,13 +172,28 @@ def test_trend_and_red_red(fw):
 def test_gaps_by_local_decile(fw):
     rng = np.random.default_rng(5)
     k = 100
-    imd = pd.DataFrame({"lsoa_code": [f"E01{i:06d}" for i in range(k)], "imd_score": rng.uniform(5, 60, k),
-                        "population": rng.integers(1200, 2000, k)})
+    imd = pd.DataFrame(
+        {
+            "lsoa_code": [f"E01{i:06d}" for i in range(k)],
+            "imd_score": rng.uniform(5, 60, k),
+            "population": rng.integers(1200, 2000, k),
+        }
+    )
     n = imd["population"].to_numpy() // 5
     p = 0.1 + 0.5 * (imd["imd_score"].to_numpy() / 60)
-    rows = pd.DataFrame({"indicator": "kids", "area_code": imd["lsoa_code"], "period": "2024", "group": "",
-                         "numerator": rng.binomial(n, p), "denominator": n, "value": np.nan, "lower_cl": np.nan,
-                         "upper_cl": np.nan})
+    rows = pd.DataFrame(
+        {
+            "indicator": "kids",
+            "area_code": imd["lsoa_code"],
+            "period": "2024",
+            "group": "",
+            "numerator": rng.binomial(n, p),
+            "denominator": n,
+            "value": np.nan,
+            "lower_cl": np.nan,
+            "upper_cl": np.nan,
+        }
+    )
     links = pd.DataFrame({"child_code": imd["lsoa_code"], "parent_code": "E06000004"})
     place = pd.DataFrame({"area_code": ["E06000004"], "area_name": ["Place"]})
     res = compute_indicators(fw, rows, place, links, imd=imd)
@@ -121,14 +201,27 @@ def test_gaps_by_local_decile(fw):
     # Independent: deciles by rank of score (10 LSOAs each here), most deprived first.
     order = imd.sort_values("imd_score", ascending=False)["lsoa_code"].to_numpy()
     dec = pd.Series(np.repeat(np.arange(1, 11), 10), index=order)
-    assert (local_deciles(imd).set_index("lsoa_code")["decile"].reindex(order).to_numpy() == dec.to_numpy()).all()
-    agg = rows.assign(decile=rows["area_code"].map(dec)).groupby("decile")[["numerator", "denominator"]].sum()
+    assert (
+        local_deciles(imd).set_index("lsoa_code")["decile"].reindex(order).to_numpy()
+        == dec.to_numpy()
+    ).all()
+    agg = (
+        rows.assign(decile=rows["area_code"].map(dec))
+        .groupby("decile")[["numerator", "denominator"]]
+        .sum()
+    )
     q1 = agg.loc[[1, 2]].sum()
     q5 = agg.loc[[9, 10]].sum()
     assert g["most_deprived_quintile"] == pytest.approx(100 * q1["numerator"] / q1["denominator"])
     assert g["least_deprived_quintile"] == pytest.approx(100 * q5["numerator"] / q5["denominator"])
-    assert g["absolute_gap"] == pytest.approx(g["most_deprived_quintile"] - g["least_deprived_quintile"])
-    assert g["sii"] < 0 and g["sii_lowercl"] <= g["sii"] <= g["sii_uppercl"]  # falls with less deprivation
+    assert g["absolute_gap"] == pytest.approx(
+        g["most_deprived_quintile"] - g["least_deprived_quintile"]
+    )
+    assert (
+        g["sii"] < 0 and g["sii_lowercl"] <= g["sii"] <= g["sii_uppercl"]
+    )  # falls with less deprivation
     assert 0 < g["rii"] < 1
-    assert g["place_value"] == pytest.approx(100 * rows["numerator"].sum() / rows["denominator"].sum())
+    assert g["place_value"] == pytest.approx(
+        100 * rows["numerator"].sum() / rows["denominator"].sum()
+    )
     assert len(res.deciles) == 10

@@ -16,13 +16,20 @@ def test_ons_subnational_sheet():
     path = shared_path(*ONS, "male_hle.csv")
     data = read_indicator_file(path)
     raw = pd.read_csv(path, skiprows=5)
-    raw = raw[pd.to_numeric(raw["Male healthy life expectancy"], errors="coerce").notna()]  # 'na' cells
+    raw = raw[
+        pd.to_numeric(raw["Male healthy life expectancy"], errors="coerce").notna()
+    ]  # 'na' cells
     assert len(data.rows) == len(raw)
     row = data.rows.set_index("area_code").loc["E06000004"]
     want = raw.set_index("Area Code").loc["E06000004"]
-    assert (row["value"], row["lower_cl"], row["upper_cl"]) == tuple(float(v) for v in want.iloc[1:4])
+    assert (row["value"], row["lower_cl"], row["upper_cl"]) == tuple(
+        float(v) for v in want.iloc[1:4]
+    )
     assert row["period"] == "2017-19" and row["indicator"] == "male_hle"
-    assert "male_hle.csv: row 56, column 'value': no value and no numerator (2 rows set aside)" in data.messages
+    assert (
+        "male_hle.csv: row 56, column 'value': no value and no numerator (2 rows set aside)"
+        in data.messages
+    )
 
 
 def test_fingertips_export():
@@ -36,7 +43,11 @@ def test_fingertips_export():
 
 
 def test_active_lives_names_are_matched_and_misses_reported():
-    path = shared_path("health", "sport_england_active_lives_la_2015_2023", "active_lives_7cat_inactive_nothing.csv")
+    path = shared_path(
+        "health",
+        "sport_england_active_lives_la_2015_2023",
+        "active_lives_7cat_inactive_nothing.csv",
+    )
     data = read_indicator_file(path)
     assert "Adur" not in set(data.rows["area_code"])
     assert data.rows["area_code"].str.match(r"^E0[6-9]").all()
@@ -46,13 +57,25 @@ def test_active_lives_names_are_matched_and_misses_reported():
 
 
 def test_health_index_long_layout():
-    rows = read_indicator_file(shared_path("health", "ons_england_health_index_indicators_ltla21.parquet")).rows
+    rows = read_indicator_file(
+        shared_path("health", "ons_england_health_index_indicators_ltla21.parquet")
+    ).rows
     assert "health_index_physical_activity" in set(rows["indicator"])
     assert rows["period"].str.fullmatch(r"\d{4}").all()
 
 
-@pytest.mark.parametrize(("raw", "norm"), [("2021/22", "2021/22"), ("2021-22", "2021/22"), ("2017-2019", "2017-19"),
-                                           ("2017 - 19", "2017-19"), ("2020", "2020"), ("2020.0", "2020"), ("Q1 2021", "Q1 2021")])
+@pytest.mark.parametrize(
+    ("raw", "norm"),
+    [
+        ("2021/22", "2021/22"),
+        ("2021-22", "2021/22"),
+        ("2017-2019", "2017-19"),
+        ("2017 - 19", "2017-19"),
+        ("2020", "2020"),
+        ("2020.0", "2020"),
+        ("Q1 2021", "Q1 2021"),
+    ],
+)
 def test_periods_are_written_one_way(raw, norm):
     assert normalise_period(raw) == norm
 
@@ -61,13 +84,13 @@ def test_bad_rows_are_set_aside_with_messages(tmp_path):
     path = tmp_path / "ind.csv"
     path.write_text(
         "indicator,area_code,period,numerator,denominator,value,lower_cl,upper_cl\n"
-        "smokers,E06000004,2021,,,15.0,13.0,17.0\n"           # fine
-        "smokers,E06000047,2021,,,14.0,16.0,12.0\n"           # lower above upper
-        "smokers,XYZ,2021,,,14.0,12.0,16.0\n"                 # not a code
-        "smokers,E06000005,2021,,,140.0,120.0,160.0\n"        # not a percentage
-        "smokers,E06000004,2021,,,15.5,13.0,17.0\n"           # duplicate
-        "smokers,E06000001,2021/22,,,16.0,14.0,18.0\n"        # mixed period formats
-        "kids,E06000004,2021,-3,100,,,\n"                     # negative count
+        "smokers,E06000004,2021,,,15.0,13.0,17.0\n"  # fine
+        "smokers,E06000047,2021,,,14.0,16.0,12.0\n"  # lower above upper
+        "smokers,XYZ,2021,,,14.0,12.0,16.0\n"  # not a code
+        "smokers,E06000005,2021,,,140.0,120.0,160.0\n"  # not a percentage
+        "smokers,E06000004,2021,,,15.5,13.0,17.0\n"  # duplicate
+        "smokers,E06000001,2021/22,,,16.0,14.0,18.0\n"  # mixed period formats
+        "kids,E06000004,2021,-3,100,,,\n"  # negative count
     )
     data = read_indicator_file(path, percent={"smokers"})
     assert data.rows["area_code"].tolist() == ["E06000004", "E06000001"]

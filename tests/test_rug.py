@@ -15,8 +15,18 @@ from fairer.place import init_place
 from tests.conftest import SHARED
 
 ONS = SHARED / "health" / "ons_subnational_indicators_explorer_2022"
-RUG_COLUMNS = ["area_code", "area_name", "indicator_id", "period", "value", "lowercl", "uppercl", "benchmark",
-               "comparison", "quintile"]
+RUG_COLUMNS = [
+    "area_code",
+    "area_name",
+    "indicator_id",
+    "period",
+    "value",
+    "lowercl",
+    "uppercl",
+    "benchmark",
+    "comparison",
+    "quintile",
+]
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +34,18 @@ def north_east(tmp_path_factory):
     if not SHARED.exists():
         pytest.skip(f"needs the shared reference data at {SHARED}")
     folder = tmp_path_factory.mktemp("stockton")
-    data = [SHARED / "imd" / "imd2025_lsoa21_scores_ranks_deciles.parquet",
-            SHARED / "lookups" / "lsoa21_ward24_ltla24.parquet",
-            ONS / "male_hle.csv", ONS / "female_hle.csv", ONS / "smokers.csv", ONS / "gcse.csv"]
+    data = [
+        SHARED / "imd" / "imd2025_lsoa21_scores_ranks_deciles.parquet",
+        SHARED / "lookups" / "lsoa21_ward24_ltla24.parquet",
+        ONS / "male_hle.csv",
+        ONS / "female_hle.csv",
+        ONS / "smokers.csv",
+        ONS / "gcse.csv",
+    ]
     init_place(folder, ["E06000004"], data=data)
-    res, paths, load = rug_place(folder, level="lad", benchmark="place", formats=("csv", "xlsx", "html", "png"))
+    res, paths, load = rug_place(
+        folder, level="lad", benchmark="place", formats=("csv", "xlsx", "html", "png")
+    )
     return res, paths, load
 
 
@@ -36,10 +53,26 @@ def test_real_rug_cells_match_independent_comparisons(north_east):
     res, paths, _ = north_east
     rug = pd.read_csv(paths["csv"])
     assert list(rug.columns[: len(RUG_COLUMNS)]) == RUG_COLUMNS
-    ne = ["E06000001", "E06000002", "E06000003", "E06000004", "E06000005", "E06000047", "E06000057",
-          "E08000021", "E08000022", "E08000023", "E08000024", "E08000037"]
+    ne = [
+        "E06000001",
+        "E06000002",
+        "E06000003",
+        "E06000004",
+        "E06000005",
+        "E06000047",
+        "E06000057",
+        "E08000021",
+        "E08000022",
+        "E08000023",
+        "E08000024",
+        "E08000037",
+    ]
     assert set(rug["area_code"]) == set(ne)  # the authorities of Stockton's region
-    for sheet, ind, col in (("male_hle.csv", "male_hle", 2), ("female_hle.csv", "female_hle", 2), ("smokers.csv", "smokers", 2)):
+    for sheet, ind in (
+        ("male_hle.csv", "male_hle"),
+        ("female_hle.csv", "female_hle"),
+        ("smokers.csv", "smokers"),
+    ):
         raw = pd.read_csv(ONS / sheet, skiprows=5)
         raw = raw.set_index("Area Code")
         stockton = float(raw.loc["E06000004"].iloc[1])
@@ -47,7 +80,11 @@ def test_real_rug_cells_match_independent_comparisons(north_east):
         for code in ne:
             value, lo, hi = (float(v) for v in raw.loc[code].iloc[1:4])
             higher, lower = lo > stockton, hi < stockton
-            expected = ("better" if higher == polarity_higher else "worse") if (higher or lower) else "similar"
+            expected = (
+                ("better" if higher == polarity_higher else "worse")
+                if (higher or lower)
+                else "similar"
+            )
             cell = rug[(rug["area_code"] == code) & (rug["indicator_id"] == ind)].iloc[0]
             assert (cell["value"], cell["lowercl"], cell["uppercl"]) == (value, lo, hi)
             assert cell["benchmark"] == stockton and cell["comparison"] == expected, (ind, code)
@@ -79,7 +116,9 @@ def test_rug_on_the_demo_via_cli(cli, demo_run):
     out, _ = demo_run
     code, stdout, err = cli("rug", out / "place", "--format", "csv,html")
     assert code == 0, err
-    assert "20 wards" in stdout and "has no data" in err  # indicators without data are said, not hidden
+    assert (
+        "20 wards" in stdout and "has no data" in err
+    )  # indicators without data are said, not hidden
     rug = pd.read_csv(out / "place" / "output" / "rug_ward.csv")
     kids = rug[(rug["indicator_id"] == "children_low_income") & rug["latest"]]
     assert len(kids) == 20 and kids["benchmark_name"].eq("England").all()
@@ -94,9 +133,21 @@ def _chromium():
 
 
 def _run_chromium(args, tmp_path):
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0", *args]
+    cmd = [
+        _chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
@@ -112,7 +163,9 @@ def demo_rug_page(tmp_path_factory):
 
 def test_rug_page_renders_without_console_errors(demo_rug_page, tmp_path):
     shot = tmp_path / "rug.png"
-    proc = _run_chromium(["--window-size=1300,900", f"--screenshot={shot}", demo_rug_page["html"].as_uri()], tmp_path)
+    proc = _run_chromium(
+        ["--window-size=1300,900", f"--screenshot={shot}", demo_rug_page["html"].as_uri()], tmp_path
+    )
     assert shot.exists() and shot.stat().st_size > 20_000
     console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln or "Uncaught" in ln]
     assert not [ln for ln in console if "rror" in ln or "Uncaught" in ln], console
@@ -126,7 +179,9 @@ def test_rug_page_renders_without_console_errors(demo_rug_page, tmp_path):
 
 def _rows_in_dom(page, tmp_path, fragment):
     proc = _run_chromium(["--dump-dom", page.as_uri() + fragment], tmp_path)
-    return [c for c in re.findall(r"<tr data-code=\"([^\"]+)\"", proc.stdout) if not c.startswith("$")], proc.stdout
+    return [
+        c for c in re.findall(r"<tr data-code=\"([^\"]+)\"", proc.stdout) if not c.startswith("$")
+    ], proc.stdout
 
 
 def test_rug_filters_and_sorts_in_the_browser(demo_rug_page, tmp_path):
@@ -138,11 +193,16 @@ def test_rug_filters_and_sorts_in_the_browser(demo_rug_page, tmp_path):
     worse_areas = set(latest.loc[latest["comparison"] == "worse", "area_code"])
     rows, dom = _rows_in_dom(page, tmp_path, "#colour=worse")
     assert set(rows) == worse_areas and f"{len(worse_areas)} of 20 areas" in dom
-    kids = latest[latest["indicator_id"] == "children_low_income"].sort_values("value", ascending=False)
+    kids = latest[latest["indicator_id"] == "children_low_income"].sort_values(
+        "value", ascending=False
+    )
     rows, _ = _rows_in_dom(page, tmp_path, "#sort=children_low_income&dir=-1")
     assert rows[:3] == kids["area_code"].tolist()[:3]
     rows, dom = _rows_in_dom(page, tmp_path, "#domain=health")
-    assert "Physically inactive adults" in dom and "IoD living environment score" not in dom.split("rug-table")[1].split("rug-data")[0]
+    assert (
+        "Physically inactive adults" in dom
+        and "IoD living environment score" not in dom.split("rug-table")[1].split("rug-data")[0]
+    )
     rows, _ = _rows_in_dom(page, tmp_path, "#q=marsh")
     assert len(rows) == 1
 
@@ -155,13 +215,24 @@ def test_large_rug_pages(tmp_path):
     fw = load_framework("fairer-nine-domains")
     inds = fw.indicators[:5]
     n = 7000
-    cells = pd.DataFrame({
-        "area_code": np.repeat([f"E05{i:06d}" for i in range(n)], len(inds)),
-        "area_name": np.repeat([f"Ward {i}" for i in range(n)], len(inds)),
-        "indicator_id": [i.id for i in inds] * n, "period": "2024", "value": np.arange(n * len(inds), dtype=float),
-        "lowercl": np.nan, "uppercl": np.nan, "benchmark": 1.0, "comparison": "similar", "quintile": 3.0,
-        "trend": "", "suppressed": False, "latest": True, "change": np.nan,
-    })
+    cells = pd.DataFrame(
+        {
+            "area_code": np.repeat([f"E05{i:06d}" for i in range(n)], len(inds)),
+            "area_name": np.repeat([f"Ward {i}" for i in range(n)], len(inds)),
+            "indicator_id": [i.id for i in inds] * n,
+            "period": "2024",
+            "value": np.arange(n * len(inds), dtype=float),
+            "lowercl": np.nan,
+            "uppercl": np.nan,
+            "benchmark": 1.0,
+            "comparison": "similar",
+            "quintile": 3.0,
+            "trend": "",
+            "suppressed": False,
+            "latest": True,
+            "change": np.nan,
+        }
+    )
     page = write_rug_html(rug_payload(cells, fw, "big", "England"), tmp_path / "big.html")
     rows, dom = _rows_in_dom(page, tmp_path, "#page=3")
     assert len(rows) == 50 and "page 4 of 140" in dom

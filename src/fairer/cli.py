@@ -225,6 +225,34 @@ def fetch(
 
 
 @app.command()
+def fingertips(
+    indicator: int = typer.Argument(..., help="Fingertips indicator id, e.g. 93982."),
+    area_type: int = typer.Option(
+        ..., "--area-type", help="Fingertips area type id, e.g. 502 (lower tier LAs)."
+    ),
+    out: Path = typer.Option(
+        None, "--out", help="Folder to save the CSV in (default: the fetch cache)."
+    ),
+    parent_area_type: int = typer.Option(
+        15, "--parent-area-type", help="Parent area type (15 = England)."
+    ),
+    parent_area: str = typer.Option(
+        None, "--parent-area", help="Only areas within this parent code."
+    ),
+    proxy: str = typer.Option(None, "--proxy", help="Proxy URL, if HTTPS_PROXY is not set."),
+) -> None:
+    """Download a Fingertips indicator (cached) as an export CSV fairer reads."""
+    from fairer.sources.fetch import cache_dir
+    from fairer.sources.fingertips import FingertipsClient
+
+    client = FingertipsClient(proxy=proxy)
+    path = client.download(
+        indicator, area_type, out or cache_dir() / "fingertips-data", parent_area_type, parent_area
+    )
+    echo(str(path))
+
+
+@app.command()
 def demo(
     out: Path = typer.Option(
         Path("fairer-demo"), "--out", help="Folder for the synthetic borough."

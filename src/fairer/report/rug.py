@@ -44,6 +44,21 @@ def _fmt(v) -> str | None:
     return f"{v:,.0f}" if a >= 1000 else f"{v:.1f}" if a >= 10 else f"{v:.2f}"
 
 
+def _fmt_series(s: pd.Series) -> list:
+    """Format a column as the cells show it (None for missing), vectorised by magnitude."""
+    v = pd.to_numeric(s, errors="coerce").to_numpy(float)
+    out = np.full(len(v), None, dtype=object)
+    a = np.abs(v)
+    for mask, fmt in (
+        (a >= 1000, "{:,.0f}"),
+        ((a >= 10) & (a < 1000), "{:.1f}"),
+        (a < 10, "{:.2f}"),
+    ):
+        idx = np.flatnonzero(mask & ~np.isnan(v))
+        out[idx] = [fmt.format(x) for x in v[idx]]
+    return out.tolist()
+
+
 def rug_payload(cells: pd.DataFrame, framework: Framework, title: str, benchmark_name: str) -> dict:
     """The data the rug page embeds (latest period per indicator)."""
     latest = cells[cells["latest"]] if "latest" in cells else cells
@@ -55,18 +70,39 @@ def rug_payload(cells: pd.DataFrame, framework: Framework, title: str, benchmark
         .reset_index()[["area_code", "area_name"]]
     )
     out_cells: dict[str, dict[str, list]] = {}
-    for r in latest.itertuples(index=False):
-        out_cells.setdefault(r.area_code, {})[r.indicator_id] = [
-            _fmt(r.value),
-            _fmt(r.lowercl),
-            _fmt(r.uppercl),
-            _fmt(r.benchmark),
-            r.comparison,
-            None if pd.isna(r.quintile) else int(r.quintile),
-            r.trend,
-            str(r.period),
-            bool(r.suppressed),
-            _fmt(r.change) if hasattr(r, "change") else None,
+    f = {
+        c: _fmt_series(latest[c])
+        for c in ("value", "lowercl", "uppercl", "benchmark", "change")
+        if c in latest
+    }
+    quint = latest["quintile"].astype("float").to_numpy()
+    columns = zip(
+        latest["area_code"],
+        latest["indicator_id"],
+        f["value"],
+        f["lowercl"],
+        f["uppercl"],
+        f["benchmark"],
+        latest["comparison"],
+        quint,
+        latest.get("trend", pd.Series("", index=latest.index)),
+        latest["period"].astype(str),
+        latest["suppressed"].astype(bool),
+        f.get("change", [None] * len(latest)),
+        strict=True,
+    )
+    for area, ind, v, lo, up, bench, comp, q, trend, period, sup, change in columns:
+        out_cells.setdefault(area, {})[ind] = [
+            v,
+            lo,
+            up,
+            bench,
+            comp,
+            None if np.isnan(q) else int(q),
+            trend,
+            period,
+            sup,
+            change,
         ]
     counts = latest.groupby("area_code")["comparison"].value_counts().unstack(fill_value=0)
     return {

@@ -351,7 +351,11 @@ def read_fingertips_export(path: str | Path) -> IndicatorData:
     df = read_table(path, thousands=None)
     ids = pd.to_numeric(df["Indicator ID"], errors="coerce")
     # Sex, age or category form a group only where the download holds more than one of them.
-    varying = [c for c in ("Sex", "Age", "Category") if c in df and df[c].astype("string").fillna("").nunique() > 1]
+    varying = [
+        c
+        for c in ("Sex", "Age", "Category")
+        if c in df and df[c].astype("string").fillna("").nunique() > 1
+    ]
     groups = (
         df[varying].fillna("").astype(str).agg("; ".join, axis=1)
         if varying
