@@ -116,3 +116,17 @@ def test_not_an_indicator_file(tmp_path):
     path.write_text("a,b\n1,2\n")
     with pytest.raises(FairerError, match="not an indicator file"):
         read_indicator_file(path)
+
+
+def test_iod_underlying_indicators():
+    path = shared_path("imd", "imd2025_lsoa21_indicators.parquet")
+    data = read_indicator_file(path)
+    raw = pd.read_parquet(path)
+    rows = data.rows
+    assert {"housing_affordability", "income_domain_numerator", "air_quality"} - set(
+        rows["indicator"]
+    ) <= {"air_quality"}
+    assert (rows["period"] == "IoD2025").all()
+    ha = rows[rows["indicator"] == "housing_affordability"].set_index("area_code")["value"]
+    want = raw.set_index("lsoa21_code")["housing_affordability_indicator"].dropna()
+    assert len(ha) == len(want) and (ha.reindex(want.index) == want).all()

@@ -26,7 +26,13 @@ def test_init_writes_a_place_file_that_reads_back(demo_run, tmp_path):
     again = load_place(tmp_path / "p")
     assert again.la_codes == ["E06990001"] and again.disclosure_threshold == 10
     assert again.geography_year == 2021 and again.framework == "fairer-nine-domains"
-    assert {s.kind for s in again.sources} == {"iod", "lookup", "boundaries", "population"}
+    assert {s.kind for s in again.sources} == {
+        "iod",
+        "lookup",
+        "boundaries",
+        "population",
+        "indicators",
+    }
     assert [s.path.resolve() for s in again.sources] == [s.path.resolve() for s in place.sources]
     with pytest.raises(FairerError, match="already exists"):
         init_place(tmp_path / "p", ["E06990001"], data=[out / "data"])

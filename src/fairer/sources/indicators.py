@@ -8,7 +8,8 @@ The tidy layout has one row per indicator × area × period (× group):
 needs counts or a value. Readers for published layouts return the same columns:
 :func:`read_ons_subnational` (ONS Subnational indicators explorer sheets),
 :func:`read_fingertips_export` (Fingertips CSV downloads), :func:`read_active_lives` (Sport
-England exports, LA names matched to codes) and :func:`read_health_index` (ONS Health Index).
+England exports, LA names matched to codes), :func:`read_health_index` (ONS Health Index) and
+:func:`read_iod_indicators` (the IoD's underlying indicators by LSOA).
 
 Row-level problems (an unknown area code, lower limit above upper, a percentage outside 0-100,
 a duplicated area × period, periods written in mixed formats) do not stop the load: the bad rows
@@ -257,6 +258,7 @@ def read_indicator_file(
         "ons_subnational": read_ons_subnational,
         "fingertips": read_fingertips_export,
         "active_lives": read_active_lives,
+        "iod_indicators": read_iod_indicators,
         "health_index": read_health_index,
     }[kind]
     data = reader(path)
@@ -302,7 +304,58 @@ def indicator_layout(path: str | Path) -> str | None:
         return "health_index"
     if any(is_tidy_header(r) for r in head):
         return "tidy"
+    if _iod_indicator_columns(head[0]):
+        return "iod_indicators"
     return None
+
+
+def _iod_indicator_columns(columns) -> list[str]:
+    """The indicator columns of an IoD underlying-indicators table (LSOA code + many indicators)."""
+    from fairer.sources.geocodes import geo_columns
+
+    geo = geo_columns(columns)
+    if not any(g.level == "lsoa" and g.part == "code" for g in geo.values()):
+        return []
+    ind = [
+        c
+        for c in columns
+        if re.search(r"indicator|numerator|_rate|score", str(c).lower()) and c not in geo
+    ]
+    return ind if len(ind) >= 5 else []
+
+
+def read_iod_indicators(path: str | Path) -> IndicatorData:
+    """IoD underlying indicators (one row per LSOA, one column per indicator) as tidy rows.
+
+    Ids drop the ``_indicator`` ending (``housing_affordability_indicator`` → ``housing_affordability``);
+    the period is the edition, from the LSOA geography (2011 → IoD2019, 2021 → IoD2025).
+    """
+    from fairer.sources.geocodes import geo_columns
+
+    path = Path(path)
+    df = read_table(path, thousands=",")
+    geo = geo_columns(df.columns)
+    code_col = next(c for c, g in geo.items() if g.level == "lsoa" and g.part == "code")
+    period = "IoD2025" if geo[code_col].year == 2021 else "IoD2019"
+    cols = _iod_indicator_columns(list(df.columns))
+    long = df[[code_col, *cols]].melt(id_vars=code_col, var_name="column", value_name="value")
+    rows = pd.DataFrame(
+        {
+            "indicator": long["column"]
+            .str.lower()
+            .str.replace(r"_indicator$", "", regex=True)
+            .str.replace(r"_indicator_", "_", regex=True),
+            "area_code": long[code_col].astype(str),
+            "period": period,
+            "group": "",
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "value": pd.to_numeric(long["value"], errors="coerce"),
+            "lower_cl": np.nan,
+            "upper_cl": np.nan,
+        }
+    ).dropna(subset=["value"])
+    return IndicatorData(rows.reset_index(drop=True))
 
 
 def read_ons_subnational(path: str | Path) -> IndicatorData:
