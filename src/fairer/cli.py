@@ -141,6 +141,111 @@ def rug(
         echo(f"{fmt}: {path}")
 
 
+@app.command()
+def priorities(
+    place_dir: Path = PlaceDir,
+    count: int = typer.Option(3, "--count", help="How many neighbourhoods to pick."),
+    min_population: float = typer.Option(5000, "--min-population"),
+    max_population: float = typer.Option(15000, "--max-population"),
+    need: str = typer.Option(
+        "imd_score:1",
+        "--need",
+        help="Need indicators and weights, e.g. imd_score:2,health_score:1.",
+    ),
+    runs: int = typer.Option(1000, "--runs", help="Sensitivity runs (Monte Carlo)."),
+    pin: list[str] = typer.Option(
+        None, "--pin", help="LSOA code to build a neighbourhood around (repeat)."
+    ),
+    exclude: list[str] = typer.Option(None, "--exclude", help="LSOA code never to use (repeat)."),
+    communities: Path = typer.Option(
+        None, "--communities", help="CSV of area_code, community: your own areas."
+    ),
+) -> None:
+    """Pick priority neighbourhoods: contiguous, within population bounds, greatest need."""
+    from fairer.targeting.place import priorities as pick
+
+    picks, _, td = pick(
+        place_dir,
+        count,
+        min_population,
+        max_population,
+        need,
+        runs,
+        pin or None,
+        exclude or None,
+        communities,
+    )
+    for p in picks.itertuples():
+        echo(
+            f"{p.rank}. {p.n_areas} LSOAs, {p.population:,.0f} residents, need {p.need:.1f}, in the top areas in "
+            f"{p.p_in_top_areas:.0%} of {runs} runs; driven by {p.drivers}"
+        )
+    echo(f"tables: {td.place.output_dir}")
+
+
+@app.command()
+def assets(
+    place_dir: Path = PlaceDir,
+    file: list[Path] = typer.Option(
+        ..., "--file", help="Asset register (CSV, XLSX, GeoJSON, GeoPackage); repeat."
+    ),
+    walk: float = typer.Option(800, "--walk", help="Walking distance in metres."),
+    postcodes: Path = typer.Option(
+        None, "--postcodes", help="Postcode lookup (postcode, latitude, longitude)."
+    ),
+    default_type: str = typer.Option(
+        None, "--type", help="Type of every asset when the file has none."
+    ),
+) -> None:
+    """Access to community assets from each neighbourhood, against need."""
+    from fairer.targeting.assets import high_need_low_access
+    from fairer.targeting.place import assets_against_need
+
+    table, found, messages, td = assets_against_need(
+        place_dir, file, walk=walk, postcodes=postcodes, default_type=default_type
+    )
+    for m in messages:
+        typer.echo(f"note: {m}", err=True)
+    for t in sorted(found["asset_type"].unique()):
+        gap = high_need_low_access(table, t)
+        echo(
+            f"{t}: {int((found['asset_type'] == t).sum())} assets; {len(gap)} high-need LSOAs are far from one"
+        )
+    echo(f"table: {td.place.output_dir / 'assets_access.csv'}")
+
+
+@app.command("allocate")
+def allocate_cmd(
+    place_dir: Path = PlaceDir,
+    budget: float = typer.Option(..., "--budget", help="Pounds to allocate."),
+    level: str = typer.Option("lsoa", "--level", help="lsoa or ward."),
+    universal_share: float = typer.Option(
+        0.5, "--universal-share", help="Share given equally per head."
+    ),
+    gradient: float = typer.Option(
+        3.0, "--gradient", help="Most-need to least-need weight (3 = 3:1)."
+    ),
+    floor: float = typer.Option(None, "--floor"),
+    cap: float = typer.Option(None, "--cap"),
+    current: Path = typer.Option(
+        None, "--current", help="CSV of area_code, current (current spend)."
+    ),
+    pace: float = typer.Option(None, "--pace", help="Largest change from current spend, e.g. 0.1."),
+    need: str = typer.Option("imd_score:1", "--need"),
+) -> None:
+    """Split a budget by proportionate universalism: everywhere, more where need is greatest."""
+    from fairer.targeting.place import allocate_place
+
+    out, td = allocate_place(
+        place_dir, budget, level, need, universal_share, gradient, floor, cap, current, pace
+    )
+    echo(
+        f"£{out['allocation'].sum():,.2f} across {len(out)} {level}s; per head from "
+        f"£{out['allocation_per_head'].min():,.2f} to £{out['allocation_per_head'].max():,.2f}"
+    )
+    echo(f"table: {td.place.output_dir / f'allocation_{level}.csv'}")
+
+
 framework_app = typer.Typer(help="Outcomes frameworks: check a framework file, list templates.")
 app.add_typer(framework_app, name="framework")
 

@@ -22,7 +22,16 @@ from fairer.sources.population import read_population
 from fairer.store import DuckDBStore, open_store
 
 # Lookups first: they say which LSOAs belong to the place, which boundaries need.
-_ORDER = {"lookup": 0, "bridge": 1, "iod": 2, "population": 3, "boundaries": 4, "indicators": 5}
+_ORDER = {
+    "lookup": 0,
+    "bridge": 1,
+    "iod": 2,
+    "population": 3,
+    "boundaries": 4,
+    "indicators": 5,
+    "assets": 6,
+    "spend": 6,
+}
 
 
 @dataclass
@@ -405,6 +414,17 @@ def _load_indicators(
     return n
 
 
+def _load_reference(
+    store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
+) -> int:
+    """Asset registers and spend files are read when used; record the file and its checksum."""
+    sid = _register(
+        store, entry, digest, "as the file's owner states", f"{entry.detail}: {entry.path.name}"
+    )
+    store.set_row_count(sid, 0)
+    return 0
+
+
 _LOADERS = {
     "iod": _load_iod,
     "lookup": _load_lookup,
@@ -412,4 +432,6 @@ _LOADERS = {
     "population": _load_population,
     "boundaries": _load_boundaries,
     "indicators": _load_indicators,
+    "assets": _load_reference,
+    "spend": _load_reference,
 }

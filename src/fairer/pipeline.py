@@ -210,7 +210,9 @@ def _framework_sections(place, store) -> list:
 
 def _write_report(place, store, profiles, change) -> Path:
     rep = Report(
-        title=f"{place.name}: deprivation profile", place_name=place.name, synthetic=place.synthetic
+        title=f"{place.name}: inequalities profile",
+        place_name=place.name,
+        synthetic=place.synthetic,
     )
     lead = 2025 if place.geography_year == 2021 and 2025 in profiles else max(profiles)
     order = [lead] + [e for e in sorted(profiles, reverse=True) if e != lead]
@@ -224,8 +226,14 @@ def _write_report(place, store, profiles, change) -> Path:
         rep.add(change_section(change, 2019, 2025))
     for section in _framework_sections(place, store):
         rep.add(section)
+    from fairer.report.targeting import targeting_section
+
     attributions = store.query(
         "SELECT DISTINCT attribution FROM sources WHERE attribution IS NOT NULL"
     )
     rep.attributions = list(attributions["attribution"]) + rep.attributions
+    store.close()  # the targeting jobs open the store themselves
+    where = targeting_section(place)
+    if where is not None:
+        rep.add(where)
     return rep.write(place.output_dir / "report.html")

@@ -63,6 +63,7 @@ class Place:
     framework: str = "fairer-nine-domains"
     synthetic: bool = False
     sources: list[SourceEntry] = field(default_factory=list)
+    targeting: dict = field(default_factory=dict)
 
     @property
     def store_path(self) -> Path:
@@ -89,6 +90,11 @@ class Place:
             f"framework = {q(self.framework)}",
             f"synthetic = {'true' if self.synthetic else 'false'}",
         ]
+        if self.targeting:
+            lines += ["", "[targeting]"]
+            lines += [
+                f"{k} = {q(v) if isinstance(v, str) else v}" for k, v in self.targeting.items()
+            ]
         for s in self.sources:
             lines += [
                 "",
@@ -219,7 +225,7 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
                 covered |= levels
                 add(d)
     for d in found:
-        if d.kind == "indicators":
+        if d.kind in ("indicators", "assets", "spend"):
             add(d)
     for year in (2011, 2021):
         layers = [
@@ -252,6 +258,7 @@ def init_place(
     framework: str = "fairer-nine-domains",
     synthetic: bool = False,
     force: bool = False,
+    targeting: dict | None = None,
 ) -> Place:
     """Create a place folder with its ``place.toml``.
 
@@ -326,6 +333,7 @@ def init_place(
         framework=framework,
         synthetic=synthetic,
         sources=choose_sources(found),
+        targeting=dict(targeting or {}),
     )
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomic(folder / PLACE_FILE, place.to_toml())
@@ -385,4 +393,5 @@ def load_place(folder: str | Path) -> Place:
         framework=str(p.get("framework", "fairer-nine-domains")),
         synthetic=bool(p.get("synthetic", False)),
         sources=sources,
+        targeting=dict(data.get("targeting", {})),
     )

@@ -23,5 +23,13 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
         name="Fairhaven (synthetic borough)",
         synthetic=True,
         force=True,
+        targeting={
+            "budget": 600000,
+            "gradient": 3.0,
+            "universal_share": 0.5,
+            "count": 3,
+            "min_population": 5000,
+            "max_population": 15000,
+        },
     )
     return profile_place(out / "place")

@@ -294,6 +294,53 @@ def _indicators(rng, lsoas: pd.DataFrame, population: pd.DataFrame) -> pd.DataFr
     return pd.concat(rows, ignore_index=True)
 
 
+ASSET_COUNTS = {
+    "library": 6,
+    "gp": 10,
+    "park": 8,
+    "community centre": 8,
+    "leisure centre": 3,
+    "food bank": 4,
+}
+
+
+def _assets(b: SyntheticBorough) -> pd.DataFrame:
+    """Community assets: most types spread evenly, parks and leisure centres thinner in the
+    deprived east (a typical access gap the demo should reveal)."""
+    rng = np.random.default_rng(b.seed + 1)
+    cx, cy = b.lsoas["x_km"].to_numpy(), b.lsoas["y_km"].to_numpy()
+    rows = []
+    for t, n in ASSET_COUNTS.items():
+        weights = np.ones(len(cx))
+        if t in ("park", "leisure centre"):
+            weights = np.exp(-np.maximum(cx, 0) / 3)  # fewer to the east
+        picks = rng.choice(len(cx), size=n, replace=False, p=weights / weights.sum())
+        jitter = rng.normal(0, 0.3, (n, 2))
+        lonlat = _to_lonlat(np.c_[cx[picks] + jitter[:, 0], cy[picks] + jitter[:, 1]])
+        for i, (lon, lat) in enumerate(lonlat):
+            rows.append(
+                {
+                    "name": f"{t.title()} {i + 1}",
+                    "type": t,
+                    "latitude": round(lat, 6),
+                    "longitude": round(lon, 6),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _current_spend(b: SyntheticBorough) -> pd.DataFrame:
+    """Current spend by ward: roughly equal per head, with history's noise."""
+    rng = np.random.default_rng(b.seed + 2)
+    pop = (
+        b.population.merge(b.lsoas[["lsoa_code", "ward_code"]], on="lsoa_code")
+        .groupby("ward_code")["count"]
+        .sum()
+    )
+    spend = pop * 2.9 * rng.uniform(0.8, 1.2, len(pop))
+    return pd.DataFrame({"area_code": pop.index, "current": spend.round(2).to_numpy()})
+
+
 def _deciles(rank: pd.Series) -> pd.Series:
     return np.clip(np.ceil(rank * 10 / NATIONAL_LSOAS), 1, 10).astype(int)
 
@@ -370,6 +417,8 @@ def write_borough(b: SyntheticBorough, folder: str | Path) -> list[Path]:
         write_table(wide, folder / "population_mid2022_lsoa21_synthetic_Fairhaven.csv"),
         write_table(b.deaths, folder / "deaths_2021_2023_lsoa21_synthetic_Fairhaven.csv"),
         write_table(b.indicators, folder / "indicators_synthetic_Fairhaven.csv"),
+        write_table(_assets(b), folder / "community_assets_synthetic_Fairhaven.csv"),
+        write_table(_current_spend(b), folder / "current_spend_by_ward_synthetic_Fairhaven.csv"),
         write_text_atomic(
             folder / "README.txt",
             (

@@ -60,6 +60,11 @@ def detect(path: str | Path) -> DetectedSource | None:
             level=",".join(sorted(levels)),
             year=levels_year(path),
         )
+    kind = _targeting_kind(path)
+    if kind:
+        return DetectedSource(
+            path, kind, "asset register" if kind == "assets" else "current spend by area"
+        )
     layout = indicator_layout(path)
     if layout is not None:
         return DetectedSource(path, "indicators", f"indicators ({layout.replace('_', ' ')})")
@@ -68,6 +73,22 @@ def detect(path: str | Path) -> DetectedSource | None:
         return DetectedSource(
             path, "population", f"{pop[0]} single-year-of-age population", level=pop[0], year=pop[1]
         )
+    return None
+
+
+def _targeting_kind(path: Path) -> str | None:
+    """``assets`` for an asset register, ``spend`` for current spend by area, from the header."""
+    from fairer.tabular import read_header
+
+    try:
+        head = [c.strip().lower() for c in read_header(path, max_rows=1)[0]]
+    except Exception:  # unreadable files are other readers business
+        return None
+    located = ({"latitude", "longitude"} <= set(head)) or ({"easting", "northing"} <= set(head))
+    if located and ({"type", "asset_type", "category"} & set(head)):
+        return "assets"
+    if {"area_code", "current"} <= set(head):
+        return "spend"
     return None
 
 

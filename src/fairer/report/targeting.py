@@ -1,0 +1,237 @@
+"""The report's "where and for whom" section: priority areas, assets against need, allocation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fairer.report import charts
+from fairer.report.build import Section, figure, table_html
+from fairer.targeting.assets import high_need_low_access
+
+MARKERS = {
+    "library": "s",
+    "gp": "P",
+    "park": "^",
+    "community centre": "o",
+    "leisure centre": "D",
+    "food bank": "X",
+}
+
+
+def targeting_section(place) -> Section | None:
+    """Build the section from the place's targeting settings and files (None if nothing to show)."""
+    from fairer.targeting.place import (
+        allocate_place,
+        assets_against_need,
+        priorities,
+        spend_by_decile,
+    )
+
+    cfg = place.targeting
+    asset_files = [s.path for s in place.sources if s.kind == "assets"]
+    spend_files = [s.path for s in place.sources if s.kind == "spend"]
+    if not cfg and not asset_files:
+        return None
+    parts = []
+    picks, table, td = priorities(
+        place.folder,
+        int(cfg.get("count", 3)),
+        float(cfg.get("min_population", 5000)),
+        float(cfg.get("max_population", 15000)),
+        runs=int(cfg.get("runs", 500)),
+    )
+    lsoas = td.lsoas
+    parts.append(
+        "<p>Priority neighbourhoods are grown from the neediest LSOAs into contiguous groups of "
+        f"{float(cfg.get('min_population', 5000)):,.0f}–{float(cfg.get('max_population', 15000)):,.0f} residents and "
+        "ranked by population-weighted need. Robustness: the share of 500 sensitivity runs (weights and data varied) "
+        "in which their LSOAs stay among the neediest.</p>"
+    )
+    show = picks[
+        ["rank", "n_areas", "population", "need", "p_in_top_areas", "drivers", "names"]
+    ].rename(
+        columns={
+            "rank": "Rank",
+            "n_areas": "LSOAs",
+            "population": "Residents",
+            "need": "Need score",
+            "p_in_top_areas": "Robustness",
+            "drivers": "What drives it",
+            "names": "Neighbourhoods",
+        }
+    )
+    parts.append(
+        table_html(
+            show,
+            "Priority neighbourhoods",
+            {"Robustness": "{:.0%}".format, "Residents": "{:,.0f}".format},
+        )
+    )
+    parts.append(
+        figure(
+            _priority_map(lsoas, picks),
+            "Need score by LSOA (darker = more need) with the priority neighbourhoods outlined.",
+            f"Map of need with {len(picks)} priority neighbourhoods outlined and numbered.",
+        )
+    )
+    if asset_files:
+        acc, assets, _, _ = assets_against_need(place.folder, asset_files)
+        rows = []
+        for t in sorted(assets["asset_type"].unique()):
+            gap = high_need_low_access(acc, t)
+            rows.append(
+                {
+                    "Asset": t,
+                    "Assets": int((assets["asset_type"] == t).sum()),
+                    "Median distance (m)": float(acc[f"distance_{t.replace(' ', '_')}"].median()),
+                    "High-need LSOAs far from one": len(gap),
+                }
+            )
+        parts.append("<h3>Assets against need</h3>")
+        parts.append(
+            table_html(
+                pd.DataFrame(rows), "Access from each LSOA to the nearest asset of each type"
+            )
+        )
+        parts.append(
+            figure(
+                _asset_map(lsoas, assets),
+                "Community assets over need.",
+                "Map of need with community assets marked by type.",
+            )
+        )
+    if "budget" in cfg:
+        current = spend_files[0] if spend_files else None
+        alloc_ward, _ = allocate_place(
+            place.folder,
+            float(cfg["budget"]),
+            "ward",
+            universal_share=float(cfg.get("universal_share", 0.5)),
+            gradient=float(cfg.get("gradient", 3)),
+            current=current,
+        )
+        alloc_lsoa, _ = allocate_place(
+            place.folder,
+            float(cfg["budget"]),
+            "lsoa",
+            universal_share=float(cfg.get("universal_share", 0.5)),
+            gradient=float(cfg.get("gradient", 3)),
+        )
+        parts.append("<h3>Allocation by proportionate universalism</h3>")
+        parts.append(
+            f"<p>£{float(cfg['budget']):,.0f}: {float(cfg.get('universal_share', 0.5)):.0%} shared equally per head, "
+            f"the rest weighted by need from 1 (least) to {float(cfg.get('gradient', 3)):g} (most). "
+            "Allocations add up to the budget to the penny.</p>"
+        )
+        cols = ["area_name", "population", "need", "allocation", "allocation_per_head"] + (
+            ["current", "change"] if current else []
+        )
+        parts.append(
+            table_html(
+                alloc_ward[cols]
+                .sort_values("need", ascending=False)
+                .rename(
+                    columns={
+                        "area_name": "Ward",
+                        "population": "Residents",
+                        "need": "Need",
+                        "allocation": "Allocation (£)",
+                        "allocation_per_head": "Per head (£)",
+                        "current": "Current (£)",
+                        "change": "Change (£)",
+                    }
+                ),
+                "Allocation by ward",
+                {
+                    "Residents": "{:,.0f}".format,
+                    "Need": "{:.1f}".format,
+                    "Allocation (£)": "{:,.2f}".format,
+                    "Per head (£)": "{:,.2f}".format,
+                    "Current (£)": "{:,.2f}".format,
+                    "Change (£)": "{:+,.2f}".format,
+                },
+            )
+        )
+        by_dec = spend_by_decile(alloc_lsoa, lsoas)
+        parts.append(
+            figure(
+                _gradient_chart(by_dec),
+                "Allocation per head by national IMD decile (1 = most deprived).",
+                f"Bar chart: £{by_dec['per_head'].iloc[0]:.2f} per head in the most deprived decile present "
+                f"against £{by_dec['per_head'].iloc[-1]:.2f} in the least.",
+            )
+        )
+    return Section("where-and-for-whom", "Where and for whom", "\n".join(parts))
+
+
+def _base(ax, lsoas):
+    lsoas.plot(ax=ax, column="need", cmap="magma_r", edgecolor="white", linewidth=0.2)
+    ax.set_axis_off()
+    ax.set_aspect(1 / np.cos(np.radians(lsoas.geometry.union_all().centroid.y)))
+
+
+def _priority_map(lsoas, picks) -> str:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 6.0))
+    _base(ax, lsoas)
+    for p in picks.itertuples():
+        shape = lsoas[lsoas["area_code"].isin(p.area_codes)].geometry.union_all()
+        ax.plot(
+            *shape.exterior.xy, color="#56B4E9", linewidth=2.2
+        ) if shape.geom_type == "Polygon" else [
+            ax.plot(*g.exterior.xy, color="#56B4E9", linewidth=2.2) for g in shape.geoms
+        ]
+        c = shape.representative_point()
+        ax.text(
+            c.x,
+            c.y,
+            str(p.rank),
+            ha="center",
+            va="center",
+            fontsize=11,
+            fontweight="bold",
+            color="white",
+            bbox={"boxstyle": "circle", "fc": "#0072B2", "ec": "white"},
+        )
+    return charts.to_svg(fig)
+
+
+def _asset_map(lsoas, assets) -> str:
+    import geopandas as gpd
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 6.0))
+    _base(ax, lsoas)
+    pts = gpd.GeoDataFrame(
+        assets, geometry=gpd.points_from_xy(assets["easting"], assets["northing"]), crs=27700
+    ).to_crs(4326)
+    for t, part in pts.groupby("asset_type"):
+        ax.scatter(
+            part.geometry.x,
+            part.geometry.y,
+            marker=MARKERS.get(t, "o"),
+            s=28,
+            color="#56B4E9",
+            edgecolor="black",
+            linewidth=0.5,
+            label=t,
+        )
+    ax.legend(frameon=False, fontsize=7, loc="center left", bbox_to_anchor=(1, 0.5))
+    return charts.to_svg(fig)
+
+
+def _gradient_chart(by_dec: pd.DataFrame) -> str:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 2.8))
+    ax.bar(
+        by_dec["decile"],
+        by_dec["per_head"],
+        color=[charts.DECILE_COLOURS[d - 1] for d in by_dec["decile"]],
+    )
+    ax.set_xticks(range(1, 11))
+    ax.set_xlabel("National IMD decile (1 = most deprived)")
+    ax.set_ylabel("£ per head")
+    return charts.to_svg(fig)

@@ -1,0 +1,107 @@
+"""Assets against need, and the targeting commands on the demo borough."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fairer.errors import FairerError
+from fairer.targeting.assets import access, asset_type, read_assets
+
+
+def test_asset_types_are_recognised():
+    assert asset_type("Library") == "library"
+    assert asset_type("GP surgery") == "gp"
+    assert asset_type("sports_centre") == "leisure centre"
+    assert asset_type("Foodbank (Trussell)") == "food bank"
+    assert asset_type("bandstand") is None
+
+
+def test_asset_registers_and_bad_rows(tmp_path):
+    p = tmp_path / "a.csv"
+    p.write_text(
+        "name,type,latitude,longitude\nA,library,54.57,-1.32\nB,gp,54.56,-1.31\n"
+        "C,library,91.0,-1.3\nD,bandstand,54.56,-1.30\n"
+    )
+    a = read_assets(p)
+    assert a.table["name"].tolist() == ["A", "B", "D"]
+    assert a.table.loc[2, "asset_type"] == "other"
+    assert any("row 4: coordinates outside Great Britain" in m for m in a.messages)
+    assert any("'bandstand'" in m and "kept as 'other'" in m for m in a.messages)
+    bng = tmp_path / "b.csv"
+    bng.write_text("site,category,easting,northing\nHall,Community centre,444000,518000\n")
+    assert read_assets(bng).table["asset_type"].tolist() == ["community centre"]
+    pc = tmp_path / "c.csv"
+    pc.write_text("Library name,Postcode\nCentral,TS18 1TU\nNowhere,ZZ1 1ZZ\n")
+    with pytest.raises(FairerError, match="give a postcode lookup"):
+        read_assets(pc, default_type="library")
+    lookup = pd.DataFrame({"postcode": ["TS181TU"], "latitude": [54.565], "longitude": [-1.316]})
+    placed = read_assets(pc, postcodes=lookup, default_type="library")
+    assert (
+        placed.table["name"].tolist() == ["Central"]
+        and "1 postcodes not in the lookup" in placed.messages[0]
+    )
+
+
+def test_access_distances_match_an_independent_calculation():
+    points = pd.DataFrame(
+        {"area_code": ["x", "y"], "easting": [0.0, 1000.0], "northing": [0.0, 0.0]}
+    )
+    assets = pd.DataFrame(
+        {
+            "name": list("abc"),
+            "asset_type": ["library", "library", "gp"],
+            "easting": [300.0, 5000.0, 0.0],
+            "northing": [400.0, 0.0, 900.0],
+        }
+    )
+    out = access(points, assets, walk=800).set_index("area_code")
+    assert out.loc["x", "distance_library"] == pytest.approx(500.0)
+    assert out.loc["y", "distance_library"] == pytest.approx(((700**2) + 400**2) ** 0.5)
+    assert (
+        out.loc["x", "within_walk_library"] == 1 and out.loc["y", "within_walk_library"] == 0
+    )  # 806 m away
+    assert (
+        out.loc["x", "distance_gp"] == pytest.approx(900.0) and out.loc["y", "within_walk_gp"] == 0
+    )
+
+
+def test_targeting_commands_on_the_demo(cli, demo_run):
+    out, _ = demo_run
+    place = out / "place"
+    code, stdout, err = cli("priorities", place, "--count", "3", "--runs", "100")
+    assert code == 0, err
+    assert stdout.startswith("1. ") and "residents" in stdout
+    picks = pd.read_csv(place / "output" / "priority_neighbourhoods.csv")
+    assert len(picks) == 3 and picks["population"].between(5000, 15000).all()
+    code, stdout, err = cli(
+        "assets", place, "--file", out / "data" / "community_assets_synthetic_Fairhaven.csv"
+    )
+    assert code == 0, err
+    assert "library: 6 assets" in stdout
+    acc = pd.read_csv(place / "output" / "assets_access.csv")
+    assert len(acc) == 120 and (acc["distance_library"] >= 0).all()
+    code, stdout, err = cli(
+        "allocate",
+        place,
+        "--budget",
+        "600000",
+        "--level",
+        "ward",
+        "--current",
+        out / "data" / "current_spend_by_ward_synthetic_Fairhaven.csv",
+    )
+    assert code == 0, err
+    alloc = pd.read_csv(place / "output" / "allocation_ward.csv")
+    assert round(alloc["allocation"].sum(), 2) == 600000 and len(alloc) == 20 and "change" in alloc
+    code, _, err = cli("allocate", place, "--budget", "-5")
+    assert code == 2 and "budget must be more than zero" in err
+    code, _, err = cli("priorities", place, "--count", "99")
+    assert code == 2 and "fewer than the 99 asked for" in err
+
+
+def test_demo_report_has_the_where_and_for_whom_section(demo_run):
+    _, result = demo_run
+    html = result.report.read_text()
+    assert "Where and for whom" in html and "Priority neighbourhoods" in html
+    assert "Allocation by ward" in html and "Assets against need" in html
