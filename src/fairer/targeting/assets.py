@@ -176,6 +176,9 @@ def read_assets(
                 f"{path.name}: row {first_row + i}: coordinates outside Great Britain "
                 f"({int(impossible.sum())} asset{'s' if impossible.sum() > 1 else ''} set aside)"
             )
+    for c in ("easting", "northing"):  # a point that could not be placed projects to inf: drop it
+        v = pd.to_numeric(df[c], errors="coerce")
+        df[c] = v.where(np.isfinite(v))
     type_col = _col(
         df, "type", "asset_type", "category", "type of library", "amenity", "leisure", "shop"
     )
