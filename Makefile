@@ -30,6 +30,7 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/profile_bench.py
 	$(BIN)/python benchmarks/stats_bench.py
 	$(BIN)/python benchmarks/rug_bench.py
+	$(BIN)/python benchmarks/targeting_bench.py
 
 clean:
 	rm -rf $(VENV) fairer-demo build *.egg-info src/*.egg-info

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -105,3 +106,91 @@ def test_demo_report_has_the_where_and_for_whom_section(demo_run):
     html = result.report.read_text()
     assert "Where and for whom" in html and "Priority neighbourhoods" in html
     assert "Allocation by ward" in html and "Assets against need" in html
+
+
+def test_openstreetmap_extract(tmp_path):
+    import json
+
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": "Ropner Park", "leisure": "park", "amenity": None},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[-1.33, 54.55], [-1.32, 54.55], [-1.32, 54.56], [-1.33, 54.55]]],
+            },
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "Central Library", "leisure": None, "amenity": "library"},
+            "geometry": {"type": "Point", "coordinates": [-1.31, 54.56]},
+        },
+    ]
+    p = tmp_path / "osm.geojson"
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    a = read_assets(p)
+    assert dict(zip(a.table["name"], a.table["asset_type"], strict=True)) == {
+        "Ropner Park": "park",
+        "Central Library": "library",
+    }
+
+
+@pytest.mark.parametrize(
+    ("geography", "files"),
+    [
+        (
+            2021,
+            [
+                ("imd", "imd2025_lsoa21_scores_ranks_deciles.parquet"),
+                ("lookups", "lsoa21_ward24_ltla24.parquet"),
+                ("boundaries", "lsoa21_4la.geojson"),
+                ("lookups", "lsoa11_lsoa21_ltla22.parquet"),
+                ("population", "population20_lsoa11.parquet"),
+            ],
+        ),
+        (
+            2011,
+            [
+                ("imd", "iod2019_file2_domains_ranks_deciles_lsoa11.csv.gz"),
+                ("imd", "iod2019_file6_population_denominators_lsoa11.csv.gz"),
+                ("imd", "imd2019_lsoa11_combined.parquet"),
+                ("lookups", "lsoa11_ward17.parquet"),
+                ("boundaries", "lsoa11_4la.geojson"),
+            ],
+        ),
+    ],
+)
+def test_stockton_priorities_through_the_place(tmp_path, geography, files):
+    from tests.conftest import SHARED
+
+    if not SHARED.exists():
+        pytest.skip(f"needs the shared reference data at {SHARED}")
+    import geopandas as gpd
+
+    from fairer.place import init_place
+    from fairer.targeting.place import priorities
+
+    init_place(
+        tmp_path / "p",
+        ["E06000004"],
+        data=[SHARED.joinpath(*f) for f in files],
+        geography_year=geography,
+    )
+    picks, table, td = priorities(tmp_path / "p", count=3, runs=100)
+    # Independent checks: contiguity from the boundary file, bounds, and need from the IoD file.
+    geo = gpd.read_file(
+        SHARED
+        / "boundaries"
+        / ("lsoa21_4la.geojson" if geography == 2021 else "lsoa11_4la.geojson")
+    )
+    code = "lsoa21_code" if geography == 2021 else "lsoa11_code"
+    geo = geo.set_index(code).to_crs(27700)
+    score = table.set_index("area_code")["imd_score"]
+    top_third = set(score.nlargest(len(score) // 3).index)
+    for codes, pop in zip(picks["area_codes"], picks["population"], strict=True):
+        assert 5000 <= pop <= 15000
+        part = geo.loc[codes].geometry
+        assert part.buffer(3).union_all().geom_type == "Polygon"  # one connected piece
+        assert np.mean([c in top_third for c in codes]) >= 0.5
+    assert picks["need"].is_monotonic_decreasing
+    assert (tmp_path / "p" / "output" / "priority_neighbourhoods.csv").exists()

@@ -179,15 +179,25 @@ def read_assets(
     for c in ("easting", "northing"):  # a point that could not be placed projects to inf: drop it
         v = pd.to_numeric(df[c], errors="coerce")
         df[c] = v.where(np.isfinite(v))
-    type_col = _col(
-        df, "type", "asset_type", "category", "type of library", "amenity", "leisure", "shop"
-    )
-    if type_col is None and default_type is None:
+    type_col = _col(df, "type", "asset_type", "category", "type of library")
+    osm = [
+        c
+        for c in ("amenity", "leisure", "shop", "healthcare", "social_facility")
+        if c in df.columns
+    ]
+    if type_col is None and not osm and default_type is None:
         raise FairerError(
-            "no type column (type, asset_type, category, or OSM amenity/leisure): give a default type",
+            "no type column (type, asset_type, category, or OSM amenity/leisure tags): give a default type",
             path=path,
         )
-    raw = df[type_col].astype(str) if type_col else pd.Series(default_type, index=df.index)
+    if type_col:
+        raw = df[type_col].astype(str)
+    elif osm:  # an OpenStreetMap extract: the first tag an asset has says what it is
+        raw = (
+            df[osm].astype("string").bfill(axis=1).iloc[:, 0].fillna(default_type or "").astype(str)
+        )
+    else:
+        raw = pd.Series(default_type, index=df.index)
     types = raw.map(asset_type)
     unknown = types.isna()
     if unknown.any():

@@ -157,15 +157,25 @@ def need_sensitivity(
     n, k = values.shape
     in_top = np.zeros(n)
     ranks = np.empty((runs, n), dtype=np.int32)
-    for r in range(runs):
-        w = rng.dirichlet(base * concentration + 1e-9) if k > 1 else np.ones(1)
-        v = values + se * rng.standard_normal((n, k)) if se.any() else values
-        score = (_standardise(v, method) * w).sum(axis=1)
-        order = np.argsort(-score, kind="stable")
-        rank = np.empty(n, dtype=np.int32)
-        rank[order] = np.arange(1, n + 1)
-        ranks[r] = rank
-        in_top[order[:top_n]] += 1
+    fixed = None if se.any() else _standardise(values, method)  # data do not vary: standardise once
+    chunk = max(1, min(runs, 4_000_000 // max(n, 1)))
+    for start in range(0, runs, chunk):
+        m = min(chunk, runs - start)
+        w = rng.dirichlet(base * concentration + 1e-9, size=m) if k > 1 else np.ones((m, 1))
+        if fixed is not None:
+            scores = fixed @ w.T  # (n, m): one column per run
+        else:
+            scores = np.column_stack(
+                [
+                    _standardise(values + se * rng.standard_normal((n, k)), method) @ w[j]
+                    for j in range(m)
+                ]
+            )
+        order = np.argsort(-scores, axis=0, kind="stable")
+        rank = np.empty(order.shape, dtype=np.int32)
+        np.put_along_axis(rank, order, np.arange(1, n + 1, dtype=np.int32)[:, None], axis=0)
+        ranks[start : start + m] = rank.T
+        in_top += (rank <= top_n).sum(axis=1)
     return pd.DataFrame(
         {
             "area_code": data["area_code"].to_numpy(),

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError
@@ -78,8 +77,7 @@ def targeting_data(place_dir: str | Path, need: str = DEFAULT_NEED) -> Targeting
     specs = parse_need(need)
     ni = need_index(gdf, specs, method="exponential")
     gdf = gdf.merge(ni, on="area_code")
-    islands = 0
-    return TargetingData(place, gdf, specs, [f"{islands} islands"] if islands else [])
+    return TargetingData(place, gdf, specs)
 
 
 def priorities(
@@ -239,5 +237,4 @@ __all__ = [
     "parse_need",
     "priorities",
     "spend_by_decile",
-    "np",
 ]
