@@ -59,23 +59,36 @@ def _water_fill(ideal: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float)
     return out
 
 
-def _to_pennies(amounts: np.ndarray, total: float, codes: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    pennies = np.floor(amounts * 100 + 1e-7).astype(np.int64)
-    short = int(round(total * 100)) - int(pennies.sum())
-    remainder = amounts * 100 - pennies
-    order = np.lexsort((codes, -remainder))  # largest remainder first; ties by area code
-    room = np.floor(hi * 100 + 1e-7).astype(np.int64) - pennies
-    given = 0
-    for i in order:
-        if given == short:
-            break
-        if room[i] > 0:
-            pennies[i] += 1
-            given += 1
-    if (
-        given < short
-    ):  # every area at its cap: impossible after water-filling, but never lose a penny
-        pennies[order[0]] += short - given
+def _to_pennies(
+    amounts: np.ndarray, total: float, codes: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
+    """Whole pennies adding to ``total``, within each area's bounds, by the largest remainder.
+
+    Amounts are floored to pennies and held within the (whole-penny) floor and cap; the pennies
+    still to give go to the largest remainders among areas below their cap (or, if over, come
+    from the smallest remainders above their floor), ties broken by area code.
+    """
+    target = int(round(total * 100))
+    cap_p = np.floor(hi * 100 + 1e-7).astype(np.int64)
+    floor_p = np.minimum(np.ceil(lo * 100 - 1e-7).astype(np.int64), cap_p)
+    exact = amounts * 100
+    pennies = np.clip(np.floor(exact + 1e-7).astype(np.int64), floor_p, cap_p)
+    remainder = exact - pennies
+    short = target - int(pennies.sum())
+    while short != 0:
+        if short > 0:
+            room = pennies < cap_p
+            order = np.lexsort((codes, -remainder))
+        else:
+            room = pennies > floor_p
+            order = np.lexsort((codes, remainder))
+        order = order[room[order]]
+        if len(order) == 0:
+            raise FairerError("the budget cannot be split into pennies within the floors and caps")
+        step = order[: min(abs(short), len(order))]
+        pennies[step] += 1 if short > 0 else -1
+        remainder[step] -= 1 if short > 0 else -1
+        short = target - int(pennies.sum())
     return pennies
 
 
@@ -154,6 +167,7 @@ def allocate(
         amounts,
         float(budget),
         areas["area_code"].astype(str).to_numpy(),
+        lo,
         np.where(np.isinf(hi), budget, hi),
     )
     out = pd.DataFrame({"area_code": areas["area_code"].to_numpy()})
