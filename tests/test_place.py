@@ -34,6 +34,9 @@ def test_init_writes_a_place_file_that_reads_back(demo_run, tmp_path):
         "indicators",
         "assets",
         "spend",
+        "actions",
+        "assessment",
+        "learning",
     }
     assert [s.path.resolve() for s in again.sources] == [s.path.resolve() for s in place.sources]
     with pytest.raises(FairerError, match="already exists"):

@@ -278,6 +278,25 @@ def framework_templates() -> None:
 
 
 @app.command()
+def report(
+    place_dir: Path = PlaceDir,
+    period: str = typer.Option(
+        ..., "--period", help="Reporting period: 2026-H1, 2026-Q3, 2026 or a date."
+    ),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (page numbers, contents)."),
+) -> None:
+    """The progress report for a period: measures, gaps, the rug, priorities, actions, learning."""
+    from fairer.report.progress import progress_report
+
+    result = progress_report(place_dir, period, pdf)
+    for m in result.messages:
+        typer.echo(f"note: {m}", err=True)
+    echo(f"html: {result.html}")
+    if result.pdf:
+        echo(f"pdf: {result.pdf}")
+
+
+@app.command()
 def status(place_dir: Path = PlaceDir) -> None:
     """What the place's store holds: row counts and the source files with their checksums."""
     from fairer.place import load_place

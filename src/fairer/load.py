@@ -31,6 +31,9 @@ _ORDER = {
     "indicators": 5,
     "assets": 6,
     "spend": 6,
+    "actions": 7,
+    "assessment": 7,
+    "learning": 7,
 }
 
 
@@ -434,4 +437,7 @@ _LOADERS = {
     "indicators": _load_indicators,
     "assets": _load_reference,
     "spend": _load_reference,
+    "actions": _load_reference,
+    "assessment": _load_reference,
+    "learning": _load_reference,
 }

@@ -188,22 +188,35 @@ def rug_place(
     return res, paths, load
 
 
-def _framework_sections(place, store) -> list:
+def _framework_sections(place, store, static_rug: bool = False) -> list:
+    """Scorecard, rug, gaps and maps for the place (the rug static for print when asked)."""
+    from fairer.framework.data import place_areas
     from fairer.framework.results import place_results
+    from fairer.report.build import Section, figure
+    from fairer.report.charts import to_svg
     from fairer.report.framework import gap_sections, indicator_maps, rug_section, scorecard_section
+    from fairer.report.rug import rug_figure
 
     if store.query("SELECT count(*) AS n FROM indicator_values")["n"].item() == 0:
         return []
     res = place_results(store, place, "ward")
-    sections = [
-        scorecard_section(res, place.name),
-        rug_section(res, place.name),
-        *gap_sections(res),
-    ]
+    if static_rug and not res.rug.cells.empty:
+        svg = to_svg(rug_figure(res.rug.cells, res.framework, f"{place.name}: wards × indicators"))
+        rug = Section(
+            "rug",
+            "The tartan rug",
+            figure(
+                svg,
+                "Wards × indicators: blue better than England, grey similar, orange worse; quintile colours where "
+                "there is no confidence interval.",
+                f"Tartan rug of {place.name}'s wards against England.",
+            ),
+        )
+    else:
+        rug = rug_section(res, place.name)
+    sections = [scorecard_section(res, place.name), rug, *gap_sections(res)]
     geom = geometry_from_store(store, "lsoa", place.geography_year)
-    _, links = __import__("fairer.framework.data", fromlist=["place_areas"]).place_areas(
-        store, place, "ward"
-    )
+    _, links = place_areas(store, place, "ward")
     sections.append(indicator_maps(res, geom, links))
     return [s for s in sections if s is not None]
 

@@ -225,7 +225,7 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
                 covered |= levels
                 add(d)
     for d in found:
-        if d.kind in ("indicators", "assets", "spend"):
+        if d.kind in ("indicators", "assets", "spend", "actions", "assessment", "learning"):
             add(d)
     for year in (2011, 2021):
         layers = [

@@ -22,6 +22,7 @@ import shapely
 from scipy import stats
 from shapely.geometry import Point, Polygon, mapping
 
+from fairer.demo.delivery import write_delivery
 from fairer.tabular import write_table, write_text_atomic
 
 LA_CODE = "E06990001"
@@ -419,6 +420,7 @@ def write_borough(b: SyntheticBorough, folder: str | Path) -> list[Path]:
         write_table(b.indicators, folder / "indicators_synthetic_Fairhaven.csv"),
         write_table(_assets(b), folder / "community_assets_synthetic_Fairhaven.csv"),
         write_table(_current_spend(b), folder / "current_spend_by_ward_synthetic_Fairhaven.csv"),
+        *write_delivery(folder),
         write_text_atomic(
             folder / "README.txt",
             (

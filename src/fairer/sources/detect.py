@@ -36,6 +36,8 @@ def detect(path: str | Path) -> DetectedSource | None:
                 path, "boundaries", f"{info[0]} boundaries", level=info[0], year=info[2]
             )
         return None
+    if suffix in (".yaml", ".yml"):
+        return _yaml_kind(path)
     if suffix not in TABLE_SUFFIXES:
         return None
     layout = is_iod_file(path)
@@ -60,11 +62,12 @@ def detect(path: str | Path) -> DetectedSource | None:
             level=",".join(sorted(levels)),
             year=levels_year(path),
         )
-    kind = _targeting_kind(path)
+    kind = _targeting_kind(path) or _delivery_kind(path)
     if kind:
-        return DetectedSource(
-            path, kind, "asset register" if kind == "assets" else "current spend by area"
-        )
+        detail = {"assets": "asset register", "spend": "current spend by area", **_DELIVERY_DETAIL}[
+            kind
+        ]
+        return DetectedSource(path, kind, detail)
     layout = indicator_layout(path)
     if layout is not None:
         return DetectedSource(path, "indicators", f"indicators ({layout.replace('_', ' ')})")
@@ -90,6 +93,48 @@ def _targeting_kind(path: Path) -> str | None:
     if {"area_code", "current"} <= set(head):
         return "spend"
     return None
+
+
+_DELIVERY_DETAIL = {
+    "actions": "action plan",
+    "assessment": "impact assessment",
+    "learning": "learning log",
+}
+
+
+def _delivery_kind(path: Path) -> str | None:
+    """``actions``, ``assessment`` or ``learning`` from a table's first row."""
+    from fairer.tabular import read_header
+
+    try:
+        head = [c.strip().lower() for c in read_header(path, max_rows=1)[0]]
+    except Exception:  # unreadable files are other readers' business
+        return None
+    if {"action_id", "action"} <= set(head):
+        return "actions"
+    if head[:2] == ["key", "value"]:
+        return "assessment"
+    if "tried" in head and ({"did_not_work", "worked"} & set(head)):
+        return "learning"
+    return None
+
+
+def _yaml_kind(path: Path) -> DetectedSource | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except Exception:
+        return None
+    if isinstance(data, dict) and "impacts" in data and "id" in data:
+        kind = "assessment"
+    elif isinstance(data, list) and data and isinstance(data[0], dict) and "action_id" in data[0]:
+        kind = "actions"
+    elif isinstance(data, list) and data and isinstance(data[0], dict) and "tried" in data[0]:
+        kind = "learning"
+    else:
+        return None
+    return DetectedSource(path, kind, _DELIVERY_DETAIL[kind])
 
 
 def discover(folder: str | Path) -> list[DetectedSource]:
