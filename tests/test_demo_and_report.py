@@ -47,6 +47,19 @@ def test_demo_run_writes_a_labelled_report(demo_run):
     assert (out / "data" / "README.txt").read_text().startswith("SYNTHETIC DATA")
 
 
+def test_demo_writes_the_progress_report(demo_run):
+    _, result = demo_run
+    assert result.progress is not None and result.progress.html.exists()
+    html = result.progress.html.read_text()
+    for part in (
+        "Action plan",
+        "Inequality impact assessments",
+        "What we learned",
+        "Where and for whom",
+    ):
+        assert part in html
+
+
 def test_demo_outputs_are_reproducible(demo_run, tmp_path):
     from fairer.demo import run_demo
 

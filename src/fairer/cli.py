@@ -393,6 +393,8 @@ def demo(
     for s in result.profiles[max(result.profiles)].headline_sentences():
         echo(f"  {s}")
     echo(f"report: {result.report}")
+    if result.progress is not None:
+        echo(f"progress report: {result.progress.pdf or result.progress.html}")
 
 
 @app.command()

@@ -37,6 +37,7 @@ class ProfileResult:
     change: DeprivationChange | None
     tables: dict[str, Path] = field(default_factory=dict)
     report: Path | None = None
+    progress: object | None = None  # the demo's ProgressResult
 
 
 def _publishable(df: pd.DataFrame, threshold: int) -> pd.DataFrame:
