@@ -27,6 +27,7 @@ from fairer.delivery.actions import (
 )
 from fairer.delivery.dates import period_end
 from fairer.delivery.impact import read_assessment, register
+from fairer.delivery.impact import template as impact_template
 from fairer.delivery.learning import read_learning_log
 from fairer.errors import FairerError
 from fairer.load import load_place_sources
@@ -176,6 +177,12 @@ def _assessment_section(place: Place, on: date, messages: list[str]) -> Section 
         messages += a.messages
         assessments.append(a)
     reg = register(assessments, on)
+    questions = {
+        q["id"]: q["question"]
+        for stage in ("prepare", "refine", "review")
+        for q in impact_template().get(stage, [])
+        if "id" in q
+    }
     parts = [
         table_html(
             reg.rename(columns={"negative_impacts": "negative impacts"}),
@@ -193,7 +200,7 @@ def _assessment_section(place: Place, on: date, messages: list[str]) -> Section 
             parts.append(
                 "<dl>"
                 + "".join(
-                    f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>"
+                    f"<dt>{html.escape(questions.get(k, k))}</dt><dd>{html.escape(v)}</dd>"
                     for k, v in a.answers.items()
                 )
                 + "</dl>"
