@@ -130,3 +130,22 @@ def test_iod_underlying_indicators():
     ha = rows[rows["indicator"] == "housing_affordability"].set_index("area_code")["value"]
     want = raw.set_index("lsoa21_code")["housing_affordability_indicator"].dropna()
     assert len(ha) == len(want) and (ha.reindex(want.index) == want).all()
+
+
+def test_active_lives_inactive_combines_across_files():
+    from fairer.sources.indicators import combine_active_lives_inactive
+
+    folder = shared_path("health", "sport_england_active_lives_la_2015_2023")
+    parts = [
+        read_indicator_file(folder / f"active_lives_7cat_{c}.csv").rows
+        for c in ("inactive_nothing", "inactive_light_only", "inactive_1_29_mins")
+    ]
+    rows = combine_active_lives_inactive(pd.concat(parts, ignore_index=True))
+    inactive = rows[rows["indicator"] == "adults_inactive"].set_index(["area_code", "period"])[
+        "value"
+    ]
+    keyed = [p.set_index(["area_code", "period"])["value"] for p in parts]
+    common = keyed[0].index.intersection(keyed[1].index).intersection(keyed[2].index)
+    assert len(inactive) == len(common) > 1000
+    for key in common[:: len(common) // 7]:
+        assert inactive.loc[key] == pytest.approx(sum(k.loc[key] for k in keyed))

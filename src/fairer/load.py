@@ -378,7 +378,6 @@ def _load_indicators(
     from fairer.place import known_local_authorities
     from fairer.sources.indicators import (
         INDICATOR_ATTRIBUTION,
-        combine_active_lives_inactive,
         indicator_layout,
         read_indicator_file,
     )
@@ -388,7 +387,7 @@ def _load_indicators(
         known |= set(known_local_authorities()["lad_code"])
     data = read_indicator_file(entry.path, known_codes=known or None)
     messages.extend(data.messages)
-    rows = combine_active_lives_inactive(data.rows)
+    rows = data.rows
     layout = indicator_layout(entry.path)
     licence, attribution = INDICATOR_ATTRIBUTION.get(
         layout, ("as the file's publisher states", f"Indicator data: {entry.path.name}")

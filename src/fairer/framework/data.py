@@ -8,6 +8,7 @@ import pandas as pd
 from fairer.errors import FairerError
 from fairer.place import Place, known_local_authorities
 from fairer.profile.deprivation import national_data
+from fairer.sources.indicators import combine_active_lives_inactive
 
 #: IoD measures offered as framework indicators at LSOA level, by indicator id.
 IOD_INDICATORS = {
@@ -28,6 +29,9 @@ def indicator_rows(store, edition: int | None = None) -> pd.DataFrame:
         'SELECT indicator_id AS indicator, area_code, period, grouping AS "group", numerator, denominator,'
         " value, lower_cl, upper_cl FROM indicator_values"
     )
+    # Sport England publishes each activity level in its own file: the three "inactive" levels
+    # meet only here, once every file is loaded.
+    rows = combine_active_lives_inactive(rows)
     editions = store.query("SELECT DISTINCT edition FROM deprivation")["edition"].tolist()
     if edition is None and editions:
         edition = max(editions)
