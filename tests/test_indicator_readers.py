@@ -146,6 +146,8 @@ def test_active_lives_inactive_combines_across_files():
     ]
     keyed = [p.set_index(["area_code", "period"])["value"] for p in parts]
     common = keyed[0].index.intersection(keyed[1].index).intersection(keyed[2].index)
-    assert len(inactive) == len(common) > 1000
-    for key in common[:: len(common) // 7]:
+    # Sport England suppresses the "1-29 minutes" level ("-") for most areas, so the total exists only
+    # where all three levels are published.
+    assert len(inactive) == len(common) > 0
+    for key in common:
         assert inactive.loc[key] == pytest.approx(sum(k.loc[key] for k in keyed))
