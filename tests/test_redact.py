@@ -1,0 +1,54 @@
+"""Redaction of personal data, on hand-written examples of every kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from fairer.voices import redact, redact_many
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Email me at jo.bloggs+consult@example.co.uk please", "Email me at [EMAIL] please"),
+        ("Ring 01642 123456 or 07700 900123 anytime", "Ring [PHONE] or [PHONE] anytime"),
+        ("Call +44 (0)20 7946 0958 after six", "Call [PHONE] after six"),
+        ("We live near TS18 1TU and ts17 6ab", "We live near [POSTCODE] and [POSTCODE]"),
+        ("The flats at 12 Dovecot Street need repairs", "The flats at [ADDRESS] need repairs"),
+        ("Flat 3, 27A Station Road, Billingham", "Flat 3, [ADDRESS], Billingham"),
+        ("Mrs Patel at the school was brilliant", "[NAME] at the school was brilliant"),
+        ("Cllr Jim Beall opened the meeting", "[NAME] opened the meeting"),
+        ("My name is Aisha and I care for my mum", "My name is [NAME] and I care for my mum"),
+        ("Sarah Johnson from the food bank helped us", "[NAME] from the food bank helped us"),
+        (
+            "Attendees: Tom Smith, Ruth Ng, Bilal Khan\nWe discussed buses.",
+            "[ATTENDEES]\nWe discussed buses.",
+        ),
+        ("Ask for Gwen at reception", "Ask for [NAME] at reception"),
+    ],
+)
+def test_each_kind_is_replaced(text, expected):
+    red, spans = redact(text)
+    assert red == expected
+    assert spans  # and logged
+
+
+def test_known_names_and_no_originals_in_the_log():
+    text = "Bilal said the youth club closed; bilal KHAN wants it back."
+    red, spans = redact(text, known_names=["Bilal Khan", "Bilal"])
+    assert "Bilal" not in red and "bilal" not in red.lower().replace("[name]", "")
+    assert all(set(vars(s)) == {"kind", "start", "end"} for s in spans)  # kinds and places only
+
+
+def test_ordinary_text_is_left_alone_and_redaction_is_idempotent():
+    text = "The Council should fund Family Hubs in Stockton Town Centre by March 2026."
+    assert redact(text)[0] == text
+    once, _ = redact("Mr Brown on 01642 555555, TS18 1TU")
+    assert redact(once)[0] == once
+
+
+def test_redact_many_counts_by_kind():
+    texts = ["a@b.com", "TS18 1TU and c@d.org", "", None]
+    out, counts = redact_many(texts)
+    assert out == ["[EMAIL]", "[POSTCODE] and [EMAIL]", "", ""]
+    assert counts == {"EMAIL": 2, "POSTCODE": 1}
