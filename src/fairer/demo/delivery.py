@@ -9,6 +9,7 @@ import pandas as pd
 
 from fairer.delivery.actions import ActionPlan, write_action_plan
 from fairer.delivery.impact import Assessment, write_assessment
+from fairer.delivery.learning import COLUMNS as LEARNING_COLUMNS
 from fairer.delivery.learning import write_learning_log
 
 AREAS = [
@@ -249,23 +250,7 @@ def demo_learning_log() -> pd.DataFrame:
             "procurement",
         ),
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "entry_id",
-            "date",
-            "tried",
-            "happened",
-            "worked",
-            "did_not_work",
-            "why",
-            "evidence",
-            "actions",
-            "measures",
-            "areas",
-            "tags",
-        ],
-    )
+    return pd.DataFrame(rows, columns=LEARNING_COLUMNS)
 
 
 def write_delivery(folder: str | Path) -> list[Path]:
