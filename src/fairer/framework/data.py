@@ -7,7 +7,7 @@ import pandas as pd
 
 from fairer.errors import FairerError
 from fairer.place import Place, known_local_authorities
-from fairer.profile.deprivation import national_data
+from fairer.profile.deprivation import DeprivationData, place_mask
 from fairer.sources.indicators import combine_active_lives_inactive
 
 #: IoD measures offered as framework indicators at LSOA level, by indicator id.
@@ -18,12 +18,13 @@ IOD_INDICATORS = {
 }
 
 
-def indicator_rows(store, edition: int | None = None) -> pd.DataFrame:
+def indicator_rows(store, data: DeprivationData | None = None) -> pd.DataFrame:
     """Every loaded indicator row, plus IoD measures of the lead edition as LSOA indicators.
 
     The IoD income domain score is a rate (share of residents income-deprived), so it becomes a
     count (score × population) over population and aggregates to wards and places properly;
-    the other domain scores are scores, averaged with population weights.
+    the other domain scores are scores, averaged with population weights. ``data`` is the
+    national data of the lead edition (none: no IoD indicators).
     """
     rows = store.query(
         'SELECT indicator_id AS indicator, area_code, period, grouping AS "group", numerator, denominator,'
@@ -32,11 +33,8 @@ def indicator_rows(store, edition: int | None = None) -> pd.DataFrame:
     # Sport England publishes each activity level in its own file: the three "inactive" levels
     # meet only here, once every file is loaded.
     rows = combine_active_lives_inactive(rows)
-    editions = store.query("SELECT DISTINCT edition FROM deprivation")["edition"].tolist()
-    if edition is None and editions:
-        edition = max(editions)
-    if edition in editions:
-        data = national_data(store, int(edition))
+    if data is not None:
+        edition = data.edition
         lsoas = data.lsoas
         extra = []
         for ind, dom in IOD_INDICATORS.items():
@@ -114,22 +112,13 @@ def place_areas(store, place: Place, level: str) -> tuple[pd.DataFrame, pd.DataF
 
 
 def lsoa_weights_and_imd(
-    store, place: Place, edition: int | None = None
+    place: Place, data: DeprivationData | None
 ) -> tuple[pd.Series, pd.DataFrame | None]:
     """Population by LSOA (for weighting) and the place's LSOAs with IMD score (for gaps)."""
-    editions = store.query("SELECT DISTINCT edition FROM deprivation")["edition"].tolist()
-    if not editions:
+    if data is None:
         return pd.Series(dtype=float), None
-    ed = edition or (2025 if place.geography_year == 2021 and 2025 in editions else max(editions))
-    data = national_data(store, int(ed))
     lsoas = data.lsoas
-    mask = (
-        lsoas["lad_code_iod"].isin(place.la_codes)
-        if "lad_code_iod" in lsoas
-        else pd.Series(False, index=lsoas.index)
-    )
-    if not mask.any() and "lad_code" in lsoas:
-        mask = lsoas["lad_code"].isin(place.la_codes)
+    mask = place_mask(lsoas, place.la_codes)
     weights = lsoas.set_index("lsoa_code")["population"]
     imd = (
         lsoas.loc[mask, ["lsoa_code", "imd_score", "population"]] if "imd_score" in lsoas else None

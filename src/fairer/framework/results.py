@@ -10,6 +10,7 @@ from fairer.framework.compute import Results, compute_indicators
 from fairer.framework.data import indicator_rows, lsoa_weights_and_imd, place_areas
 from fairer.framework.model import Framework, load_framework
 from fairer.place import Place
+from fairer.profile.deprivation import lead_edition, national_data
 
 
 @dataclass
@@ -73,8 +74,12 @@ def place_results(
 ) -> PlaceResults:
     """Compute the rug at ``level`` and the place-level scorecard and gaps from the store."""
     fw = load_framework(framework or place.framework)
-    rows = indicator_rows(store, 2025 if place.geography_year == 2021 else 2019)
-    weights, imd = lsoa_weights_and_imd(store, place)
+    edition = lead_edition(store, place.geography_year)
+    data = (
+        national_data(store, edition) if edition else None
+    )  # built once for rows, weights and gaps
+    rows = indicator_rows(store, data)
+    weights, imd = lsoa_weights_and_imd(place, data)
     areas, links = place_areas(store, place, level)
     rug = compute_indicators(
         fw, rows, areas, links, weights, benchmark, place.la_codes, place.disclosure_threshold

@@ -262,6 +262,25 @@ class DeprivationProfile:
         return out
 
 
+def place_mask(lsoas: pd.DataFrame, la_codes: list[str]) -> pd.Series:
+    """Which national LSOAs belong to the place: by the IoD file's own LAD, else the lookup's."""
+    if "lad_code_iod" in lsoas:
+        mask = lsoas["lad_code_iod"].isin(la_codes)
+        if mask.any():
+            return mask
+    if "lad_code" in lsoas:
+        return lsoas["lad_code"].isin(la_codes)
+    return pd.Series(False, index=lsoas.index)
+
+
+def lead_edition(store, geography_year: int) -> int | None:
+    """The edition a place leads with: IoD2025 on 2021 geography if loaded, else the latest."""
+    editions = [int(e) for e in store.query("SELECT DISTINCT edition FROM deprivation")["edition"]]
+    if not editions:
+        return None
+    return 2025 if geography_year == 2021 and 2025 in editions else max(editions)
+
+
 def deprivation_profile(
     data: DeprivationData, la_codes: list[str], place_name: str = ""
 ) -> DeprivationProfile:
@@ -286,13 +305,7 @@ def deprivation_profile(
         If no LSOA of the edition belongs to the given authorities.
     """
     lsoas = data.lsoas
-    mask = lsoas["lad_code_iod"].isin(la_codes) if "lad_code_iod" in lsoas else None
-    if mask is None or not mask.any():
-        mask = (
-            lsoas["lad_code"].isin(la_codes)
-            if "lad_code" in lsoas
-            else pd.Series(False, index=lsoas.index)
-        )
+    mask = place_mask(lsoas, la_codes)
     local = lsoas[mask].copy()
     if local.empty:
         raise FairerError(

@@ -244,6 +244,7 @@ def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> Pr
     """
     from fairer.pipeline import _framework_sections
     from fairer.profile import deprivation_profile, national_data
+    from fairer.profile.deprivation import lead_edition
     from fairer.report.deprivation import deprivation_section, geometry_from_store
     from fairer.report.targeting import targeting_section
 
@@ -263,13 +264,12 @@ def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> Pr
     )
     store = open_store(place.store_path)
     try:
-        editions = sorted(
-            int(e) for e in store.query("SELECT DISTINCT edition FROM deprivation")["edition"]
+        ed = lead_edition(store, place.geography_year)
+        lead = (
+            deprivation_profile(national_data(store, ed), place.la_codes, place.name)
+            if ed
+            else None
         )
-        lead = None
-        if editions:
-            ed = 2025 if place.geography_year == 2021 and 2025 in editions else max(editions)
-            lead = deprivation_profile(national_data(store, ed), place.la_codes, place.name)
         framework = _framework_sections(place, store, static_rug=True)
         attributions = list(
             store.query("SELECT DISTINCT attribution FROM sources WHERE attribution IS NOT NULL")[

@@ -26,6 +26,7 @@ def targeting_section(place) -> Section | None:
         assets_against_need,
         priorities,
         spend_by_decile,
+        targeting_data,
     )
 
     cfg = place.targeting
@@ -34,12 +35,14 @@ def targeting_section(place) -> Section | None:
     if not cfg and not asset_files:
         return None
     parts = []
+    shared = targeting_data(place.folder)  # built once, used by every job below
     picks, table, td = priorities(
         place.folder,
         int(cfg.get("count", 3)),
         float(cfg.get("min_population", 5000)),
         float(cfg.get("max_population", 15000)),
         runs=int(cfg.get("runs", 500)),
+        td=shared,
     )
     lsoas = td.lsoas
     parts.append(
@@ -76,7 +79,7 @@ def targeting_section(place) -> Section | None:
         )
     )
     if asset_files:
-        acc, assets, _, _ = assets_against_need(place.folder, asset_files)
+        acc, assets, _, _ = assets_against_need(place.folder, asset_files, td=shared)
         rows = []
         for t in sorted(assets["asset_type"].unique()):
             gap = high_need_low_access(acc, t)
@@ -110,6 +113,7 @@ def targeting_section(place) -> Section | None:
             universal_share=float(cfg.get("universal_share", 0.5)),
             gradient=float(cfg.get("gradient", 3)),
             current=current,
+            td=shared,
         )
         alloc_lsoa, _ = allocate_place(
             place.folder,
@@ -117,6 +121,7 @@ def targeting_section(place) -> Section | None:
             "lsoa",
             universal_share=float(cfg.get("universal_share", 0.5)),
             gradient=float(cfg.get("gradient", 3)),
+            td=shared,
         )
         parts.append("<h3>Allocation by proportionate universalism</h3>")
         parts.append(

@@ -12,6 +12,7 @@ from fairer.errors import FairerError
 from fairer.load import load_place_sources
 from fairer.place import Place, load_place
 from fairer.profile import national_data
+from fairer.profile.deprivation import lead_edition, place_mask
 from fairer.report.deprivation import geometry_from_store
 from fairer.store import open_store
 from fairer.tabular import read_table, write_table
@@ -52,25 +53,17 @@ def targeting_data(place_dir: str | Path, need: str = DEFAULT_NEED) -> Targeting
     load_place_sources(place)
     store = open_store(place.store_path)
     try:
-        editions = store.query("SELECT DISTINCT edition FROM deprivation")["edition"].tolist()
-        if not editions:
+        ed = lead_edition(store, place.geography_year)
+        if ed is None:
             raise FairerError(
                 "no IoD data in the place's sources", path=place.folder / "place.toml"
             )
-        ed = 2025 if place.geography_year == 2021 and 2025 in editions else max(editions)
-        data = national_data(store, int(ed))
+        data = national_data(store, ed)
         geom = geometry_from_store(store, "lsoa", data.lsoa_year)
     finally:
         store.close()
     lsoas = data.lsoas
-    mask = (
-        lsoas["lad_code_iod"].isin(place.la_codes)
-        if "lad_code_iod" in lsoas
-        else pd.Series(False, index=lsoas.index)
-    )
-    if not mask.any():
-        mask = lsoas["lad_code"].isin(place.la_codes)
-    local = lsoas[mask].rename(columns={"lsoa_code": "area_code"})
+    local = lsoas[place_mask(lsoas, place.la_codes)].rename(columns={"lsoa_code": "area_code"})
     if geom.empty:
         raise FairerError("no LSOA boundaries for this place: add a boundary file to place.toml")
     gdf = geom.merge(local, on="area_code")
@@ -90,12 +83,14 @@ def priorities(
     pinned=None,
     excluded=None,
     communities=None,
+    td: TargetingData | None = None,
 ):
     """Pick priority neighbourhoods with reasons and robustness; write them to the output folder.
 
+    ``td`` reuses data already built by :func:`targeting_data` (the report runs several jobs).
     Returns (picks table, per-LSOA table, TargetingData).
     """
-    td = targeting_data(place_dir, need)
+    td = td or targeting_data(place_dir, need)
     comm = read_table(communities) if communities else None
     if comm is not None and not {"area_code", "community"} <= set(comm.columns):
         raise FairerError(
@@ -134,10 +129,16 @@ def priorities(
 
 
 def assets_against_need(
-    place_dir, asset_files, need=DEFAULT_NEED, walk=800.0, postcodes=None, default_type=None
+    place_dir,
+    asset_files,
+    need=DEFAULT_NEED,
+    walk=800.0,
+    postcodes=None,
+    default_type=None,
+    td=None,
 ):
     """Access to each asset type from each LSOA, with need; write ``assets_access.csv``."""
-    td = targeting_data(place_dir, need)
+    td = td or targeting_data(place_dir, need)
     pc = read_table(postcodes) if postcodes else None
     frames, messages = [], []
     for f in asset_files:
@@ -176,9 +177,10 @@ def allocate_place(
     cap=None,
     current=None,
     pace=None,
+    td=None,
 ):
     """Allocate a budget across the place's LSOAs or wards; write ``allocation_<level>.csv``."""
-    td = targeting_data(place_dir, need)
+    td = td or targeting_data(place_dir, need)
     t = td.lsoas.drop(columns="geometry")
     if level == "ward":
         if "ward_code" not in t or t["ward_code"].isna().all():
