@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench models clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +25,18 @@ test: $(VENV)/.test-installed
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.test-installed
+# Optional: MiniLM sentence embeddings for `fairer voices` (PyTorch's CPU build, about 750 MB).
+models: | $(BIN)/python
+	$(BIN)/python -m pip install -q torch==2.13.0 || $(BIN)/python -m pip install -q torch --index-url https://download.pytorch.org/whl/cpu
+	$(BIN)/python -m pip install -q -e '.[models]'
+
+bench: $(VENV)/.test-installed models
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	$(BIN)/python benchmarks/profile_bench.py
 	$(BIN)/python benchmarks/stats_bench.py
 	$(BIN)/python benchmarks/rug_bench.py
 	$(BIN)/python benchmarks/targeting_bench.py
+	$(BIN)/python benchmarks/voices_bench.py
 
 clean:
 	rm -rf $(VENV) fairer-demo build *.egg-info src/*.egg-info

@@ -246,6 +246,10 @@ def allocate_cmd(
     echo(f"table: {td.place.output_dir / f'allocation_{level}.csv'}")
 
 
+from fairer.cli_voices import voices_app  # noqa: E402
+
+app.add_typer(voices_app, name="voices")
+
 framework_app = typer.Typer(help="Outcomes frameworks: check a framework file, list templates.")
 app.add_typer(framework_app, name="framework")
 

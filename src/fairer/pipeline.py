@@ -250,4 +250,10 @@ def _write_report(place, store, profiles, change) -> Path:
     where = targeting_section(place)
     if where is not None:
         rep.add(where)
+    if (place.folder / "voices" / "voices.toml").exists():
+        from fairer.report.voices import voices_section
+
+        heard = voices_section(place.folder)
+        if heard is not None:
+            rep.add(heard)
     return rep.write(place.output_dir / "report.html")

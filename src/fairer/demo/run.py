@@ -11,6 +11,51 @@ from fairer.place import init_place
 DEMO_PERIOD = "2026-H1"
 
 
+def run_demo_consultation(out: Path, seed: int = 2024) -> None:
+    """The consultation end to end: import, code, one review round by the demo's analyst, themes."""
+    from fairer.demo.voices import demo_analyst, write_consultation
+    from fairer.tabular import write_text_atomic
+    from fairer.voices.importing import clear_consultation, import_files
+    from fairer.voices.run import answers, code_consultation, theme_consultation
+    from fairer.voices.workspace import open_consultation
+
+    paths, truth = write_consultation(make_borough(seed), out / "data" / "consultation", seed)
+    place = out / "place"
+    home = place / "voices"
+    home.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(
+        home / "voices.toml",
+        "[voices]\n"
+        'name = "Fairer Fairhaven consultation, spring 2026 (synthetic)"\n'
+        'codebook = "framework"\n'
+        f'postcodes = "{paths["postcodes"].resolve().as_posix()}"\n',
+    )
+    write_text_atomic(
+        home / "population_profile.csv", paths["population"].read_text(encoding="utf-8")
+    )
+    (home / "theme_edits.toml").unlink(missing_ok=True)
+    clear_consultation(place)
+    import_files(place, [paths["survey"], paths["cafe"], paths["session"]])
+    first = code_consultation(place, review_size=150, seed=seed)
+    cons = open_consultation(place)
+    statements = answers(cons).merge(_kinds(cons), on="statement_id", how="left")
+    reviewed = demo_analyst(
+        first.review_file, truth, statements, home / "review" / "review_done.xlsx"
+    )
+    code_consultation(place, corrections=reviewed, review_size=100, seed=seed)
+    theme_consultation(place, seed=seed)
+
+
+def _kinds(cons):
+    from fairer.store import open_store
+
+    store = open_store(cons.store_path, read_only=True)
+    try:
+        return store.query("SELECT statement_id, kind FROM statements")
+    finally:
+        store.close()
+
+
 def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult:
     """Generate the synthetic borough into ``out/data``, create ``out/place``, profile it and
     write its progress report for 2026-H1 (HTML, and PDF where WeasyPrint can run).
@@ -35,6 +80,7 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
             "max_population": 15000,
         },
     )
+    run_demo_consultation(out, seed)
     result = profile_place(out / "place")
     # The demo's plan and log are dated around the first half of 2026: report on that period.
     from fairer.errors import FairerError

@@ -25,8 +25,16 @@ population
 indicator_values
     Any indicator for any area and period, optionally for a group (sex, age band, ethnicity …),
     with numerator, denominator, value and confidence limits (later stages fill this).
-responses, assets, actions
-    Consultation statements, community assets and action-plan rows (later stages).
+statements, respondents, redactions, analyst_labels
+    Consultation answers and workshop notes, one row per statement, already redacted, with
+    provenance (file, sheet, row); who answered (age, sex, ethnicity, disability, area); what
+    kind of personal data was removed where (never the original); the analyst's theme labels.
+statement_codes, statement_themes
+    Results of coding against a codebook and of theme discovery (derived, no ``source_id``).
+coding_rounds
+    The history of the analyst's correction rounds: agreement before and after learning.
+assets, actions
+    Community assets and action-plan rows.
 """
 
 TABLES: dict[str, str] = {
@@ -113,14 +121,70 @@ TABLES: dict[str, str] = {
             source_id    INTEGER NOT NULL,
             PRIMARY KEY (indicator_id, area_code, period, grouping)
         )""",
-    "responses": """
-        CREATE TABLE IF NOT EXISTS responses (
-            response_id  VARCHAR NOT NULL,
+    "statements": """
+        CREATE TABLE IF NOT EXISTS statements (
+            statement_id VARCHAR NOT NULL,
+            respondent_id VARCHAR NOT NULL,
             question     VARCHAR,
-            statement    VARCHAR,
-            area_code    VARCHAR,
-            provenance   VARCHAR,
+            group_name   VARCHAR,
+            round        VARCHAR,
+            text         VARCHAR,
+            status       VARCHAR,
+            duplicate_of VARCHAR,
+            kind         VARCHAR,
+            file         VARCHAR,
+            sheet        VARCHAR,
+            "row"        INTEGER,
             source_id    INTEGER NOT NULL
+        )""",
+    "respondents": """
+        CREATE TABLE IF NOT EXISTS respondents (
+            respondent_id VARCHAR NOT NULL,
+            age          VARCHAR,
+            sex          VARCHAR,
+            ethnicity    VARCHAR,
+            disability   VARCHAR,
+            area_code    VARCHAR,
+            source_id    INTEGER NOT NULL
+        )""",
+    "analyst_labels": """
+        CREATE TABLE IF NOT EXISTS analyst_labels (
+            statement_id VARCHAR NOT NULL,
+            theme        VARCHAR NOT NULL,
+            source_id    INTEGER NOT NULL
+        )""",
+    "redactions": """
+        CREATE TABLE IF NOT EXISTS redactions (
+            statement_id VARCHAR NOT NULL,
+            kind         VARCHAR NOT NULL,
+            start_pos    INTEGER,
+            end_pos      INTEGER,
+            source_id    INTEGER NOT NULL
+        )""",
+    "statement_codes": """
+        CREATE TABLE IF NOT EXISTS statement_codes (
+            statement_id VARCHAR NOT NULL,
+            theme        VARCHAR NOT NULL,
+            confidence   DOUBLE,
+            method       VARCHAR
+        )""",
+    "coding_rounds": """
+        CREATE TABLE IF NOT EXISTS coding_rounds (
+            round        INTEGER NOT NULL,
+            run_at       TIMESTAMP,
+            codebook     VARCHAR,
+            method       VARCHAR,
+            labelled     INTEGER,
+            measured_on  VARCHAR,
+            samples_f1   DOUBLE,
+            macro_f1     DOUBLE
+        )""",
+    "statement_themes": """
+        CREATE TABLE IF NOT EXISTS statement_themes (
+            statement_id VARCHAR NOT NULL,
+            theme_id     VARCHAR NOT NULL,
+            label        VARCHAR,
+            similarity   DOUBLE
         )""",
     "assets": """
         CREATE TABLE IF NOT EXISTS assets (
@@ -144,5 +208,7 @@ TABLES: dict[str, str] = {
         )""",
 }
 
+#: Results computed from the data (no ``source_id``): cleared whenever their inputs change.
+DERIVED_TABLES = ["statement_codes", "statement_themes"]
 #: Data tables (every one has ``source_id``), in the order they are cleared.
-DATA_TABLES = [t for t in TABLES if t != "sources"]
+DATA_TABLES = [t for t, ddl in TABLES.items() if t != "sources" and "source_id" in ddl]

@@ -1,0 +1,94 @@
+"""Tidy imported answers: drop non-answers, mark duplicates, make stable statement IDs.
+
+A non-answer ("n/a", "none", "-", "did not answer") is kept as a row with status
+``no answer`` so the share of people who skipped a question can be reported; it is never coded.
+Identical answers to the same question are coded once: every copy after the first has status
+``duplicate`` and ``duplicate_of`` pointing at the first, and still counts in every table
+("keep one, count all"). A whole survey row submitted twice by one respondent is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import pandas as pd
+
+_NON_ANSWERS = {
+    "",
+    "n/a",
+    "na",
+    "n.a",
+    "n a",
+    "none",
+    "nil",
+    "no comment",
+    "no comments",
+    "no answer",
+    "not applicable",
+    "did not answer",
+    "not answered",
+    "blank",
+    "no response",
+    "prefer not to say",
+    "nan",
+    "null",
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, unified quotes and spaces, no trailing punctuation: for comparing answers."""
+    t = unicodedata.normalize("NFKC", str(text)).replace("\u2019", "'").lower()
+    t = re.sub(r"\s+", " ", t).strip()
+    return t.strip(" .!-–—_*?")
+
+
+def is_non_answer(text: str) -> bool:
+    """True for an empty answer or a stock non-answer such as "n/a" or "-"."""
+    t = normalise(text)
+    return t in _NON_ANSWERS or not re.search(r"[a-z0-9]", t)
+
+
+def statement_id(*parts: object) -> str:
+    """A short, stable ID from the statement's provenance (the same file gives the same IDs)."""
+    key = "|".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def tidy_answers(answers: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Add ``status``, ``duplicate_of`` and clean ``text``; count what was found.
+
+    Parameters
+    ----------
+    answers : DataFrame
+        At least ``statement_id, respondent_id, question, text``.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        The rows with ``status`` (answer, no answer, duplicate) and ``duplicate_of``, and counts
+        ``answers, no_answer, duplicates, repeat_rows``.
+    """
+    df = answers.copy()
+    df["text"] = df["text"].fillna("").astype(str).str.strip()
+    before = len(df)
+    df = df.drop_duplicates(["respondent_id", "question", "text", "group_name", "round"])
+    repeat_rows = before - len(df)
+    norm = df["text"].map(normalise)
+    empty = df["text"].map(is_non_answer)
+    df["status"] = "answer"
+    df.loc[empty, "status"] = "no answer"
+    key = df["question"].astype(str) + "\x00" + norm
+    first = df[~empty].groupby(key[~empty], sort=False)["statement_id"].transform("first")
+    dup = (~empty) & (first.reindex(df.index) != df["statement_id"])
+    df["duplicate_of"] = pd.NA
+    df.loc[dup, "duplicate_of"] = first[dup]
+    df.loc[dup, "status"] = "duplicate"
+    counts = {
+        "answers": int((df["status"] == "answer").sum()),
+        "no_answer": int(empty.sum()),
+        "duplicates": int(dup.sum()),
+        "repeat_rows": int(repeat_rows),
+    }
+    return df, counts

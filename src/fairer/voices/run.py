@@ -1,0 +1,364 @@
+"""Consultation-level steps behind ``fairer voices code|themes``: read the store, run, write back.
+
+Each step reads the consultation's statements, runs the method, and replaces its results in
+the store in one transaction, then writes its tables to ``output/`` atomically.
+Duplicates (the same answer to the same question) are coded once and the result copied to
+every copy, so counts include them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fairer.store import open_store
+from fairer.tabular import atomic_path, write_table
+from fairer.voices.codebook import Codebook, load_codebook
+from fairer.voices.coding import CodingResult, agreement_scores, code_statements, label_matrix
+from fairer.voices.edits import apply_edits, read_edits
+from fairer.voices.embed import get_embedder
+from fairer.voices.review import read_corrections, review_sample, write_review
+from fairer.voices.themes import ThemeResult, discover_themes
+from fairer.voices.workspace import Consultation, open_consultation
+
+
+def _read(cons: Consultation, sql: str, params: list | None = None) -> pd.DataFrame:
+    store = open_store(cons.store_path, read_only=True)
+    try:
+        return store.query(sql, params)
+    finally:
+        store.close()
+
+
+def answers(cons: Consultation) -> pd.DataFrame:
+    """Statements to analyse: answers only (no blanks, one of each duplicate)."""
+    return _read(
+        cons,
+        "SELECT statement_id, respondent_id, question, group_name, text FROM statements "
+        "WHERE status = 'answer' ORDER BY file, sheet, \"row\", statement_id",
+    )
+
+
+def embeddings_for(
+    cons: Consultation, texts: list[str], representation: str = "auto", progress=None
+) -> tuple[np.ndarray, str]:
+    """Embeddings of ``texts``, cached in the consultation folder by text and representation."""
+    embedder = get_embedder(representation)
+    if embedder.name == "lsa":  # fitted to the corpus: nothing to cache
+        return embedder.encode(texts, progress), embedder.name
+    cache = cons.folder / ".cache" / f"embeddings-{embedder.name}.npz"
+    keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+    known: dict[str, np.ndarray] = {}
+    if cache.exists():
+        with np.load(cache) as z:
+            known = dict(zip(z["keys"].tolist(), z["vectors"], strict=True))
+    todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
+    if todo:
+        vectors = embedder.encode([t for _, t in todo], progress)
+        known.update({k: v for (k, _), v in zip(todo, vectors, strict=True)})
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(cache) as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, keys=np.array(list(known)), vectors=np.array(list(known.values())))
+    elif progress:
+        progress(len(texts), len(texts))
+    return np.array([known[k] for k in keys]).reshape(len(texts), -1), embedder.name
+
+
+def codebook_for(cons: Consultation, spec: str | None = None) -> Codebook:
+    """The codebook named in ``voices.toml`` (or ``spec``); ``framework`` uses the place's."""
+    spec = spec or cons.codebook
+    framework = None
+    if spec == "framework" and cons.place_folder is not None:
+        from fairer.framework.model import load_framework
+        from fairer.place import load_place
+
+        framework = load_framework(load_place(cons.place_folder).framework)
+    if (
+        spec not in ("framework",)
+        and not Path(spec).is_absolute()
+        and (cons.folder / spec).exists()
+    ):
+        spec = str(cons.folder / spec)
+    return load_codebook(spec, framework=framework)
+
+
+@dataclass
+class CodingRun:
+    """What ``code_consultation`` did."""
+
+    result: CodingResult
+    codebook: Codebook
+    statements: int
+    labelled: int
+    before: dict = field(default_factory=dict)
+    review_file: Path | None = None
+    output: Path | None = None
+
+
+def _copy_to_duplicates(cons: Consultation, rows: pd.DataFrame) -> pd.DataFrame:
+    dups = _read(
+        cons, "SELECT statement_id, duplicate_of FROM statements WHERE status = 'duplicate'"
+    )
+    extra = rows.merge(
+        dups, left_on="statement_id", right_on="duplicate_of", suffixes=("_orig", "")
+    )
+    extra = extra.drop(columns=["statement_id_orig", "duplicate_of"])
+    return pd.concat([rows, extra[rows.columns]], ignore_index=True)
+
+
+def code_consultation(
+    folder: str | Path,
+    codebook: str | None = None,
+    corrections: str | Path | None = None,
+    representation: str = "auto",
+    review_size: int = 100,
+    seed: int = 0,
+    progress=None,
+) -> CodingRun:
+    """Code the consultation's statements; learn from corrections; write a review sample.
+
+    Parameters
+    ----------
+    folder : path-like
+        The consultation (or place) folder.
+    codebook : str, optional
+        Template name, ``framework`` or file; default: ``voices.toml``'s ``codebook``.
+    corrections : path-like, optional
+        A reviewed workbook from an earlier run. Its labels are stored (replacing earlier labels
+        of the same statements); the earlier codes are scored against them ("before"), then the
+        coder learns from every label so far.
+    review_size : int
+        How many statements to put in the next review workbook (0: none).
+    """
+    cons = open_consultation(folder)
+    book = codebook_for(cons, codebook)
+    stmts = answers(cons)
+    known = set(stmts["statement_id"])
+    before: dict = {}
+    store = open_store(cons.store_path)
+    try:
+        with store.transaction():
+            if corrections is not None:
+                new = read_corrections(corrections, book, known)
+                before = _score_previous(store, new, book)
+                path = Path(corrections)
+                from fairer.sources.fetch import sha256_of
+
+                sid = store.register_source(
+                    "voices-review", path, sha256_of(path), detail="analyst corrections"
+                )
+                if len(new):
+                    reviewed = list(new["statement_id"].unique())
+                    marks = ", ".join("?" for _ in reviewed)
+                    store.execute(
+                        f"DELETE FROM analyst_labels WHERE statement_id IN ({marks})", reviewed
+                    )
+                    store.append("analyst_labels", new.assign(source_id=sid))
+            labels = store.query("SELECT statement_id, theme FROM analyst_labels")
+    finally:
+        store.close()
+    x, rep = embeddings_for(cons, stmts["text"].tolist(), representation, progress)
+    result = code_statements(stmts, book, labels, representation=rep, embeddings=x)
+    codes = _copy_to_duplicates(cons, result.codes)
+    labelled = int(
+        labels["statement_id"].isin(known).sum()
+        and labels["statement_id"][labels["statement_id"].isin(known)].nunique()
+    )
+    store = open_store(cons.store_path)
+    try:
+        with store.transaction():
+            store.execute("DELETE FROM statement_codes")
+            store.append("statement_codes", codes)
+            rnd = int(
+                store.query("SELECT coalesce(max(round), 0) + 1 AS r FROM coding_rounds")["r"].iat[
+                    0
+                ]
+            )
+            now = datetime.now(UTC).replace(tzinfo=None)
+            for measured_on, scores in (
+                ("review, before learning", before),
+                ("cross-validated", result.agreement),
+            ):
+                if scores:
+                    store.execute(
+                        "INSERT INTO coding_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [
+                            rnd,
+                            now,
+                            book.title,
+                            result.method,
+                            scores["labelled"]
+                            if measured_on == "review, before learning"
+                            else labelled,
+                            measured_on,
+                            scores["samples_f1"],
+                            scores["macro_f1"],
+                        ],
+                    )
+    finally:
+        store.close()
+    run = CodingRun(result, book, len(stmts), labelled, before)
+    cons.output_dir.mkdir(parents=True, exist_ok=True)
+    run.output = write_table(_codes_table(stmts, codes), cons.output_dir / "coded_statements.csv")
+    if review_size > 0:
+        sample = review_sample(
+            stmts,
+            result.codes,
+            result.scores,
+            review_size,
+            seed,
+            exclude=set(labels["statement_id"]),
+        )
+        if len(sample):
+            cons.review_dir.mkdir(parents=True, exist_ok=True)
+            run.review_file = write_review(sample, book, cons.review_dir / "review.xlsx")
+    return run
+
+
+def _codes_table(stmts: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    given = codes.groupby("statement_id").agg(
+        themes=("theme", lambda t: "; ".join(t)), confidence=("confidence", "max")
+    )
+    out = stmts[["statement_id", "respondent_id", "question", "text"]].join(
+        given, on="statement_id"
+    )
+    out["themes"] = out["themes"].fillna("")
+    return out
+
+
+def _score_previous(store, new: pd.DataFrame, book: Codebook) -> dict:
+    """Agreement between the codes the analyst saw and the analyst's corrections."""
+    if new.empty:
+        return {}
+    ids = list(new["statement_id"].unique())
+    marks = ", ".join("?" for _ in ids)
+    old = store.query(
+        f"SELECT statement_id, theme FROM statement_codes WHERE statement_id IN ({marks})", ids
+    )
+    if old.empty:
+        return {}
+    truth, _ = label_matrix(ids, new, book)
+    pred, _ = label_matrix(ids, old, book)
+    return agreement_scores(truth, pred)
+
+
+def coding_history(folder: str | Path) -> pd.DataFrame:
+    """Agreement with the analyst, round by round."""
+    cons = open_consultation(folder)
+    return _read(cons, "SELECT * FROM coding_rounds ORDER BY round, measured_on DESC")
+
+
+@dataclass
+class ThemesRun:
+    """What ``theme_consultation`` did."""
+
+    result: ThemeResult
+    notes: list[str]
+    output: Path | None = None
+
+
+def theme_consultation(
+    folder: str | Path,
+    k: int | None = None,
+    seed: int = 0,
+    representation: str = "auto",
+    progress=None,
+) -> ThemesRun:
+    """Discover themes in the consultation's statements and apply the analyst's edits."""
+    cons = open_consultation(folder)
+    stmts = answers(cons)
+    x, rep = embeddings_for(cons, stmts["text"].tolist(), representation, progress)
+    result = discover_themes(
+        stmts, k=k, seed=seed, representation=rep, embeddings=x, min_size=cons.disclosure_threshold
+    )
+    texts = stmts.set_index("statement_id")["text"]
+    result, notes = apply_edits(result, read_edits(cons.theme_edits_path), texts, x, seed)
+    assign = _copy_to_duplicates(cons, result.assignments)
+    store = open_store(cons.store_path)
+    try:
+        with store.transaction():
+            store.execute("DELETE FROM statement_themes")
+            store.append("statement_themes", assign)
+    finally:
+        store.close()
+    cons.output_dir.mkdir(parents=True, exist_ok=True)
+    table = result.themes.assign(
+        quotes=result.themes["quotes"].map(lambda q: "; ".join(texts.get(s, "") for s in q))
+    )
+    out = write_table(table, cons.output_dir / "discovered_themes.csv")
+    return ThemesRun(result, result.notes + notes, out)
+
+
+def _current_themes(cons: Consultation) -> ThemeResult:
+    a = _read(cons, "SELECT statement_id, theme_id, label, similarity FROM statement_themes")
+    if a.empty:
+        from fairer.errors import FairerError
+
+        raise FairerError(
+            "no themes yet: run `fairer voices themes` before editing them", path=cons.folder
+        )
+    themes = a.groupby(["theme_id", "label"]).size().reset_index(name="statements")
+    return ThemeResult(themes, a, len(themes))
+
+
+def record_theme_edits(
+    folder: str | Path, rename: list[str], merge: list[str], split: list[str]
+) -> list[str]:
+    """Add rename/merge/split edits (CLI syntax) to ``theme_edits.toml``, anchored to this run.
+
+    ``rename``: ``T03=New label``; ``merge``: ``T04,T07`` or ``T04,T07=Label``; ``split``: ``T02:3``.
+    """
+    from fairer.errors import FairerError
+    from fairer.voices.edits import anchors_of, write_edits
+
+    cons = open_consultation(folder)
+    current = _current_themes(cons)
+    edits = read_edits(cons.theme_edits_path)
+    done = []
+    for item in rename:
+        theme, sep, label = item.partition("=")
+        if not sep or not label.strip():
+            raise FairerError(f"--rename needs THEME=label, not '{item}'")
+        edits.append(
+            {
+                "action": "rename",
+                "themes": [theme.strip()],
+                "label": label.strip(),
+                "anchors": [anchors_of(current, theme.strip())],
+            }
+        )
+        done.append(f"rename {theme.strip()} → {label.strip()}")
+    for item in merge:
+        names, _, label = item.partition("=")
+        themes = [t.strip() for t in names.split(",") if t.strip()]
+        if len(themes) < 2:
+            raise FairerError(f"--merge needs two or more themes, not '{item}'")
+        edits.append(
+            {
+                "action": "merge",
+                "themes": themes,
+                "label": label.strip(),
+                "anchors": [anchors_of(current, t) for t in themes],
+            }
+        )
+        done.append(f"merge {', '.join(themes)}")
+    for item in split:
+        theme, _, n = item.partition(":")
+        if not n.strip().isdigit() or int(n) < 2:
+            raise FairerError(f"--split needs THEME:N with N ≥ 2, not '{item}'")
+        edits.append(
+            {
+                "action": "split",
+                "themes": [theme.strip()],
+                "into": int(n),
+                "anchors": [anchors_of(current, theme.strip())],
+            }
+        )
+        done.append(f"split {theme.strip()} into {n}")
+    write_edits(cons.theme_edits_path, edits)
+    return [f"recorded: {d}" for d in done] + [f"edits: {cons.theme_edits_path}"]

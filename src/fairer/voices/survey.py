@@ -1,0 +1,229 @@
+"""Read survey exports: one row per respondent (wide) or one row per answer (long).
+
+Wide exports (SmartSurvey, Microsoft Forms, Citizen Space) have one column per question plus
+demographic columns. Long exports have ``response_id, question, response`` columns. Columns are
+recognised by their headers; free-text questions are the remaining columns whose answers look
+like prose (varied, not a short list of options). Names and e-mail columns are never imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from fairer.errors import FairerError
+from fairer.tabular import suffix_of
+from fairer.voices.textfile import check_file, decode_mixed
+
+#: Respondent attributes fairer understands, and the header words that name them.
+ATTRIBUTE_PATTERNS: dict[str, str] = {
+    "respondent_id": r"^(respondent|response|submission|participant)?[ _]?(id|ref|reference|number|no)$",
+    "age": r"\bage\b|how old|age ?(band|group|range)",
+    "sex": r"\bsex\b|\bgender\b",
+    "ethnicity": r"ethnic",
+    "disability": r"disab|long[- ]term (illness|condition)",
+    "postcode": r"post ?code",
+    "area_code": r"\blsoa\b|\bward\b|area ?code|neighbourhood code",
+}
+#: Columns holding personal data that must never be imported.
+PERSONAL_PATTERN = r"\bname\b|e-?mail|phone|telephone|mobile|address|contact details|ip ?address"
+#: Columns that are survey metadata, not answers.
+METADATA_PATTERN = r"date|time|started|completed|submitted|status|duration|channel|language|source"
+LONG_QUESTION = r"^(question|question text|prompt|item)$"
+LONG_RESPONSE = r"^(response|answer|text|comment|comments|response text|free text)$"
+
+
+@dataclass
+class SurveyTable:
+    """A survey export split into answers and respondents.
+
+    Attributes
+    ----------
+    answers : DataFrame
+        ``respondent_id, question, text, sheet, row`` (row as a spreadsheet shows it).
+    respondents : DataFrame
+        ``respondent_id`` and any of ``age, sex, ethnicity, disability, postcode, area_code``.
+    text_columns, ignored_columns : list of str
+        Which columns were read as questions, and which were left out (with the reason).
+    notes : list of str
+    """
+
+    answers: pd.DataFrame
+    respondents: pd.DataFrame
+    text_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _role(header: str) -> str | None:
+    h = header.strip().lower()
+    for role, pattern in ATTRIBUTE_PATTERNS.items():
+        if re.search(pattern, h):
+            return role
+    return None
+
+
+def _looks_like_prose(values: pd.Series) -> bool:
+    """Free text, not a closed question: varied answers, not only numbers."""
+    v = values.dropna().astype(str).str.strip()
+    v = v[v != ""]
+    if v.empty:
+        return False
+    if pd.to_numeric(v, errors="coerce").notna().mean() > 0.8:
+        return False
+    distinct = v.str.lower().nunique() / len(v)
+    mean_len = v.str.len().mean()
+    if len(v) < 8:
+        return mean_len >= 12
+    return mean_len >= 25 or (distinct >= 0.5 and mean_len >= 8)
+
+
+def _read_frames(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    check_file(path)
+    suffix = suffix_of(path)
+    notes: list[str] = []
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+        except Exception as exc:  # openpyxl raises many types; the user needs one line
+            raise FairerError(f"cannot read workbook ({type(exc).__name__})", path=path) from None
+        return {k: v for k, v in sheets.items() if not v.empty}, notes
+    if suffix == ".parquet":
+        return {"": pd.read_parquet(path).astype(str)}, notes
+    if suffix not in (".csv", ".tsv", ".txt"):
+        raise FairerError(f"unknown survey file type '{suffix}': use CSV or XLSX", path=path)
+    text, fallback = decode_mixed(path.read_bytes())
+    if fallback:
+        notes.append(
+            f"{path.name}: {fallback} line(s) were not UTF-8 and were read as Windows-1252"
+        )
+    if not text.strip():
+        raise FairerError("file is empty", path=path)
+    sep = "\t" if suffix == ".tsv" else ","
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, csv.Error) as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise FairerError(
+            "malformed CSV (a row has more fields than the header)",
+            path=path,
+            row=int(m.group(1)) if m else None,
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise FairerError("file has no header or data", path=path) from None
+    return {"": df}, notes
+
+
+def read_survey(
+    path: str | Path,
+    text_columns: list[str] | None = None,
+    id_column: str | None = None,
+) -> SurveyTable:
+    """Read a survey export into answers and respondents.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV, TSV or XLSX (every sheet with data is read).
+    text_columns : list of str, optional
+        The free-text question columns, when recognition is not wanted.
+    id_column : str, optional
+        The respondent ID column; default: a column named like ``Respondent ID``, else the row.
+
+    Raises
+    ------
+    FairerError
+        If the file cannot be read, or has no free-text column.
+    """
+    path = Path(path)
+    frames, notes = _read_frames(path)
+    if not frames:
+        raise FairerError("file has no data", path=path)
+    answers, respondents, used, ignored = [], [], [], []
+    for sheet, df in frames.items():
+        df.columns = [str(c).strip() for c in df.columns]
+        a, r, u, i = _split_sheet(path, sheet, df, text_columns, id_column)
+        answers.append(a)
+        respondents.append(r)
+        used += u
+        ignored += i
+    ans = pd.concat(answers, ignore_index=True)
+    if ans.empty and not used:
+        raise FairerError(
+            "no free-text column found (columns: "
+            + ", ".join(frames[next(iter(frames))].columns[:8])
+            + "); name them with --text-column",
+            path=path,
+        )
+    resp = pd.concat(respondents, ignore_index=True).drop_duplicates("respondent_id")
+    return SurveyTable(ans, resp, used, ignored, notes)
+
+
+def _split_sheet(path, sheet, df, text_columns, id_column):
+    lower = {c: c.lower() for c in df.columns}
+    q_col = next((c for c in df.columns if re.match(LONG_QUESTION, lower[c])), None)
+    r_col = next((c for c in df.columns if re.match(LONG_RESPONSE, lower[c])), None)
+    roles = {c: _role(c) for c in df.columns}
+    if id_column is not None and id_column not in df.columns:
+        raise FairerError(f"no column '{id_column}'", path=path, column=id_column)
+    id_col = id_column or next((c for c, r in roles.items() if r == "respondent_id"), None)
+    rows = pd.Series(range(2, len(df) + 2), index=df.index)
+    ids = df[id_col].astype(str).str.strip() if id_col else rows.astype(str).radd(f"{path.stem}-")
+    ids = ids.where(ids != "", rows.astype(str).radd(f"{path.stem}-"))
+    attrs = pd.DataFrame({"respondent_id": ids})
+    for c, role in roles.items():
+        if role and role != "respondent_id" and role not in attrs:
+            attrs[role] = df[c].astype(str).str.strip().replace("", pd.NA)
+    ignored: list[str] = []
+    if q_col and r_col and not text_columns:
+        ans = pd.DataFrame(
+            {
+                "respondent_id": ids,
+                "question": df[q_col].astype(str).str.strip(),
+                "text": df[r_col].astype(str),
+                "sheet": sheet,
+                "row": rows,
+            }
+        )
+        return ans, attrs.drop_duplicates("respondent_id"), [r_col], ignored
+    if text_columns:
+        missing = [c for c in text_columns if c not in df.columns]
+        if missing:
+            raise FairerError(f"no column '{missing[0]}'", path=path, column=missing[0])
+        chosen = list(text_columns)
+    else:
+        chosen = []
+        for c in df.columns:
+            if c == id_col or roles[c]:
+                continue
+            if re.search(PERSONAL_PATTERN, lower[c]):
+                ignored.append(f"{c} (personal data: never imported)")
+            elif re.search(METADATA_PATTERN, lower[c]) and not c.endswith("?"):
+                ignored.append(f"{c} (survey metadata)")
+            elif _looks_like_prose(df[c]):
+                chosen.append(c)
+            else:
+                ignored.append(f"{c} (closed question or numbers)")
+    parts = [
+        pd.DataFrame(
+            {
+                "respondent_id": ids,
+                "question": c,
+                "text": df[c].astype(str),
+                "sheet": sheet,
+                "row": rows,
+            }
+        )
+        for c in chosen
+    ]
+    ans = pd.concat(parts, ignore_index=True) if parts else _empty_answers()
+    return ans, attrs, chosen, ignored
+
+
+def _empty_answers() -> pd.DataFrame:
+    return pd.DataFrame(columns=["respondent_id", "question", "text", "sheet", "row"])

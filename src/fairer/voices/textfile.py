@@ -1,0 +1,59 @@
+"""Read text files whose encoding nobody chose: UTF-8, Windows-1252, or a mix of both.
+
+Consultation exports pass through Excel, e-mail and copy-paste, so one file can hold UTF-8 lines
+and Windows-1252 lines (a pasted "£" or curly quote). Each line is decoded as UTF-8 and, only
+where that fails, as Windows-1252; the count of such lines is returned so the import can say so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fairer.errors import FairerError
+
+#: Largest file the importers read (bytes). A 20 MB DOCX is mostly images; the text is far less.
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def check_file(path: Path) -> None:
+    """Fail clearly on a missing, empty, folder or oversized file."""
+    if not path.exists():
+        raise FairerError("file not found", path=path)
+    if path.is_dir():
+        raise FairerError("expected a file but found a folder", path=path)
+    size = path.stat().st_size
+    if size == 0:
+        raise FairerError("file is empty", path=path)
+    if size > MAX_BYTES:
+        raise FairerError(f"file is {size / 1e6:.0f} MB, more than the 200 MB limit", path=path)
+
+
+def decode_mixed(raw: bytes) -> tuple[str, int]:
+    """Decode bytes line by line: UTF-8 where valid, Windows-1252 where not.
+
+    Returns
+    -------
+    (str, int)
+        The text (a leading byte-order mark removed) and how many lines needed Windows-1252.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        pass
+    fallback = 0
+    lines = []
+    for line in raw.split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1252", errors="replace"))
+            fallback += 1
+    return "\n".join(lines), fallback
+
+
+def read_text(path: Path) -> tuple[str, int]:
+    """Read a text file with :func:`decode_mixed`, after :func:`check_file`."""
+    check_file(path)
+    return decode_mixed(path.read_bytes())

@@ -1,0 +1,73 @@
+"""Offline text representations: nothing reaches for the network, rows are unit length."""
+
+from __future__ import annotations
+
+import importlib.util
+import socket
+
+import numpy as np
+import pytest
+
+from fairer.voices.embed import LSAEmbedder, allowed_threads, available, get_embedder
+
+SENTENCES = [
+    "The buses stop running at six",
+    "Bus services end too early in the evening",
+    "Rents are far too high",
+]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def _check(x: np.ndarray) -> None:
+    assert x.shape[0] == len(SENTENCES)
+    assert np.allclose(np.linalg.norm(x, axis=1), 1, atol=1e-5)
+    sim = x @ x.T
+    assert sim[0, 1] > sim[0, 2]  # the two bus sentences are closer than bus and rent
+
+
+def test_wordllama_loads_from_the_package_without_network(no_network):
+    if not importlib.util.find_spec("wordllama"):
+        pytest.skip("wordllama is not installed (it is a dependency: pip install -e .)")
+    e = get_embedder("wordllama")
+    assert e.name == "wordllama"
+    _check(e.encode(SENTENCES))
+
+
+def test_minilm_loads_from_the_package_without_network(no_network, monkeypatch):
+    if "minilm" not in available():
+        pytest.skip("the models extra is not installed (make models): MiniLM not tested here")
+    monkeypatch.setenv("FAIRER_THREADS", "2")
+    e = get_embedder("minilm")
+    _check(e.encode(SENTENCES))
+    import torch
+
+    assert torch.get_num_threads() <= 2
+
+
+def test_lsa_and_auto():
+    _check(LSAEmbedder().encode(SENTENCES))
+    x = LSAEmbedder().encode(["the and of", "a the"])  # only stop words: falls back, no error
+    assert x.shape[0] == 2
+    assert available()[-1] == "lsa" and get_embedder("auto").name == available()[0]
+
+
+def test_threads_follow_the_setting(monkeypatch):
+    monkeypatch.setenv("FAIRER_THREADS", "3")
+    assert allowed_threads() == 3
+    monkeypatch.delenv("FAIRER_THREADS")
+    assert allowed_threads() >= 1
+
+
+def test_unknown_representation():
+    from fairer.errors import FairerError
+
+    with pytest.raises(FairerError, match="unknown representation 'bert'"):
+        get_embedder("bert")
