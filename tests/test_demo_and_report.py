@@ -79,3 +79,41 @@ def test_small_population_counts_are_suppressed(demo_run, tmp_path):
     out = _publishable(df, 5)["population"]
     assert out.isna().tolist() == [False, True, True, False, False]
     assert out.iloc[0] == 0 and out.iloc[3] == 5
+
+
+def test_demo_consultation_end_to_end(demo_run):
+    """The demo's consultation: imported, redacted, coded, reviewed once, themed and reported."""
+    from fairer.voices.run import coding_history
+
+    out, result = demo_run
+    place = out / "place"
+    html = result.report.read_text(encoding="utf-8")
+    assert "What people told us" in html and "Key theme 1 – " in html and "Who was heard" in html
+    assert result.voices is not None and result.voices.workbook.exists()
+    summary = result.voices.html.read_text(encoding="utf-8")
+    for original in (
+        "Jane Hartley",
+        "07700 900123",
+        "j.bloggs@example.com",
+        "14 Marsh Lane",
+        "Priya Sharma",
+        "Sam Okafor",
+        "01632 960 123",
+        "Helen Moss",
+    ):
+        assert original not in summary and original not in html
+    history = coding_history(place)
+    before = history[history["measured_on"] == "review, before learning"]["samples_f1"].iat[0]
+    after = history[history["measured_on"] == "cross-validated"]["samples_f1"].iat[0]
+    assert after > before  # the coder learnt from the demo analyst's corrections
+    # The statements from both workshop write-ups are in, with their tables and groups.
+    from fairer.voices.importing import load_statements
+    from fairer.voices.workspace import open_consultation
+
+    s = load_statements(open_consultation(place))
+    assert {
+        "fairer_fairhaven_survey_SYNTHETIC.csv",
+        "strategy_cafe_notes_SYNTHETIC.md",
+        "marmot_session_SYNTHETIC.html",
+    } == set(s["file"])
+    assert {"Table 1", "Table 2", "Table 3", "Group A", "Group B"} <= set(s["group_name"])

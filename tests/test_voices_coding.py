@@ -217,3 +217,39 @@ def test_theme_edits_survive_a_rerun_with_new_statements(tmp_path, consultation)
     edited2, notes2 = apply_edits(r2, edits, more.set_index("statement_id")["text"], None)
     anchored = edited2.assignments.set_index("statement_id").loc[edits[0]["anchors"][0], "label"]
     assert notes2 == [] and (anchored == "Buses").all()
+
+
+def test_split_and_an_edit_that_cannot_be_placed(consultation):
+    from fairer.voices.edits import anchors_of, apply_edits, read_edits, write_edits
+    from fairer.voices.embed import get_embedder
+
+    x = get_embedder("lsa").encode(consultation["text"].tolist())
+    r = discover_themes(consultation, k=5, seed=0, embeddings=x)
+    big = r.themes.iloc[0]
+    edits = [
+        {
+            "action": "split",
+            "themes": [big["theme_id"]],
+            "into": 2,
+            "anchors": [anchors_of(r, big["theme_id"])],
+        },
+        {
+            "action": "rename",
+            "themes": ["T99"],
+            "label": "Ghost",
+            "anchors": [["no-such-statement"]],
+        },
+    ]
+    texts = consultation.set_index("statement_id")["text"]
+    edited, notes = apply_edits(r, edits, texts, x)
+    parts = edited.themes[edited.themes["theme_id"].str.startswith(big["theme_id"] + ".")]
+    assert len(parts) == 2 and parts["statements"].sum() == big["statements"]
+    assert len(edited.assignments) == len(consultation)
+    assert notes == ["edit 2 (rename T99) skipped: theme not found in this run"]
+    assert "Ghost" not in set(edited.themes["label"])
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "theme_edits.toml"
+    write_edits(path, edits)
+    assert read_edits(path) == edits

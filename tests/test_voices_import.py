@@ -243,3 +243,27 @@ def test_statements_frame_has_provenance(tmp_path):
     assert isinstance(s, pd.DataFrame)
     assert {"file", "sheet", "row", "kind"} <= set(s.columns)
     assert (s["kind"] == "notes").all() and s["row"].notna().all()
+
+
+def test_nearpod_style_export_groups_by_name_and_redacts_it(tmp_path):
+    text = (
+        "Student Name,Question,Response\n"
+        "Aisha Khan,What would help?,More youth clubs - Aisha Khan would run one\n"
+        "Aisha Khan,Who misses out?,Young carers\n"
+        "Tom Reid,What would help?,Later buses\n"
+    )
+    import_files(tmp_path / "c", [_write(tmp_path, "nearpod.csv", text)])
+    s = load_statements(open_consultation(tmp_path / "c"))
+    assert sorted(s["respondent_id"].unique()) == ["nearpod:p1", "nearpod:p2"]
+    assert "More youth clubs - [NAME] would run one" in set(s["text"])
+    stored = _all_text(tmp_path / "c")
+    assert "Aisha" not in stored and "Reid" not in stored
+
+
+def test_control_characters_are_removed(tmp_path):
+    p = tmp_path / "ctl.csv"
+    p.write_text('id,Why?\n1,"Buses\x0b are late\x07 and rare"\n', encoding="utf-8")
+    import_files(tmp_path / "c", [p])
+    assert load_statements(open_consultation(tmp_path / "c"))["text"].tolist() == [
+        "Buses  are late  and rare"
+    ]

@@ -399,6 +399,8 @@ def demo(
     echo(f"report: {result.report}")
     if result.progress is not None:
         echo(f"progress report: {result.progress.pdf or result.progress.html}")
+    if result.voices is not None:
+        echo(f"consultation summary: {result.voices.html}")
 
 
 @app.command()

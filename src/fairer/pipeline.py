@@ -38,6 +38,7 @@ class ProfileResult:
     tables: dict[str, Path] = field(default_factory=dict)
     report: Path | None = None
     progress: object | None = None  # the demo's ProgressResult
+    voices: object | None = None  # the demo's consultation summary (VoicesReport)
 
 
 def _publishable(df: pd.DataFrame, threshold: int) -> pd.DataFrame:

@@ -19,7 +19,7 @@ def run_demo_consultation(out: Path, seed: int = 2024) -> None:
     from fairer.voices.run import answers, code_consultation, theme_consultation
     from fairer.voices.workspace import open_consultation
 
-    paths, truth = write_consultation(make_borough(seed), out / "data" / "consultation", seed)
+    paths, truth = write_consultation(make_borough(seed), out / "consultation", seed)
     place = out / "place"
     home = place / "voices"
     home.mkdir(parents=True, exist_ok=True)
@@ -91,4 +91,7 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
     except FairerError:  # no PDF engine on this machine: the HTML progress report still stands
         progress = progress_report(out / "place", DEMO_PERIOD, pdf=False)
     result.progress = progress
+    from fairer.report.voices import voices_report
+
+    result.voices = voices_report(out / "place")
     return result

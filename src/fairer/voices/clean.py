@@ -37,6 +37,9 @@ _NON_ANSWERS = {
 }
 
 
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
 def normalise(text: str) -> str:
     """Lower case, unified quotes and spaces, no trailing punctuation: for comparing answers."""
     t = unicodedata.normalize("NFKC", str(text)).replace("\u2019", "'").lower()
@@ -71,7 +74,10 @@ def tidy_answers(answers: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
         ``answers, no_answer, duplicates, repeat_rows``.
     """
     df = answers.copy()
-    df["text"] = df["text"].fillna("").astype(str).str.strip()
+    # Control characters (pasted from other systems) break spreadsheets and mean nothing.
+    df["text"] = (
+        df["text"].fillna("").astype(str).str.replace(_CONTROL, " ", regex=True).str.strip()
+    )
     before = len(df)
     df = df.drop_duplicates(["respondent_id", "question", "text", "group_name", "round"])
     repeat_rows = before - len(df)

@@ -8,11 +8,12 @@ zero-shot
     whole word (or its plural) adds a fixed boost and lifts the score to at least 0.4. A theme is given when its score is near the best one and
     above a floor. Nothing is learnt; it gives the analyst a first draft to correct.
 supervised
-    One-vs-rest logistic regression (scikit-learn's liblinear, L2, C = 10) on TF-IDF of words, word pairs
-    and character 2–5-grams together with the sentence embedding and the question asked
-    (the tf-idf vocabulary is fitted on every statement, labelled or not). A statement gets its
-    most probable theme and any other with probability ≥ 0.3 — the rule that scored best
-    on the labelled NHS comments (docs/voices.md). Themes the analyst has not used yet keep
+    One-vs-rest logistic regression (scikit-learn's liblinear, L2, C = 10, classes weighted
+    inversely to their frequency so rare themes are not drowned) on TF-IDF of words, word
+    pairs and character 2–5-grams, the sentence embedding, the zero-shot scores and the
+    question asked (the TF-IDF vocabulary is fitted on every statement, labelled or not). A
+    statement gets its most probable theme and any other with probability ≥ 0.5 — the
+    settings that scored best on the labelled NHS comments (docs/voices.md). Themes the analyst has not used yet keep
     their zero-shot scores.
 
 Agreement with the analyst is measured by cross-validation over respondents (a respondent's
@@ -33,7 +34,7 @@ from fairer.voices.embed import allowed_threads, get_embedder
 from fairer.voices.review import NO_THEME
 
 #: Supervised decision rule: the top theme, and any other at or above this probability.
-PROBABILITY_THRESHOLD = 0.3
+PROBABILITY_THRESHOLD = 0.5
 #: Zero-shot: a theme within this much cosine of the best, and above the floor, is given.
 ZERO_SHOT_MARGIN = 0.05
 ZERO_SHOT_FLOOR = 0.25
@@ -112,7 +113,7 @@ def decide(prob: np.ndarray, threshold: float = PROBABILITY_THRESHOLD) -> np.nda
     return out
 
 
-def _features(texts: list[str], questions: list[str], x: np.ndarray):
+def _features(texts: list[str], questions: list[str], x: np.ndarray, zero: np.ndarray):
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import OneHotEncoder
@@ -131,7 +132,7 @@ def _features(texts: list[str], questions: list[str], x: np.ndarray):
     q = OneHotEncoder(handle_unknown="ignore").fit_transform(
         np.array(questions, dtype=object)[:, None]
     )
-    return hstack(parts + [csr_matrix(x), q]).tocsr()
+    return hstack(parts + [csr_matrix(x), csr_matrix(zero), q]).tocsr()
 
 
 def label_matrix(
@@ -156,7 +157,7 @@ def label_matrix(
 def _fit_one(features, yj, train, test):
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(C=REGULARISATION_C, solver="liblinear")
+    clf = LogisticRegression(C=REGULARISATION_C, solver="liblinear", class_weight="balanced")
     clf.fit(features[train], yj)
     return clf.predict_proba(features[test])[:, 1]
 
@@ -268,7 +269,7 @@ def code_statements(
             if "question" in statements
             else [""] * len(texts)
         )
-        feats = _features(texts, questions, x)
+        feats = _features(texts, questions, x, zero)
         prob = _fit_predict(feats, y[labelled], labelled, np.arange(len(texts)), zero)
         given = decide(prob)
         if cross_validate and len(labelled) >= 2 * folds:

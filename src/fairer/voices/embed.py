@@ -13,7 +13,7 @@ Three representations, chosen by measurement on the labelled NHS comments (docs/
     TF-IDF on words and word pairs reduced by truncated SVD (latent semantic analysis), fitted
     to the statements themselves. Always available.
 
-``auto`` takes the best one installed. Every embedder returns L2-normalised rows, so a dot
+``auto`` takes WordLlama when installed (it is a dependency), else LSA; MiniLM on request. Every embedder returns L2-normalised rows, so a dot
 product is a cosine similarity. PyTorch is held to the cores fairer is allowed to use
 (``FAIRER_THREADS``, else the CPUs this process may run on).
 """

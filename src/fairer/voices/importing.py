@@ -104,7 +104,7 @@ def _read_one(path: Path, kind: str | None, text_columns, id_column):
         t = read_survey(path, text_columns=text_columns, id_column=id_column)
         answers = t.answers.assign(group_name="", round="")
         notes = t.notes + [f"{path.name}: not imported: {c}" for c in t.ignored_columns]
-        return kind, answers, t.respondents, [], notes
+        return kind, answers, t.respondents, t.names, notes
     if kind == "notes":
         t = read_notes(path)
         resp = pd.DataFrame({"respondent_id": t.answers["respondent_id"].unique()})
@@ -162,7 +162,9 @@ def _respondent_attributes(resp: pd.DataFrame, postcodes, path: Path, report) ->
     for col in ("sex", "ethnicity", "disability"):
         out[col] = resp.get(col, None)
     out["age"] = resp["age"].map(age_band) if "age" in resp else None
-    area = resp["area_code"] if "area_code" in resp else pd.Series(None, index=resp.index)
+    area = (resp["area_code"] if "area_code" in resp else pd.Series(None, index=resp.index)).astype(
+        object
+    )
     if "postcode" in resp:
         if postcodes is None:
             report.notes.append(
@@ -177,7 +179,7 @@ def _respondent_attributes(resp: pd.DataFrame, postcodes, path: Path, report) ->
                 report.notes.append(
                     f"{path.name}: {missing} postcode(s) not in the lookup; no area for them"
                 )
-            area = area.fillna(found)
+            area = area.where(area.notna(), found.astype(object))
     out["area_code"] = area
     return out.drop_duplicates("respondent_id")
 

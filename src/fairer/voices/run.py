@@ -165,10 +165,7 @@ def code_consultation(
     x, rep = embeddings_for(cons, stmts["text"].tolist(), representation, progress)
     result = code_statements(stmts, book, labels, representation=rep, embeddings=x)
     codes = _copy_to_duplicates(cons, result.codes)
-    labelled = int(
-        labels["statement_id"].isin(known).sum()
-        and labels["statement_id"][labels["statement_id"].isin(known)].nunique()
-    )
+    labelled = int(labels.loc[labels["statement_id"].isin(known), "statement_id"].nunique())
     store = open_store(cons.store_path)
     try:
         with store.transaction():

@@ -51,6 +51,8 @@ class SurveyTable:
     text_columns, ignored_columns : list of str
         Which columns were read as questions, and which were left out (with the reason).
     notes : list of str
+    names : list of str
+        Participants' names from a Nearpod/Slido-style export: to redact, never to store.
     """
 
     answers: pd.DataFrame
@@ -58,6 +60,7 @@ class SurveyTable:
     text_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
 
 
 def _role(header: str) -> str | None:
@@ -161,7 +164,8 @@ def read_survey(
             path=path,
         )
     resp = pd.concat(respondents, ignore_index=True).drop_duplicates("respondent_id")
-    return SurveyTable(ans, resp, used, ignored, notes)
+    names = [n for df in frames.values() for n in df.attrs.get("names", [])]
+    return SurveyTable(ans, resp, used, ignored, notes, names)
 
 
 def _split_sheet(path, sheet, df, text_columns, id_column):
@@ -181,6 +185,16 @@ def _split_sheet(path, sheet, df, text_columns, id_column):
             attrs[role] = df[c].astype(str).str.strip().replace("", pd.NA)
     ignored: list[str] = []
     if q_col and r_col and not text_columns:
+        # Nearpod and Slido exports key answers by the participant's name: use it to group a
+        # person's answers under a pseudonym, and hand the names on to be redacted.
+        name_col = next((c for c in df.columns if re.search(r"\bname\b|nickname", lower[c])), None)
+        if name_col is not None and id_col is None:
+            names = df[name_col].astype(str).str.strip()
+            codes = {n: f"p{i + 1}" for i, n in enumerate(dict.fromkeys(names[names != ""]))}
+            ids = names.map(codes).fillna(rows.astype(str).radd("row-"))
+            attrs = attrs.assign(respondent_id=ids)
+            ignored.append(f"{name_col} (names: used only to group answers, then redacted)")
+            df.attrs["names"] = [n for n in codes if len(n) > 1]
         ans = pd.DataFrame(
             {
                 "respondent_id": ids,
