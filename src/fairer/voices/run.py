@@ -69,6 +69,26 @@ def embeddings_for(
     return np.array([known[k] for k in keys]).reshape(len(texts), -1), embedder.name
 
 
+#: Up to this many statements, ``auto`` codes with MiniLM when it is installed (about 20 s per
+#: 2,000 statements on two cores); beyond it, WordLlama keeps a run under a minute.
+MINILM_CODING_LIMIT = 3000
+
+
+def choose_representation(representation: str, task: str, n: int) -> str:
+    """What ``auto`` means for a task, from the measurements in docs/benchmarks.md.
+
+    Coding: MiniLM where installed and the consultation is not huge (it agrees best with the
+    analyst), else the default. Themes: the default (WordLlama found themes as well as MiniLM).
+    """
+    from fairer.voices.embed import available
+
+    if representation != "auto":
+        return representation
+    if task == "code" and "minilm" in available() and n <= MINILM_CODING_LIMIT:
+        return "minilm"
+    return available()[0]
+
+
 def codebook_for(cons: Consultation, spec: str | None = None) -> Codebook:
     """The codebook named in ``voices.toml`` (or ``spec``); ``framework`` uses the place's."""
     spec = spec or cons.codebook
@@ -162,7 +182,8 @@ def code_consultation(
             labels = store.query("SELECT statement_id, theme FROM analyst_labels")
     finally:
         store.close()
-    x, rep = embeddings_for(cons, stmts["text"].tolist(), representation, progress)
+    rep = choose_representation(representation, "code", len(stmts))
+    x, rep = embeddings_for(cons, stmts["text"].tolist(), rep, progress)
     result = code_statements(stmts, book, labels, representation=rep, embeddings=x)
     codes = _copy_to_duplicates(cons, result.codes)
     labelled = int(labels.loc[labels["statement_id"].isin(known), "statement_id"].nunique())
@@ -269,7 +290,8 @@ def theme_consultation(
     """Discover themes in the consultation's statements and apply the analyst's edits."""
     cons = open_consultation(folder)
     stmts = answers(cons)
-    x, rep = embeddings_for(cons, stmts["text"].tolist(), representation, progress)
+    rep = choose_representation(representation, "themes", len(stmts))
+    x, rep = embeddings_for(cons, stmts["text"].tolist(), rep, progress)
     result = discover_themes(
         stmts, k=k, seed=seed, representation=rep, embeddings=x, min_size=cons.disclosure_threshold
     )

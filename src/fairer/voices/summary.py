@@ -23,6 +23,7 @@ ATTRIBUTES = {
     "ethnicity": "Ethnicity",
     "disability": "Disability",
     "imd_decile": "Deprivation decile of home area (1 = most deprived 10% in England)",
+    "ward": "Ward",
 }
 CODED, DISCOVERED = "codebook", "discovered"
 
@@ -63,11 +64,29 @@ def respondents(cons: Consultation) -> pd.DataFrame:
     r = _query(cons, "SELECT * EXCLUDE (source_id) FROM respondents")
     r = r.drop_duplicates("respondent_id")
     r["imd_decile"] = pd.NA
+    r["ward"] = pd.NA
     if cons.place_folder is not None and r["area_code"].notna().any():
         deciles = _area_deciles(cons)
         if deciles is not None:
             r["imd_decile"] = r["area_code"].map(deciles).astype("Int64")
+        r["ward"] = r["area_code"].map(_wards(cons))
     return r
+
+
+def _wards(cons: Consultation) -> pd.Series:
+    """LSOA code → ward name (or code), from the place's lookups."""
+    from fairer.place import load_place
+
+    store = open_store(load_place(cons.place_folder).store_path, read_only=True)
+    try:
+        links = store.query(
+            "SELECT l.child_code, coalesce(a.area_name, l.parent_code) AS ward FROM area_links l "
+            "LEFT JOIN areas a ON a.area_code = l.parent_code AND a.level = 'ward' "
+            "WHERE l.child_level = 'lsoa' AND l.parent_level = 'ward'"
+        )
+    finally:
+        store.close()
+    return links.drop_duplicates("child_code").set_index("child_code")["ward"]
 
 
 def _place_deprivation(cons: Consultation):
@@ -191,6 +210,11 @@ def _population_shares(cons: Consultation) -> dict[str, pd.Series]:
         return out
     deciles = lsoas.groupby("imd_decile")["population"].sum()
     out["imd_decile"] = deciles / deciles.sum()
+    wards = (
+        lsoas.assign(ward=lsoas["lsoa_code"].map(_wards(cons))).groupby("ward")["population"].sum()
+    )
+    if len(wards):
+        out["ward"] = wards / wards.sum()
     store = open_store(place.store_path, read_only=True)
     try:
         pop = store.query(
