@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 import socket
 
 import numpy as np
@@ -71,3 +72,20 @@ def test_unknown_representation():
 
     with pytest.raises(FairerError, match="unknown representation 'bert'"):
         get_embedder("bert")
+
+
+def test_loading_wordllama_leaves_the_callers_logging_alone():
+    """wordllama calls logging.basicConfig(INFO) on import: fairer must undo it (fresh process,
+    because pytest's own log handlers would make basicConfig a no-op here)."""
+    import subprocess
+    import sys
+
+    if not importlib.util.find_spec("wordllama"):
+        pytest.skip("wordllama is not installed")
+    code = (
+        "import logging; from fairer.voices.embed import WordLlamaEmbedder; "
+        "WordLlamaEmbedder().encode(['buses']); r = logging.getLogger(); "
+        "print(len(r.handlers), r.level)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", str(logging.WARNING)]

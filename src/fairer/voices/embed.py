@@ -90,17 +90,28 @@ class WordLlamaEmbedder:
     name = "wordllama"
 
     def __init__(self) -> None:
+        import logging
+
+        root = logging.getLogger()
+        handlers, level = list(root.handlers), root.level
         try:
             import wordllama
             from wordllama import WordLlama
+
+            # The wheel carries its weights under tokenizers/ and weights/, which WordLlama
+            # reads as a cache folder: pointing it there means it never reaches for the network.
+            home = Path(wordllama.__file__).parent
+            self._model = WordLlama.load(cache_dir=home, disable_download=True)
         except ImportError:
             raise FairerError(
                 "the 'wordllama' representation needs: pip install wordllama"
             ) from None
-        # The wheel carries its weights under tokenizers/ and weights/, which WordLlama reads
-        # as a cache folder: pointing it there means it never reaches for the network.
-        home = Path(wordllama.__file__).parent
-        self._model = WordLlama.load(cache_dir=home, disable_download=True)
+        finally:
+            # wordllama calls logging.basicConfig(INFO) as it loads; put the caller's logging back.
+            for h in root.handlers[:]:
+                if h not in handlers:
+                    root.removeHandler(h)
+            root.setLevel(level)
 
     def encode(self, texts: list[str], progress: Progress | None = None) -> np.ndarray:
         out = []

@@ -262,11 +262,29 @@ def attendee_names(blocks: list[Block]) -> list[str]:
 
 
 def blocks_to_statements(blocks: list[Block], source: str = "") -> pd.DataFrame:
-    """Walk the blocks keeping the current question, group and round; one row per statement."""
+    """Walk the blocks keeping the current question, group and round; one row per statement.
+
+    A heading that opens the document is its title, not a question (unless it reads as one,
+    "Question 1 …" or ending in "?"); paragraphs under the title
+    and before the first question or group are the write-up's preamble ("Notes written up by
+    …") and are not statements. A document with no headings at all is all statements.
+    """
     context = {"question": "", "group_name": "", "round": ""}
     rows: list[dict] = []
     tables = 0
-    for b in blocks:
+    structured = any(b.kind in ("heading", "table") for b in blocks)
+    first = next((i for i, b in enumerate(blocks) if not _ATTENDEES.match(b.text or "")), None)
+    for i, b in enumerate(blocks):
+        opening = i == first and b.kind == "heading"
+        if opening and not (
+            _GROUP.match(b.text) or _ROUND.match(b.text) or _QUESTION.match(b.text)
+        ):
+            continue  # the title
+        preamble = (
+            structured and b.kind == "para" and not (context["question"] or context["group_name"])
+        )
+        if preamble and not (_QUESTION.match(b.text.strip()) and b.text.strip().endswith("?")):
+            continue  # preamble
         if b.kind == "table":
             tables += 1
             rows += _table_statements(b.rows, context, f"table {tables}")

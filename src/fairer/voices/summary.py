@@ -127,6 +127,8 @@ def theme_table(cons: Consultation, which: str = CODED) -> pd.DataFrame:
         statements=("statement_id", "nunique"), respondents=("respondent_id", "nunique")
     )
     g = g.sort_values(["respondents", "statements"], ascending=False).reset_index()
+    # "Other" is not a theme people raised: it goes last, however large.
+    g = pd.concat([g[g["theme"] != "Other"], g[g["theme"] == "Other"]], ignore_index=True)
     g["percent_of_respondents"] = 100 * g["respondents"] / max(base, 1)
     t = cons.disclosure_threshold
     hidden = suppress_counts(g["respondents"], t).isna() & g["respondents"].gt(0)
