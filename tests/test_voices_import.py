@@ -204,13 +204,18 @@ def test_docx_notes_including_a_20mb_document(tmp_path):
     ],
 )
 def test_bad_input_is_one_clear_error_and_nothing_is_stored(tmp_path, name, content, message):
+    first = _write(tmp_path, "first.csv", "id,What would help?\n1,Later buses at night\n")
+    import_files(tmp_path / "c", [first])
     good = _write(tmp_path, "good.csv", SURVEY)
     bad = _write(tmp_path, name, content)
     with pytest.raises(FairerError, match=message) as err:
         import_files(tmp_path / "c", [good, bad])
     assert name in str(err.value)
     s = load_statements(open_consultation(tmp_path / "c"), include_all=True)
-    assert s.empty  # the good file was not half-stored either
+    assert set(s["file"]) == {"first.csv"}  # the good file was not half-stored either
+    with pytest.raises(FairerError, match=message):
+        import_files(tmp_path / "new", [bad])
+    assert not (tmp_path / "new").exists()  # nor was a half-made consultation left behind
 
 
 def test_age_bands():

@@ -197,3 +197,22 @@ def test_cli_code_themes_report(cli, tmp_path):
     assert code == 2 and "no codebook file or template 'nope'" in err
     code, out, err = cli("voices", "report", tmp_path / "empty")
     assert code == 2 and "no consultation here" in err
+
+
+def test_cli_edge_cases_fail_cleanly(cli, tmp_path):
+    allna = tmp_path / "allna.csv"
+    allna.write_text("id,Why?\n1,n/a\n2,-\n3,none\n", encoding="utf-8")
+    code, out, err = cli("voices", "import", tmp_path / "c", allna)
+    assert code == 2 and "no free-text column found" in err
+    assert not (tmp_path / "c").exists()  # a failed first import leaves nothing behind
+    code, out, err = cli("voices", "import", tmp_path / "c", allna, "--text-column", "Why?")
+    assert code == 0 and "no answer 3" in out
+    for step in ("code", "themes"):
+        code, out, err = cli("voices", step, tmp_path / "c", "--quiet")
+        assert (
+            code == 2 and "no answers to analyse yet" in err and len(err.strip().splitlines()) == 1
+        )
+    book = tmp_path / "dup.toml"
+    book.write_text('[[themes]]\nname = "Buses"\n[[themes]]\nname = "buses"\n', encoding="utf-8")
+    code, out, err = cli("voices", "codebook", book)
+    assert code == 2 and "duplicate theme 'buses' (themes 1 and 2)" in err

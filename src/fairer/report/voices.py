@@ -130,9 +130,9 @@ def voices_section(folder: str | Path) -> Section | None:
         quotes = summary.quotes(cons, summary.CODED, 2)
         for i, row in enumerate(coded.head(KEY_THEMES).itertuples(), start=1):
             share = (
-                f"mentioned by {row.percent_of_respondents:.0f}% of respondents ({int(row.respondents):,})"
+                f"Mentioned by {row.percent_of_respondents:.0f}% of respondents ({int(row.respondents):,})"
                 if pd.notna(row.respondents)
-                else f"mentioned by fewer than {cons.disclosure_threshold} respondents"
+                else f"Mentioned by fewer than {cons.disclosure_threshold} respondents"
             )
             parts.append(f"<h4>Key theme {i} – {_esc(row.theme)}</h4><p>{share}.</p>")
             for q in quotes[quotes["theme"] == row.theme]["text"]:

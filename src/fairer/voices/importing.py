@@ -218,6 +218,24 @@ def import_files(
     """
     if not files:
         raise FairerError("no files to import")
+    from fairer.voices.workspace import SETTINGS_FILE
+
+    home = Path(folder) / "voices" if (Path(folder) / "place.toml").exists() else Path(folder)
+    new = not (home / SETTINGS_FILE).exists()
+    existed = home.exists()
+    try:
+        return _import(folder, files, kind, text_columns, id_column, known_names)
+    except BaseException:
+        # A first import that fails leaves no half-made consultation behind.
+        if new:
+            for f in (home / SETTINGS_FILE, home / "voices.duckdb", home / "voices.duckdb.wal"):
+                f.unlink(missing_ok=True)
+            if not existed and home.is_dir() and not any(home.iterdir()):
+                home.rmdir()
+        raise
+
+
+def _import(folder, files, kind, text_columns, id_column, known_names) -> ImportReport:
     cons: Consultation = open_consultation(folder, create=True)
     postcodes = _postcode_lookup(cons.postcodes) if cons.postcodes else None
     report = ImportReport()

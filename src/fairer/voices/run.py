@@ -89,6 +89,17 @@ def choose_representation(representation: str, task: str, n: int) -> str:
     return available()[0]
 
 
+def _need_statements(cons: Consultation, stmts: pd.DataFrame) -> None:
+    if stmts.empty:
+        from fairer.errors import FairerError
+
+        raise FairerError(
+            "no answers to analyse yet (blank and 'n/a' answers are not coded); "
+            "import a survey or notes with `fairer voices import`",
+            path=cons.folder,
+        )
+
+
 def codebook_for(cons: Consultation, spec: str | None = None) -> Codebook:
     """The codebook named in ``voices.toml`` (or ``spec``); ``framework`` uses the place's."""
     spec = spec or cons.codebook
@@ -158,6 +169,7 @@ def code_consultation(
     cons = open_consultation(folder)
     book = codebook_for(cons, codebook)
     stmts = answers(cons)
+    _need_statements(cons, stmts)
     known = set(stmts["statement_id"])
     before: dict = {}
     store = open_store(cons.store_path)
@@ -290,6 +302,7 @@ def theme_consultation(
     """Discover themes in the consultation's statements and apply the analyst's edits."""
     cons = open_consultation(folder)
     stmts = answers(cons)
+    _need_statements(cons, stmts)
     rep = choose_representation(representation, "themes", len(stmts))
     x, rep = embeddings_for(cons, stmts["text"].tolist(), rep, progress)
     result = discover_themes(
