@@ -128,8 +128,6 @@ def theme_quality(d, x, rep) -> dict:
             "ari": adjusted_rand_score(d["labels"][single], found[single]),
             "other": float((found == "other").mean()),
         }
-    discover_themes(d, k=None, seed=0, representation=rep, embeddings=x)
-
     return out
 
 

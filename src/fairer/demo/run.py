@@ -38,22 +38,12 @@ def run_demo_consultation(out: Path, seed: int = 2024) -> None:
     import_files(place, [paths["survey"], paths["cafe"], paths["session"]])
     first = code_consultation(place, review_size=150, seed=seed)
     cons = open_consultation(place)
-    statements = answers(cons).merge(_kinds(cons), on="statement_id", how="left")
+    statements = answers(cons)
     reviewed = demo_analyst(
         first.review_file, truth, statements, home / "review" / "review_done.xlsx"
     )
     code_consultation(place, corrections=reviewed, review_size=100, seed=seed)
     theme_consultation(place, seed=seed)
-
-
-def _kinds(cons):
-    from fairer.store import open_store
-
-    store = open_store(cons.store_path, read_only=True)
-    try:
-        return store.query("SELECT statement_id, kind FROM statements")
-    finally:
-        store.close()
 
 
 def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult:

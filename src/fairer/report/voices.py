@@ -18,7 +18,6 @@ import pandas as pd
 from fairer.disclosure import SUPPRESSED
 from fairer.report.build import Report, Section, figure, table_html
 from fairer.report.charts import LOCAL, to_svg
-from fairer.store import open_store
 from fairer.tabular import write_tables
 from fairer.voices import summary
 from fairer.voices.workspace import Consultation, open_consultation
@@ -27,17 +26,13 @@ KEY_THEMES = 8
 
 
 def _counts(cons: Consultation) -> dict:
-    store = open_store(cons.store_path, read_only=True)
-    try:
-        s = store.query(
-            "SELECT kind, status, count(*) AS n, count(DISTINCT respondent_id) AS people "
-            "FROM statements GROUP BY kind, status"
-        )
-        red = store.query("SELECT kind, count(*) AS n FROM redactions GROUP BY kind")
-        rounds = store.query("SELECT * FROM coding_rounds ORDER BY round")
-        files = store.query("SELECT count(*) AS n FROM sources WHERE kind = 'voices'")["n"].iat[0]
-    finally:
-        store.close()
+    s = cons.query(
+        "SELECT kind, status, count(*) AS n, count(DISTINCT respondent_id) AS people "
+        "FROM statements GROUP BY kind, status"
+    )
+    red = cons.query("SELECT kind, count(*) AS n FROM redactions GROUP BY kind")
+    rounds = cons.query("SELECT * FROM coding_rounds ORDER BY round")
+    files = cons.query("SELECT count(*) AS n FROM sources WHERE kind = 'voices'")["n"].iat[0]
     return {"statements": s, "redactions": red, "rounds": rounds, "files": int(files)}
 
 

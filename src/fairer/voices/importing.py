@@ -25,7 +25,6 @@ from fairer.voices.workspace import Consultation, open_consultation
 
 SURVEY_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
 NOTES_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".html", ".htm", ".vtt")
-ATTRIBUTES = ["age", "sex", "ethnicity", "disability", "area_code"]
 _AGE_BANDS = [
     (0, 15, "Under 16"),
     (16, 24, "16-24"),
@@ -298,14 +297,8 @@ def _import(folder, files, kind, text_columns, id_column, known_names) -> Import
 
 def load_statements(cons: Consultation, include_all: bool = False) -> pd.DataFrame:
     """The consultation's statements (by default only answers to code: no blanks, no copies)."""
-    store = open_store(cons.store_path, read_only=True)
-    try:
-        where = "" if include_all else "WHERE status = 'answer'"
-        return store.query(
-            f'SELECT * FROM statements {where} ORDER BY file, sheet, "row", statement_id'
-        )
-    finally:
-        store.close()
+    where = "" if include_all else "WHERE status = 'answer'"
+    return cons.query(f'SELECT * FROM statements {where} ORDER BY file, sheet, "row", statement_id')
 
 
 def clear_consultation(folder: str | Path) -> None:

@@ -101,7 +101,6 @@ def docx_blocks(path: Path) -> list[Block]:
     """Blocks from a Word document: headings, list paragraphs, paragraphs and tables in order."""
     try:
         import docx
-        from docx.document import Document as _Doc  # noqa: F401
         from docx.table import Table
         from docx.text.paragraph import Paragraph
     except ImportError:  # pragma: no cover - python-docx is a dependency

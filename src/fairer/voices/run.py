@@ -27,19 +27,10 @@ from fairer.voices.themes import ThemeResult, discover_themes
 from fairer.voices.workspace import Consultation, open_consultation
 
 
-def _read(cons: Consultation, sql: str, params: list | None = None) -> pd.DataFrame:
-    store = open_store(cons.store_path, read_only=True)
-    try:
-        return store.query(sql, params)
-    finally:
-        store.close()
-
-
 def answers(cons: Consultation) -> pd.DataFrame:
     """Statements to analyse: answers only (no blanks, one of each duplicate)."""
-    return _read(
-        cons,
-        "SELECT statement_id, respondent_id, question, group_name, text FROM statements "
+    return cons.query(
+        "SELECT statement_id, respondent_id, question, group_name, kind, text FROM statements "
         "WHERE status = 'answer' ORDER BY file, sheet, \"row\", statement_id",
     )
 
@@ -132,8 +123,8 @@ class CodingRun:
 
 
 def _copy_to_duplicates(cons: Consultation, rows: pd.DataFrame) -> pd.DataFrame:
-    dups = _read(
-        cons, "SELECT statement_id, duplicate_of FROM statements WHERE status = 'duplicate'"
+    dups = cons.query(
+        "SELECT statement_id, duplicate_of FROM statements WHERE status = 'duplicate'"
     )
     extra = rows.merge(
         dups, left_on="statement_id", right_on="duplicate_of", suffixes=("_orig", "")
@@ -280,7 +271,7 @@ def _score_previous(store, new: pd.DataFrame, book: Codebook) -> dict:
 def coding_history(folder: str | Path) -> pd.DataFrame:
     """Agreement with the analyst, round by round."""
     cons = open_consultation(folder)
-    return _read(cons, "SELECT * FROM coding_rounds ORDER BY round, measured_on DESC")
+    return cons.query("SELECT * FROM coding_rounds ORDER BY round, measured_on DESC")
 
 
 @dataclass
@@ -327,7 +318,7 @@ def theme_consultation(
 
 
 def _current_themes(cons: Consultation) -> ThemeResult:
-    a = _read(cons, "SELECT statement_id, theme_id, label, similarity FROM statement_themes")
+    a = cons.query("SELECT statement_id, theme_id, label, similarity FROM statement_themes")
     if a.empty:
         from fairer.errors import FairerError
 

@@ -9,6 +9,8 @@ survey respondents but never given demographics.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -28,14 +30,6 @@ ATTRIBUTES = {
 CODED, DISCOVERED = "codebook", "discovered"
 
 
-def _query(cons: Consultation, sql: str) -> pd.DataFrame:
-    store = open_store(cons.store_path, read_only=True)
-    try:
-        return store.query(sql)
-    finally:
-        store.close()
-
-
 def theme_mentions(cons: Consultation, which: str = CODED) -> pd.DataFrame:
     """``statement_id, respondent_id, question, theme`` for every statement given a theme."""
     if which == CODED:
@@ -48,37 +42,52 @@ def theme_mentions(cons: Consultation, which: str = CODED) -> pd.DataFrame:
             "SELECT s.statement_id, s.respondent_id, s.question, s.kind, t.label AS theme "
             "FROM statement_themes t JOIN statements s USING (statement_id)"
         )
-    return _query(cons, sql)
+    return cons.query(sql)
 
 
 def answered(cons: Consultation) -> pd.DataFrame:
     """Statements that are answers (including copies of the same answer): who said something."""
-    return _query(
-        cons,
+    return cons.query(
         "SELECT statement_id, respondent_id, question, kind FROM statements WHERE status <> 'no answer'",
     )
 
 
 def respondents(cons: Consultation) -> pd.DataFrame:
-    """Respondents with their attributes, and their home area's deprivation decile if known."""
-    r = _query(cons, "SELECT * EXCLUDE (source_id) FROM respondents")
+    """Respondents with their attributes, and their home area's deprivation decile and ward."""
+    r = cons.query("SELECT * EXCLUDE (source_id) FROM respondents")
     r = r.drop_duplicates("respondent_id")
     r["imd_decile"] = pd.NA
     r["ward"] = pd.NA
     if cons.place_folder is not None and r["area_code"].notna().any():
-        deciles = _area_deciles(cons)
-        if deciles is not None:
-            r["imd_decile"] = r["area_code"].map(deciles).astype("Int64")
-        r["ward"] = r["area_code"].map(_wards(cons))
+        areas = _place_areas(cons)
+        if areas is not None:
+            r["imd_decile"] = r["area_code"].map(areas["imd_decile"]).astype("Int64")
+            r["ward"] = r["area_code"].map(areas["ward"])
     return r
 
 
-def _wards(cons: Consultation) -> pd.Series:
-    """LSOA code → ward name (or code), from the place's lookups."""
+def _place_areas(cons: Consultation) -> pd.DataFrame | None:
+    """The place's LSOAs (index) with ``imd_decile``, ``population`` and ``ward``, or None."""
     from fairer.place import load_place
 
-    store = open_store(load_place(cons.place_folder).store_path, read_only=True)
+    place = load_place(cons.place_folder)
+    stamp = place.store_path.stat().st_mtime_ns if place.store_path.exists() else 0
+    return _place_areas_cached(str(place.folder), stamp)
+
+
+@lru_cache(maxsize=4)
+def _place_areas_cached(place_folder: str, stamp: int) -> pd.DataFrame | None:
+    """National deprivation data is costly to assemble: once per place and store state."""
+    from fairer.place import load_place
+    from fairer.profile.deprivation import lead_edition, national_data, place_mask
+
+    place = load_place(place_folder)
+    store = open_store(place.store_path, read_only=True)
     try:
+        edition = lead_edition(store, place.geography_year)
+        if edition is None:
+            return None
+        data = national_data(store, edition)
         links = store.query(
             "SELECT l.child_code, coalesce(a.area_name, l.parent_code) AS ward FROM area_links l "
             "LEFT JOIN areas a ON a.area_code = l.parent_code AND a.level = 'ward' "
@@ -86,30 +95,9 @@ def _wards(cons: Consultation) -> pd.Series:
         )
     finally:
         store.close()
-    return links.drop_duplicates("child_code").set_index("child_code")["ward"]
-
-
-def _place_deprivation(cons: Consultation):
-    from fairer.place import load_place
-    from fairer.profile.deprivation import lead_edition, national_data, place_mask
-
-    place = load_place(cons.place_folder)
-    store = open_store(place.store_path, read_only=True)
-    try:
-        edition = lead_edition(store, place.geography_year)
-        if edition is None:
-            return None, None, None
-        data = national_data(store, edition)
-    finally:
-        store.close()
-    return place, edition, data.lsoas[place_mask(data.lsoas, place.la_codes)]
-
-
-def _area_deciles(cons: Consultation) -> pd.Series | None:
-    _, _, lsoas = _place_deprivation(cons)
-    if lsoas is None:
-        return None
-    return lsoas.set_index("lsoa_code")["imd_decile"]
+    lsoas = data.lsoas[place_mask(data.lsoas, place.la_codes)].set_index("lsoa_code")
+    wards = links.drop_duplicates("child_code").set_index("child_code")["ward"]
+    return lsoas[["imd_decile", "population"]].assign(ward=wards)
 
 
 def theme_table(cons: Consultation, which: str = CODED) -> pd.DataFrame:
@@ -192,7 +180,7 @@ def quotes(cons: Consultation, which: str = CODED, per_theme: int = 3) -> pd.Dat
             "SELECT t.label AS theme, s.text, t.similarity AS score FROM statement_themes t "
             "JOIN statements s USING (statement_id) WHERE s.status = 'answer'"
         )
-    q = _query(cons, sql)
+    q = cons.query(sql)
     q = q[q["text"].str.len() >= 12]  # "Buses." is a mention, not a quote
     q = q.sort_values(["theme", "score"], ascending=[True, False]).drop_duplicates(
         ["theme", "text"]
@@ -207,16 +195,17 @@ def _population_shares(cons: Consultation) -> dict[str, pd.Series]:
     out: dict[str, pd.Series] = {}
     if cons.place_folder is None:
         return out
-    place, edition, lsoas = _place_deprivation(cons)
-    if lsoas is None:
+    areas = _place_areas(cons)
+    if areas is None:
         return out
-    deciles = lsoas.groupby("imd_decile")["population"].sum()
+    deciles = areas.groupby("imd_decile")["population"].sum()
     out["imd_decile"] = deciles / deciles.sum()
-    wards = (
-        lsoas.assign(ward=lsoas["lsoa_code"].map(_wards(cons))).groupby("ward")["population"].sum()
-    )
+    wards = areas.groupby("ward")["population"].sum()
     if len(wards):
         out["ward"] = wards / wards.sum()
+    from fairer.place import load_place
+
+    place = load_place(cons.place_folder)
     store = open_store(place.store_path, read_only=True)
     try:
         pop = store.query(
@@ -225,7 +214,7 @@ def _population_shares(cons: Consultation) -> dict[str, pd.Series]:
         )
     finally:
         store.close()
-    pop = pop[pop["area_code"].isin(set(lsoas["lsoa_code"]))]
+    pop = pop[pop["area_code"].isin(set(areas.index))]
     if pop.empty:
         return out
     by_sex = pop[pop["sex"].isin(["female", "male"])]

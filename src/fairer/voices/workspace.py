@@ -52,6 +52,16 @@ class Consultation:
     def theme_edits_path(self) -> Path:
         return self.folder / THEME_EDITS_FILE
 
+    def query(self, sql: str, params: list | None = None):
+        """Run a read-only query on the consultation's store; return a DataFrame."""
+        from fairer.store import open_store
+
+        store = open_store(self.store_path, read_only=True)
+        try:
+            return store.query(sql, params)
+        finally:
+            store.close()
+
 
 def open_consultation(folder: str | Path, create: bool = False) -> Consultation:
     """Open (or, with ``create``, start) the consultation in ``folder``.
