@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench models clean
+.PHONY: demo test lint bench models docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(VENV)/.test-installed
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest -q
+
+# The CLI reference is generated from the commands (a test checks docs/cli.md is current).
+docs: $(VENV)/.base-installed
+	$(BIN)/python -c "from fairer.cli import cli_reference; open('docs/cli.md', 'w', encoding='utf-8').write(cli_reference())"
 
 # Optional: MiniLM sentence embeddings for `fairer voices` (PyTorch's CPU build, about 750 MB).
 models: | $(BIN)/python

@@ -61,25 +61,25 @@ def data(n_areas: int, n_ind: int, prefix: str) -> tuple[pd.DataFrame, pd.DataFr
     p = np.repeat(RNG.uniform(0.05, 0.4, n_ind), n_areas) * RNG.uniform(0.7, 1.3, n_areas * n_ind)
     rows = pd.DataFrame(
         {
-            "indicator": np.repeat([f"ind{i}" for i in range(n_ind)], n_areas),
+            "indicator_id": np.repeat([f"ind{i}" for i in range(n_ind)], n_areas),
             "area_code": codes * n_ind,
             "period": "2024",
             "group": "",
             "numerator": RNG.binomial(den, np.clip(p, 0, 1)),
             "denominator": den,
             "value": np.nan,
-            "lower_cl": np.nan,
-            "upper_cl": np.nan,
+            "lowercl": np.nan,
+            "uppercl": np.nan,
         }
     )
     eng = pd.DataFrame(
         {
-            "indicator": [f"ind{i}" for i in range(n_ind)],
+            "indicator_id": [f"ind{i}" for i in range(n_ind)],
             "area_code": "E92000001",
             "period": "2024",
             "group": "",
-            "numerator": rows.groupby("indicator", sort=False)["numerator"].sum().to_numpy(),
-            "denominator": rows.groupby("indicator", sort=False)["denominator"].sum().to_numpy(),
+            "numerator": rows.groupby("indicator_id", sort=False)["numerator"].sum().to_numpy(),
+            "denominator": rows.groupby("indicator_id", sort=False)["denominator"].sum().to_numpy(),
         }
     )
     areas = pd.DataFrame({"area_code": codes, "area_name": [f"Area {i}" for i in range(n_areas)]})
@@ -89,7 +89,7 @@ def data(n_areas: int, n_ind: int, prefix: str) -> tuple[pd.DataFrame, pd.DataFr
 def reference(rows: pd.DataFrame) -> pd.DataFrame:
     """The obvious script: Wilson interval and comparison, one row at a time."""
     z = 1.959963984540054
-    eng = rows[rows["area_code"] == "E92000001"].set_index("indicator")
+    eng = rows[rows["area_code"] == "E92000001"].set_index("indicator_id")
     eng = eng["numerator"] / eng["denominator"] * 100
     local = rows[rows["area_code"] != "E92000001"].copy()
 
@@ -97,7 +97,7 @@ def reference(rows: pd.DataFrame) -> pd.DataFrame:
         x, n = r["numerator"], r["denominator"]
         centre = (2 * x + z * z) / (2 * (n + z * z))
         half = z * math.sqrt(z * z + 4 * x * (1 - x / n)) / (2 * (n + z * z))
-        lo, hi, b = 100 * (centre - half), 100 * (centre + half), eng[r["indicator"]]
+        lo, hi, b = 100 * (centre - half), 100 * (centre + half), eng[r["indicator_id"]]
         return pd.Series(
             {
                 "lowercl": lo,
@@ -106,7 +106,7 @@ def reference(rows: pd.DataFrame) -> pd.DataFrame:
             }
         )
 
-    return pd.concat([local[["indicator", "area_code"]], local.apply(cell, axis=1)], axis=1)
+    return pd.concat([local[["indicator_id", "area_code"]], local.apply(cell, axis=1)], axis=1)
 
 
 def main() -> None:
@@ -132,7 +132,7 @@ def main() -> None:
             ref = reference(rows)
             t_ref = time.perf_counter() - t
             merged = res.cells.merge(
-                ref.rename(columns={"indicator": "indicator_id"}),
+                ref.rename(columns={"indicator_id": "indicator_id"}),
                 on=["indicator_id", "area_code"],
                 suffixes=("", "_ref"),
             )

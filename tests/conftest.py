@@ -44,3 +44,15 @@ def demo_run(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("demo")
     return out, run_demo(out, seed=2024)
+
+
+def copy_demo(demo_run, target: Path) -> Path:
+    """A private copy of the session's demo (for tests that change it): its place folder."""
+    import shutil
+
+    src, _ = demo_run
+    shutil.copytree(src, target)
+    for toml in target.rglob("*.toml"):
+        text = toml.read_text(encoding="utf-8")
+        toml.write_text(text.replace(str(src.resolve()), str(target.resolve())), encoding="utf-8")
+    return target / "place"

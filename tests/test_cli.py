@@ -19,11 +19,19 @@ def assert_one_line_error(code, out, err, pattern):
     assert pytest.importorskip("re").search(pattern, lines[0]), lines[0]
 
 
-def test_demo_via_cli(cli, tmp_path):
+def test_demo_via_cli_is_reproducible(cli, demo_run, tmp_path):
+    """The suite's one second demo build: through the CLI, and byte-identical to the first."""
     code, out, err = cli("demo", "--out", tmp_path / "d")
     assert code == 0, err
     assert "synthetic borough" in out and "report:" in out
     assert (tmp_path / "d" / "place" / "output" / "report.html").exists()
+    first, result = demo_run
+    for name in ("iod2025_lsoas.csv", "iod2025_wards.csv", "iod2025_deciles.csv", "rug_ward.csv"):
+        if (first / "place" / "output" / name).exists():
+            assert (first / "place" / "output" / name).read_bytes() == (
+                tmp_path / "d" / "place" / "output" / name
+            ).read_bytes()
+    assert "of our 120 LSOAs" in out and result.profiles[2025].headline_sentences()[0] in out
     code, out, _ = cli("status", tmp_path / "d" / "place")
     assert code == 0 and "deprivation" in out and "File_7_IoD2025_synthetic_Fairhaven.csv" in out
 

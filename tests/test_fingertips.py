@@ -70,7 +70,7 @@ def test_download_is_cached_and_reads_as_indicators(recorded, tmp_path):
     client = ft.FingertipsClient(cache=tmp_path / "cache")
     path = client.download(93982, 502, tmp_path / "data")
     rows = read_indicator_file(path).rows
-    assert len(rows) == 296 and set(rows["indicator"]) == {"five_a_day"}
+    assert len(rows) == 296 and set(rows["indicator_id"]) == {"five_a_day"}
     calls = len(recorded.urls)
     again = ft.FingertipsClient(cache=tmp_path / "cache", offline=True)
     assert again.data_csv(93982, 502) == path.read_text(encoding="utf-8")

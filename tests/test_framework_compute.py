@@ -48,15 +48,15 @@ def test_wards_from_lsoa_counts_match_independent_sums(fw):
     n = rng.integers(200, 400, 40)
     rows = pd.DataFrame(
         {
-            "indicator": "kids",
+            "indicator_id": "kids",
             "area_code": lsoas,
             "period": "2023/24",
             "group": "",
             "numerator": rng.binomial(n, 0.3),
             "denominator": n,
             "value": np.nan,
-            "lower_cl": np.nan,
-            "upper_cl": np.nan,
+            "lowercl": np.nan,
+            "uppercl": np.nan,
         }
     )
     rows = pd.concat(
@@ -65,7 +65,7 @@ def test_wards_from_lsoa_counts_match_independent_sums(fw):
             pd.DataFrame(
                 [
                     {
-                        "indicator": "kids",
+                        "indicator_id": "kids",
                         "area_code": "E92000001",
                         "period": "2023/24",
                         "group": "",
@@ -102,15 +102,15 @@ def test_wards_from_lsoa_counts_match_independent_sums(fw):
 def test_small_counts_are_suppressed_and_marked(fw):
     rows = pd.DataFrame(
         {
-            "indicator": "kids",
+            "indicator_id": "kids",
             "area_code": ["E05000001", "E05000002", "E05000003"],
             "period": "2024",
             "group": "",
             "numerator": [3, 0, 50],
             "denominator": [100, 100, 100],
             "value": np.nan,
-            "lower_cl": np.nan,
-            "upper_cl": np.nan,
+            "lowercl": np.nan,
+            "uppercl": np.nan,
         }
     )
     areas = pd.DataFrame({"area_code": rows["area_code"], "area_name": list("ABC")})
@@ -126,20 +126,20 @@ def test_trend_and_red_red(fw):
     flat = [200] * 5
     rows = pd.DataFrame(
         {
-            "indicator": "kids",
+            "indicator_id": "kids",
             "area_code": ["E05000001"] * 5 + ["E05000002"] * 5,
             "period": periods * 2,
             "group": "",
             "numerator": worsening + flat,
             "denominator": 1000,
             "value": np.nan,
-            "lower_cl": np.nan,
-            "upper_cl": np.nan,
+            "lowercl": np.nan,
+            "uppercl": np.nan,
         }
     )
     eng = pd.DataFrame(
         {
-            "indicator": "kids",
+            "indicator_id": "kids",
             "area_code": "E92000001",
             "period": periods,
             "group": "",
@@ -183,15 +183,15 @@ def test_gaps_by_local_decile(fw):
     p = 0.1 + 0.5 * (imd["imd_score"].to_numpy() / 60)
     rows = pd.DataFrame(
         {
-            "indicator": "kids",
+            "indicator_id": "kids",
             "area_code": imd["lsoa_code"],
             "period": "2024",
             "group": "",
             "numerator": rng.binomial(n, p),
             "denominator": n,
             "value": np.nan,
-            "lower_cl": np.nan,
-            "upper_cl": np.nan,
+            "lowercl": np.nan,
+            "uppercl": np.nan,
         }
     )
     links = pd.DataFrame({"child_code": imd["lsoa_code"], "parent_code": "E06000004"})

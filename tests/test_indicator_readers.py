@@ -22,10 +22,8 @@ def test_ons_subnational_sheet():
     assert len(data.rows) == len(raw)
     row = data.rows.set_index("area_code").loc["E06000004"]
     want = raw.set_index("Area Code").loc["E06000004"]
-    assert (row["value"], row["lower_cl"], row["upper_cl"]) == tuple(
-        float(v) for v in want.iloc[1:4]
-    )
-    assert row["period"] == "2017-19" and row["indicator"] == "male_hle"
+    assert (row["value"], row["lowercl"], row["uppercl"]) == tuple(float(v) for v in want.iloc[1:4])
+    assert row["period"] == "2017-19" and row["indicator_id"] == "male_hle"
     assert (
         "male_hle.csv: row 56, column 'value': no value and no numerator (2 rows set aside)"
         in data.messages
@@ -37,7 +35,7 @@ def test_fingertips_export():
     assert indicator_layout(path) == "fingertips"
     rows = read_indicator_file(path).rows
     raw = pd.read_csv(path, encoding="utf-8-sig")
-    assert len(rows) == len(raw) and set(rows["indicator"]) == {"five_a_day"}
+    assert len(rows) == len(raw) and set(rows["indicator_id"]) == {"five_a_day"}
     assert (rows["group"] == "").all() and rows["period"].iloc[0] == "2022/23"
     assert rows["value"].sum() == pytest.approx(raw["Value"].sum())
 
@@ -60,7 +58,7 @@ def test_health_index_long_layout():
     rows = read_indicator_file(
         shared_path("health", "ons_england_health_index_indicators_ltla21.parquet")
     ).rows
-    assert "health_index_physical_activity" in set(rows["indicator"])
+    assert "health_index_physical_activity" in set(rows["indicator_id"])
     assert rows["period"].str.fullmatch(r"\d{4}").all()
 
 
@@ -124,10 +122,10 @@ def test_iod_underlying_indicators():
     raw = pd.read_parquet(path)
     rows = data.rows
     assert {"housing_affordability", "income_domain_numerator", "air_quality"} - set(
-        rows["indicator"]
+        rows["indicator_id"]
     ) <= {"air_quality"}
     assert (rows["period"] == "IoD2025").all()
-    ha = rows[rows["indicator"] == "housing_affordability"].set_index("area_code")["value"]
+    ha = rows[rows["indicator_id"] == "housing_affordability"].set_index("area_code")["value"]
     want = raw.set_index("lsoa21_code")["housing_affordability_indicator"].dropna()
     assert len(ha) == len(want) and (ha.reindex(want.index) == want).all()
 
@@ -141,7 +139,7 @@ def test_active_lives_inactive_combines_across_files():
         for c in ("inactive_nothing", "inactive_light_only", "inactive_1_29_mins")
     ]
     rows = combine_active_lives_inactive(pd.concat(parts, ignore_index=True))
-    inactive = rows[rows["indicator"] == "adults_inactive"].set_index(["area_code", "period"])[
+    inactive = rows[rows["indicator_id"] == "adults_inactive"].set_index(["area_code", "period"])[
         "value"
     ]
     keyed = [p.set_index(["area_code", "period"])["value"] for p in parts]

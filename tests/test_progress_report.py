@@ -8,7 +8,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from fairer.report.progress import progress_report
+from fairer.pipeline import progress_report
 from tests.conftest import SHARED
 
 
@@ -30,12 +30,11 @@ def _text(pdf):
 
 
 @pytest.fixture(scope="module")
-def demo_place(tmp_path_factory):
-    from fairer.demo import run_demo
+def demo_place(tmp_path_factory, demo_run):
+    """A copy of the session's demo: these tests change its inputs."""
+    from tests.conftest import copy_demo
 
-    out = tmp_path_factory.mktemp("progress")
-    run_demo(out, seed=2024)
-    return out / "place"
+    return copy_demo(demo_run, tmp_path_factory.mktemp("progress") / "demo")
 
 
 def test_demo_progress_report_pdf(demo_place, tmp_path):

@@ -167,8 +167,8 @@ def test_stockton_priorities_through_the_place(tmp_path, geography, files):
         pytest.skip(f"needs the shared reference data at {SHARED}")
     import geopandas as gpd
 
+    from fairer.pipeline import priorities_command
     from fairer.place import init_place
-    from fairer.targeting.place import priorities
 
     init_place(
         tmp_path / "p",
@@ -176,7 +176,8 @@ def test_stockton_priorities_through_the_place(tmp_path, geography, files):
         data=[SHARED.joinpath(*f) for f in files],
         geography_year=geography,
     )
-    picks, table, td = priorities(tmp_path / "p", count=3, runs=100)
+    run = priorities_command(tmp_path / "p", count=3, runs=100)
+    picks, table = run.result.picks, run.result.need_table
     # Independent checks: contiguity from the boundary file, bounds, and need from the IoD file.
     geo = gpd.read_file(
         SHARED

@@ -111,7 +111,7 @@ def _strings_in(path: Path) -> str:
 
 
 def test_no_report_export_or_store_contains_an_original(tmp_path):
-    from fairer.report.voices import voices_report
+    from fairer.pipeline import voices_report
 
     folder = _consultation(tmp_path)
     out = voices_report(folder)
@@ -132,16 +132,20 @@ def test_no_report_export_or_store_contains_an_original(tmp_path):
 
 
 def test_theme_table_suppresses_small_counts(tmp_path):
+    from fairer.publish import protect
     from fairer.voices import summary
     from fairer.voices.workspace import open_consultation
 
     cons = open_consultation(_consultation(tmp_path))
-    t = summary.theme_table(cons)
+    raw = summary.consultation_summary(cons)
+    published = protect(raw, cons.disclosure_threshold)
+    t = published.coded
     assert t.attrs["base"] == 61  # 60 respondents and one workshop write-up (one "table")
     small = t[t["respondents"].isna()]
+    assert len(small) == (raw.coded["respondents"].between(1, 4)).sum()
     assert small["percent_of_respondents"].isna().all()
     assert (t["respondents"].dropna() >= 5).all()
-    by_sex = summary.theme_by_group(cons, "sex")
+    by_sex = summary.by_group_wide(published.by_group["sex"])
     assert list(by_sex.columns)[0].startswith(("Female (n=", "Male (n="))
 
 
@@ -166,8 +170,13 @@ def test_who_was_heard_against_a_population_profile(tmp_path):
         < sex.at["female", "representation_ratio"]
         < sex.at["female", "ratio_upper95"]
     )
-    ages = heard[heard["attribute"] == "Age"]
+    from fairer.publish import protect
+
+    published = protect(summary.consultation_summary(cons), cons.disclosure_threshold).heard
+    ages = published[published["attribute"] == "Age"]
     assert ages["respondents"].dropna().min() >= 5  # groups under the threshold show no count
+    raw_ages = heard[heard["attribute"] == "Age"]
+    assert ages["respondents"].isna().sum() >= raw_ages["respondents"].between(1, 4).sum()
 
 
 def test_cli_code_themes_report(cli, tmp_path):

@@ -7,12 +7,15 @@ Every user error is one line on stderr and exit code 2; nothing prints a traceba
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
 import typer
 
+from fairer.disclosure import DEFAULT_THRESHOLD
 from fairer.errors import FairerError
+from fairer.place import DEFAULT_FRAMEWORK
 
 app = typer.Typer(
     name="fairer",
@@ -28,6 +31,11 @@ PlaceDir = typer.Argument(..., help="The place's folder (made by `fairer init`).
 
 def echo(msg: str) -> None:
     typer.echo(msg)
+
+
+def _list(text: str) -> tuple[str, ...]:
+    """``"csv, xlsx"`` → ``("csv", "xlsx")``."""
+    return tuple(f.strip() for f in text.split(",") if f.strip())
 
 
 @app.command()
@@ -46,10 +54,12 @@ def init(
         None, "--name", help="Name to use in reports (default: the LA's name)."
     ),
     threshold: int = typer.Option(
-        5, "--threshold", help="Disclosure threshold: counts below it are suppressed."
+        DEFAULT_THRESHOLD,
+        "--threshold",
+        help="Disclosure threshold: counts below it are suppressed.",
     ),
     framework: str = typer.Option(
-        "fairer-nine-domains", "--framework", help="Outcomes framework to use."
+        DEFAULT_FRAMEWORK, "--framework", help="Outcomes framework to use."
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing place.toml."),
 ) -> None:
@@ -66,19 +76,18 @@ def init(
         framework=framework,
         force=force,
     )
-    echo(f"created {place_dir / 'place.toml'} for {place.name} ({', '.join(place.la_codes)})")
-    for s in place.sources:
-        echo(f"  {s.kind:<11} {s.detail:<40} {s.path}")
+    for line in place.describe():
+        echo(line)
 
 
 @app.command()
 def load(place_dir: Path = PlaceDir) -> None:
     """Load the place's data files into its store (unchanged files are skipped)."""
-    from fairer.load import load_place_sources
-    from fairer.place import load_place
+    from fairer.context import open_place
 
-    report = load_place_sources(load_place(place_dir))
-    for line in report.lines():
+    with open_place(place_dir) as ctx:
+        lines = ctx.load.lines()
+    for line in lines:
         echo(line)
 
 
@@ -93,9 +102,7 @@ def profile(
     """Deprivation profile of the place: tables in PLACE_DIR/output and the HTML report."""
     from fairer.pipeline import profile_place
 
-    result = profile_place(
-        place_dir, tuple(f.strip() for f in formats.split(",") if f.strip()), not no_report
-    )
+    result = profile_place(place_dir, _list(formats), not no_report)
     for ed, p in sorted(result.profiles.items()):
         echo(f"IoD{ed}:")
         for s in p.headline_sentences():
@@ -122,21 +129,10 @@ def rug(
     """The tartan rug: areas × framework indicators, coloured against the benchmark."""
     from fairer.pipeline import rug_place
 
-    res, paths, load = rug_place(
-        place_dir,
-        level,
-        benchmark,
-        framework,
-        tuple(f.strip() for f in formats.split(",") if f.strip()),
-    )
+    res, paths, load = rug_place(place_dir, level, benchmark, framework, _list(formats))
     for m in load.messages + res.rug.messages:
         typer.echo(f"note: {m}", err=True)
-    cells = res.rug.cells[res.rug.cells["latest"]]
-    counts = cells["comparison"].value_counts()
-    echo(
-        f"{cells['area_code'].nunique()} {level}s × {cells['indicator_id'].nunique()} indicators: "
-        + ", ".join(f"{n} {k}" for k, n in counts.items())
-    )
+    echo(res.summary_line())
     for fmt, path in paths.items():
         echo(f"{fmt}: {path}")
 
@@ -144,15 +140,15 @@ def rug(
 @app.command()
 def priorities(
     place_dir: Path = PlaceDir,
-    count: int = typer.Option(3, "--count", help="How many neighbourhoods to pick."),
-    min_population: float = typer.Option(5000, "--min-population"),
-    max_population: float = typer.Option(15000, "--max-population"),
+    count: int = typer.Option(None, "--count", help="How many neighbourhoods to pick (default 3)."),
+    min_population: float = typer.Option(None, "--min-population", help="Default 5,000."),
+    max_population: float = typer.Option(None, "--max-population", help="Default 15,000."),
     need: str = typer.Option(
-        "imd_score:1",
+        None,
         "--need",
-        help="Need indicators and weights, e.g. imd_score:2,health_score:1.",
+        help="Need indicators and weights, e.g. imd_score:2,health_score:1 (default imd_score:1).",
     ),
-    runs: int = typer.Option(1000, "--runs", help="Sensitivity runs (Monte Carlo)."),
+    runs: int = typer.Option(None, "--runs", help="Sensitivity runs (Monte Carlo; default 1,000)."),
     pin: list[str] = typer.Option(
         None, "--pin", help="LSOA code to build a neighbourhood around (repeat)."
     ),
@@ -161,26 +157,20 @@ def priorities(
         None, "--communities", help="CSV of area_code, community: your own areas."
     ),
 ) -> None:
-    """Pick priority neighbourhoods: contiguous, within population bounds, greatest need."""
-    from fairer.targeting.place import priorities as pick
+    """Pick priority neighbourhoods: contiguous, within population bounds, greatest need.
 
-    picks, _, td = pick(
-        place_dir,
-        count,
-        min_population,
-        max_population,
-        need,
-        runs,
-        pin or None,
-        exclude or None,
-        communities,
+    Options not given come from [targeting] in place.toml, or the defaults shown.
+    """
+    from fairer.pipeline import priorities_command
+
+    given = dict(count=count, min_population=min_population, max_population=max_population,
+                 need=need, runs=runs, pinned=pin or None, excluded=exclude or None)  # fmt: skip
+    run = priorities_command(
+        place_dir, communities=communities, **{k: v for k, v in given.items() if v is not None}
     )
-    for p in picks.itertuples():
-        echo(
-            f"{p.rank}. {p.n_areas} LSOAs, {p.population:,.0f} residents, need {p.need:.1f}, in the top areas in "
-            f"{p.p_in_top_areas:.0%} of {runs} runs; driven by {p.drivers}"
-        )
-    echo(f"tables: {td.place.output_dir}")
+    for line in run.result.summary_lines():
+        echo(line)
+    echo(f"tables: {run.place.output_dir}")
 
 
 @app.command()
@@ -189,7 +179,7 @@ def assets(
     file: list[Path] = typer.Option(
         ..., "--file", help="Asset register (CSV, XLSX, GeoJSON, GeoPackage); repeat."
     ),
-    walk: float = typer.Option(800, "--walk", help="Walking distance in metres."),
+    walk: float = typer.Option(None, "--walk", help="Walking distance in metres (default 800)."),
     postcodes: Path = typer.Option(
         None, "--postcodes", help="Postcode lookup (postcode, latitude, longitude)."
     ),
@@ -198,52 +188,44 @@ def assets(
     ),
 ) -> None:
     """Access to community assets from each neighbourhood, against need."""
-    from fairer.targeting.assets import high_need_low_access
-    from fairer.targeting.place import assets_against_need
+    from fairer.pipeline import assets_command
 
-    table, found, messages, td = assets_against_need(
-        place_dir, file, walk=walk, postcodes=postcodes, default_type=default_type
-    )
-    for m in messages:
+    run = assets_command(place_dir, file, walk, postcodes, default_type)
+    for m in run.messages:
         typer.echo(f"note: {m}", err=True)
-    for t in sorted(found["asset_type"].unique()):
-        gap = high_need_low_access(table, t)
-        echo(
-            f"{t}: {int((found['asset_type'] == t).sum())} assets; {len(gap)} high-need LSOAs are far from one"
-        )
-    echo(f"table: {td.place.output_dir / 'assets_access.csv'}")
+    for line in run.result.summary_lines():
+        echo(line)
+    echo(f"table: {run.tables['assets_access.csv']}")
 
 
 @app.command("allocate")
 def allocate_cmd(
     place_dir: Path = PlaceDir,
-    budget: float = typer.Option(..., "--budget", help="Pounds to allocate."),
+    budget: float = typer.Option(
+        None, "--budget", help="Pounds to allocate (default: place.toml)."
+    ),
     level: str = typer.Option("lsoa", "--level", help="lsoa or ward."),
     universal_share: float = typer.Option(
-        0.5, "--universal-share", help="Share given equally per head."
+        None, "--universal-share", help="Share given equally per head (default 0.5)."
     ),
     gradient: float = typer.Option(
-        3.0, "--gradient", help="Most-need to least-need weight (3 = 3:1)."
+        None, "--gradient", help="Most-need to least-need weight (3 = 3:1; default 3)."
     ),
-    floor: float = typer.Option(None, "--floor"),
-    cap: float = typer.Option(None, "--cap"),
+    floor: float = typer.Option(None, "--floor", help="Least any area gets, in pounds."),
+    cap: float = typer.Option(None, "--cap", help="Most any area gets, in pounds."),
     current: Path = typer.Option(
         None, "--current", help="CSV of area_code, current (current spend)."
     ),
     pace: float = typer.Option(None, "--pace", help="Largest change from current spend, e.g. 0.1."),
-    need: str = typer.Option("imd_score:1", "--need"),
+    need: str = typer.Option(None, "--need", help="Need indicators and weights."),
 ) -> None:
     """Split a budget by proportionate universalism: everywhere, more where need is greatest."""
-    from fairer.targeting.place import allocate_place
+    from fairer.pipeline import allocate_command
 
-    out, td = allocate_place(
-        place_dir, budget, level, need, universal_share, gradient, floor, cap, current, pace
-    )
-    echo(
-        f"£{out['allocation'].sum():,.2f} across {len(out)} {level}s; per head from "
-        f"£{out['allocation_per_head'].min():,.2f} to £{out['allocation_per_head'].max():,.2f}"
-    )
-    echo(f"table: {td.place.output_dir / f'allocation_{level}.csv'}")
+    run = allocate_command(place_dir, level, budget=budget, need=need, universal_share=universal_share,
+                           gradient=gradient, floor=floor, cap=cap, current=current, pace=pace)  # fmt: skip
+    echo(run.result.summary_line())
+    echo(f"table: {run.tables[f'allocation_{level}.csv']}")
 
 
 from fairer.cli_voices import voices_app  # noqa: E402
@@ -290,7 +272,7 @@ def report(
     pdf: bool = typer.Option(False, "--pdf", help="Also write a PDF (page numbers, contents)."),
 ) -> None:
     """The progress report for a period: measures, gaps, the rug, priorities, actions, learning."""
-    from fairer.report.progress import progress_report
+    from fairer.pipeline import progress_report
 
     result = progress_report(place_dir, period, pdf)
     for m in result.messages:
@@ -303,24 +285,10 @@ def report(
 @app.command()
 def status(place_dir: Path = PlaceDir) -> None:
     """What the place's store holds: row counts and the source files with their checksums."""
-    from fairer.place import load_place
-    from fairer.store import open_store
+    from fairer.load import store_status
 
-    place = load_place(place_dir)
-    if not place.store_path.exists():
-        raise FairerError(
-            "no store yet; run `fairer load` or `fairer profile`", path=place.store_path
-        )
-    store = open_store(place.store_path, read_only=True)
-    try:
-        for table, n in store.counts().items():
-            echo(f"{table:<17}{n:>10,}")
-        src = store.query(
-            "SELECT source_id, kind, file_name, left(sha256, 12) AS sha256, row_count FROM sources"
-        )
-        echo(src.to_string(index=False))
-    finally:
-        store.close()
+    for line in store_status(place_dir):
+        echo(line)
 
 
 @app.command()
@@ -464,51 +432,54 @@ def stats(
     type: str = typer.Option(None, "--type", help="full, standard, value, lower or upper."),
 ) -> None:
     """Public-health statistics (PHEindicatormethods' methods and column names) on a table."""
-    from fairer.stats.run import run_stats
+    from fairer.stats_table import run_stats
 
-    opts = dict(
-        x=x,
-        n=n,
-        by=group_by,
-        confidence=confidence,
-        multiplier=multiplier,
-        stdpop=stdpop,
-        independent_events=independent_events,
-        eventfreq=eventfreq,
-        ageband=ageband,
-        x_ref=x_ref,
-        n_ref=n_ref,
-        refvalue=refvalue,
-        deaths=deaths,
-        population=population,
-        startage=startage,
-        age_contents=age_contents,
-        le_age=le_age,
-        quantile=quantile,
-        value=value,
-        value_type=value_type,
-        lower_cl=lower_cl,
-        upper_cl=upper_cl,
-        se=se,
-        repetitions=repetitions,
-        seed=seed,
-        rii=rii,
-        intercept=intercept,
-        transform=transform,
-        values=values,
-        nquantiles=nquantiles,
-        invert=invert,
-        statistic=statistic,
-        ratio_type=ratio_type,
-        rate_type=rate_type,
-        rate=rate_col,
-        years_of_data=years_of_data,
-        type=type,
-    )
+    opts = {k: v for k, v in locals().items() if k not in ("method", "input", "output")}
+    opts["by"], opts["rate"] = opts.pop("group_by"), opts.pop("rate_col")
     path, messages = run_stats(method, input, output, **opts)
     for m in messages:
         typer.echo(f"warning: {m}", err=True)
     echo(f"wrote {path}")
+
+
+def cli_reference() -> str:
+    """The command-line reference (``docs/cli.md``), generated from the commands themselves.
+
+    ``make docs`` writes it; a test checks the file is current, so docs and commands cannot
+    drift apart.
+    """
+    root = typer.main.get_command(app)
+    lines = [
+        "# Command-line reference",
+        "",
+        "Generated from the commands by `make docs` (`fairer.cli.cli_reference`); a test checks",
+        "it is current. Every command is a thin layer over a documented library function.",
+        "",
+    ]
+
+    def walk(cmd, path: list[str]) -> None:
+        if hasattr(cmd, "commands"):  # a group: its commands in turn
+            for name in sorted(cmd.commands):
+                walk(cmd.commands[name], [*path, name])
+            return
+        ctx = cmd.context_class(cmd, info_name=" ".join(path))
+        lines.extend([f"## `{' '.join(path)}`", "", (cmd.help or "").strip(), ""])
+        usage = re.sub(r"\{(\w+)\}", lambda m: m.group(1).upper(), cmd.get_usage(ctx).strip())
+        lines.extend(["```text", usage, "```", ""])
+        params = [p for p in cmd.params if p.name != "help"]
+        if params:
+            lines.extend(["| argument or option | meaning | default |", "| --- | --- | --- |"])
+            for p in params:
+                names = ", ".join(f"`{o}`" for o in (p.opts + p.secondary_opts)) or p.name
+                if p.param_type_name == "argument":
+                    names = f"`{p.name.upper()}`"
+                help_text = (getattr(p, "help", None) or "").replace("|", "\\|")
+                default = p.default if p.default not in (None, (), [], False) else ""
+                lines.append(f"| {names} | {help_text} | {default} |")
+            lines.append("")
+
+    walk(root, ["fairer"])
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def main() -> None:

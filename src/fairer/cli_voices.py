@@ -94,25 +94,8 @@ def code_cmd(
 
     with progress_bar("embedding", quiet) as bar:
         run = code_consultation(folder, codebook, corrections, representation, review, progress=bar)
-    r = run.result
-    echo(
-        f"coded {run.statements:,} distinct statements against '{run.codebook.title}' ({r.method})"
-    )
-    coded = r.codes["statement_id"].nunique()
-    echo(f"  {coded:,} given at least one theme; {run.statements - coded:,} none")
-    if run.before:
-        echo(
-            f"  agreement on your review, before learning: samples-F1 {run.before['samples_f1']:.2f}"
-        )
-    if r.agreement:
-        a = r.agreement
-        echo(
-            f"  agreement with {a['labelled']:,} labels, cross-validated: samples-F1 {a['samples_f1']:.2f}, "
-            f"macro-F1 {a['macro_f1']:.2f}"
-        )
-    echo(f"codes: {run.output}")
-    if run.review_file:
-        echo(f"review: {run.review_file} (fill in 'analyst themes', then --corrections)")
+    for line in run.summary_lines():
+        echo(line)
 
 
 @voices_app.command("themes")
@@ -148,7 +131,7 @@ def themes_cmd(
 @voices_app.command("report")
 def report_cmd(folder: Path = Folder) -> None:
     """Write the consultation summary (HTML) and the review workbook (XLSX)."""
-    from fairer.report.voices import voices_report
+    from fairer.pipeline import voices_report
 
     out = voices_report(folder)
     echo(f"report: {out.html}")
@@ -161,26 +144,7 @@ def codebook_cmd(
     out: Path = typer.Option(None, "--out", help="Write the template to this file to edit."),
 ) -> None:
     """List codebook templates, check a codebook, or copy a template to edit."""
-    from importlib import resources
+    from fairer.voices.codebook import describe_codebook
 
-    from fairer.tabular import write_text_atomic
-    from fairer.voices.codebook import codebook_templates, load_codebook
-
-    if spec is None:
-        for name in codebook_templates() + ["framework"]:
-            echo(name)
-        return
-    book = load_codebook(spec)
-    if out is not None:
-        if spec not in codebook_templates():
-            raise typer.BadParameter("--out copies a template; name one")
-        text = (
-            resources.files("fairer.voices")
-            .joinpath("templates", f"{spec}.toml")
-            .read_text("utf-8")
-        )
-        write_text_atomic(out, text)
-        echo(f"wrote {out}")
-    echo(f"{book.title}: {len(book.themes)} themes")
-    for t in book.themes:
-        echo(f"  {t.name}")
+    for line in describe_codebook(spec, out):
+        echo(line)

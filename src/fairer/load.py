@@ -15,11 +15,12 @@ import pandas as pd
 
 from fairer.errors import FairerError
 from fairer.place import Place, SourceEntry
+from fairer.provenance import sha256_of
+from fairer.reference import known_local_authorities
 from fairer.sources import boundaries as bnd
 from fairer.sources import iod, lookups
-from fairer.sources.fetch import sha256_of
 from fairer.sources.population import read_population
-from fairer.store import DuckDBStore, open_store
+from fairer.store import Store, open_store, queries
 
 # Lookups first: they say which LSOAs belong to the place, which boundaries need.
 _ORDER = {
@@ -52,14 +53,15 @@ class LoadReport:
         return out
 
 
-def load_place_sources(place: Place, store: DuckDBStore | None = None) -> LoadReport:
+def load_place_sources(place: Place, store: Store | None = None) -> LoadReport:
     """Load every source in ``place.toml`` into the place's store.
 
     Parameters
     ----------
     place : Place
-    store : DuckDBStore, optional
-        Defaults to the place's own store file.
+    store : Store, optional
+        The place's open store (a :class:`~fairer.context.PlaceContext` passes its own);
+        by default the place's store file is opened and closed here.
 
     Returns
     -------
@@ -83,18 +85,48 @@ def load_place_sources(place: Place, store: DuckDBStore | None = None) -> LoadRe
                 if store.source_with_checksum(entry.kind, digest) is not None:
                     skipped.append(str(entry.path))
                     continue
-                previous = store.query(
-                    "SELECT source_id FROM sources WHERE kind = ? AND path = ?",
-                    [entry.kind, str(entry.path.resolve())],
-                )
-                for sid in previous["source_id"]:
-                    store.drop_source_rows(int(sid))
+                for sid in queries.source_ids_for_path(store, entry.kind, entry.path):
+                    store.drop_source_rows(sid)
                 n = _LOADERS[entry.kind](store, entry, digest, place, messages)
                 loaded.append((str(entry.path), n))
     finally:
         if own:
             store.close()
     return LoadReport(loaded, skipped, messages)
+
+
+def store_status(place_dir: str | Path) -> list[str]:
+    """What a place's store holds: row counts per table, then every source file.
+
+    Parameters
+    ----------
+    place_dir : path-like
+        A folder made by ``fairer init``.
+
+    Returns
+    -------
+    list of str
+        Lines for ``fairer status``.
+
+    Raises
+    ------
+    FairerError
+        If the place has no store yet.
+    """
+    from fairer.place import load_place
+
+    place = load_place(place_dir)
+    if not place.store_path.exists():
+        raise FairerError(
+            "no store yet; run `fairer load` or `fairer profile`", path=place.store_path
+        )
+    store = open_store(place.store_path, read_only=True)
+    try:
+        lines = [f"{table:<17}{n:>10,}" for table, n in store.counts().items()]
+        lines.append(queries.sources_summary(store).to_string(index=False))
+    finally:
+        store.close()
+    return lines
 
 
 def _register(store, entry: SourceEntry, digest: str, licence: str, attribution: str) -> int:
@@ -132,18 +164,7 @@ def _load_iod(store, entry: SourceEntry, digest: str, place: Place, messages: li
                 part[m] = df.get(f"{d}_{m}", np.nan)
             parts.append(part)
         long = pd.concat(parts, ignore_index=True).assign(edition=edition, source_id=sid)
-        store.con.register("_iod", long)
-        store.execute(
-            "UPDATE deprivation d SET score = coalesce(d.score, i.score), rank = coalesce(d.rank, i.rank),"
-            " decile = coalesce(d.decile, i.decile) FROM _iod i WHERE d.edition = i.edition"
-            " AND d.lsoa_code = i.lsoa_code AND d.domain = i.domain"
-        )
-        store.execute(
-            "INSERT INTO deprivation SELECT i.edition, i.lsoa_code, i.domain, i.score, i.rank, i.decile,"
-            " i.source_id FROM _iod i ANTI JOIN deprivation d ON d.edition = i.edition"
-            " AND d.lsoa_code = i.lsoa_code AND d.domain = i.domain"
-        )
-        store.con.unregister("_iod")
+        queries.merge_deprivation(store, long)
         n += len(long)
     if "pop_total" in df:
         period = (
@@ -213,7 +234,7 @@ def _check_codes_in_geography(store, df: pd.DataFrame, lsoa_year: int, path: Pat
     Without a bridge in the store there is no national list of codes to check against, and the
     check is skipped.
     """
-    known = store.query("SELECT DISTINCT lsoa11_code, lsoa21_code FROM lsoa_bridge")
+    known = queries.bridge(store)
     if known.empty:
         return
     codes = df["lsoa_code"]
@@ -242,17 +263,7 @@ def _check_codes_in_geography(store, df: pd.DataFrame, lsoa_year: int, path: Pat
     )
 
 
-def _insert_new(store, table: str, df: pd.DataFrame, keys: list[str]) -> int:
-    """Insert the rows whose keys the table does not hold yet (an earlier source wins)."""
-    df = df.drop_duplicates(keys)
-    store.con.register("_new", df)
-    cols = ", ".join(f'n."{c}"' for c in df.columns)
-    on = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM t."{k}"' for k in keys)
-    store.execute(
-        f"INSERT INTO {table} ({', '.join(df.columns)}) SELECT {cols} FROM _new n ANTI JOIN {table} t ON {on}"
-    )
-    store.con.unregister("_new")
-    return len(df)
+_insert_new = queries.insert_new
 
 
 def _upsert_areas(store, areas: pd.DataFrame) -> int:
@@ -316,12 +327,7 @@ def _load_population(
     # totals are what population-weighted national ranks need).
     totals = pop.groupby(["area_code", "sex"], as_index=False)["count"].sum()
     totals["age"] = pd.array([pd.NA] * len(totals), dtype="Int64")
-    place_codes = set(
-        store.query(
-            "SELECT DISTINCT child_code FROM area_links WHERE parent_code IN (SELECT unnest(?))",
-            [place.la_codes],
-        )["child_code"]
-    )
+    place_codes = queries.children_of(store, place.la_codes)
     detail = pop[pop["area_code"].isin(place_codes)].copy()
     detail["age"] = detail["age"].astype("Int64")
     rows = pd.concat([totals, detail], ignore_index=True)
@@ -348,11 +354,7 @@ def _load_boundaries(
     store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
 ) -> int:
     year = entry.year
-    codes = store.query(
-        "SELECT DISTINCT child_code FROM area_links WHERE child_level = 'lsoa' AND parent_code IN"
-        " (SELECT unnest(?)) AND (geo_year = ? OR ? IS NULL)",
-        [place.la_codes, year, year],
-    )["child_code"].tolist()
+    codes = queries.place_lsoas(store, place.la_codes, year)
     sid = _register(store, entry, digest, "Open Government Licence v3.0", bnd.ATTRIBUTION)
     if not codes:
         store.set_row_count(sid, 0)
@@ -375,14 +377,13 @@ def _load_boundaries(
 def _load_indicators(
     store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
 ) -> int:
-    from fairer.place import known_local_authorities
     from fairer.sources.indicators import (
         INDICATOR_ATTRIBUTION,
         indicator_layout,
         read_indicator_file,
     )
 
-    known = set(store.query("SELECT DISTINCT area_code FROM areas")["area_code"])
+    known = queries.area_codes(store)
     if known:
         known |= set(known_local_authorities()["lad_code"])
     data = read_indicator_file(entry.path, known_codes=known or None)
@@ -393,10 +394,7 @@ def _load_indicators(
         layout, ("as the file's publisher states", f"Indicator data: {entry.path.name}")
     )
     sid = _register(store, entry, digest, licence, attribution)
-    rows = rows.rename(
-        columns={"group": "grouping", "lower_cl": "lower_cl", "upper_cl": "upper_cl"}
-    )
-    rows = rows.rename(columns={"indicator": "indicator_id"}).assign(source_id=sid)
+    rows = rows.rename(columns={"group": "grouping"}).assign(source_id=sid)
     cols = [
         "indicator_id",
         "area_code",
@@ -405,8 +403,8 @@ def _load_indicators(
         "numerator",
         "denominator",
         "value",
-        "lower_cl",
-        "upper_cl",
+        "lowercl",
+        "uppercl",
         "source_id",
     ]
     n = _insert_new(

@@ -1,35 +1,178 @@
-"""The end-to-end jobs the CLI runs: profile a place, write its tables and its report."""
+"""The commands' one path: settings → load → jobs → results → publish → render.
+
+Each function here is what one CLI command (and the hub) runs, and each walks the path once:
+
+1. :func:`fairer.context.open_place` reads ``place.toml`` into typed settings, opens the
+   store and loads the sources — once;
+2. jobs take the context and return typed results (they never write or render);
+3. :func:`fairer.publish.protect` applies disclosure control to every table of every result,
+   and :func:`fairer.publish.write_outputs` writes the tables;
+4. the report modules render the *protected* results into HTML/PDF.
+
+Nothing climbs back: no job reopens the store, no report runs a job.
+"""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from fairer.disclosure import suppress_counts
+from fairer.context import PlaceContext, open_place
 from fairer.errors import FairerError
-from fairer.load import LoadReport, load_place_sources
-from fairer.place import Place, load_place
-from fairer.profile import (
-    DeprivationChange,
-    DeprivationProfile,
-    deprivation_change,
-    deprivation_profile,
-    national_data,
-)
+from fairer.framework.results import PlaceResults, has_indicators, place_results
+from fairer.load import LoadReport
+from fairer.place import Place, TargetingSettings
+from fairer.profile import DeprivationChange, DeprivationProfile, deprivation_change
+from fairer.profile import deprivation_profile as build_profile
+from fairer.publish import FORMATS, check_formats, protect, write_outputs
 from fairer.report import Report
-from fairer.report.deprivation import change_section, deprivation_section, geometry_from_store
 from fairer.sources.boundaries import ATTRIBUTION as BOUNDARY_ATTRIBUTION
-from fairer.store import open_store
-from fairer.tabular import write_table, write_tables
+from fairer.store import queries
+from fairer.tabular import atomic_path, write_table
 
-FORMATS = ("csv", "parquet", "xlsx")
+__all__ = [
+    "FORMATS",
+    "ProfileResult",
+    "ProfileResults",
+    "ProgressResult",
+    "VoicesReport",
+    "allocate_command",
+    "assets_command",
+    "priorities_command",
+    "profile_place",
+    "profile_results",
+    "progress_report",
+    "rug_place",
+    "voices_report",
+]
+
+
+# -- jobs the reports share -------------------------------------------------------------------
+
+
+@dataclass
+class ProfileResults:
+    """The deprivation profile job's result: one profile per edition, and the change."""
+
+    profiles: dict[int, DeprivationProfile]
+    change: DeprivationChange | None
+    lead: int
+    geometry: dict[int, pd.DataFrame] = field(default_factory=dict)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table ``fairer profile`` writes, by name."""
+        out: dict[str, pd.DataFrame] = {}
+        for ed, p in self.profiles.items():
+            for name, df in p.tables().items():
+                out[f"iod{ed}_{name}"] = df
+        if self.change is not None:
+            out["change_summary"] = self.change.summary
+            out["change_lsoas"] = self.change.lsoas
+        return out
+
+
+def profile_results(ctx: PlaceContext) -> ProfileResults:
+    """The deprivation profile job: every IoD edition the place holds, and 2019 → 2025 change.
+
+    Parameters
+    ----------
+    ctx : PlaceContext
+
+    Returns
+    -------
+    ProfileResults
+
+    Raises
+    ------
+    FairerError
+        If the place has no IoD data.
+    """
+    place = ctx.place
+    editions = ctx.editions
+    if not editions:
+        raise FairerError("no IoD data in the place's sources", path=place.folder / "place.toml")
+    profiles = {ed: build_profile(ctx.national(ed), place.la_codes, place.name) for ed in editions}
+    change = None
+    if 2019 in profiles and 2025 in profiles:
+        bridge = queries.bridge(ctx.store)
+        if not bridge.empty:
+            change = deprivation_change(profiles[2019], profiles[2025], bridge)
+    geometry = {
+        p.lsoa_year: queries.geometry(ctx.store, "lsoa", p.lsoa_year) for p in profiles.values()
+    }
+    return ProfileResults(profiles, change, ctx.lead_edition, geometry)
+
+
+@dataclass
+class PlaceReportInputs:
+    """Every result the place report renders (already protected when it reaches a renderer)."""
+
+    profile: ProfileResults
+    framework: PlaceResults | None
+    targeting: object | None
+    voices: object | None
+    attributions: list[str]
+
+
+def _report_inputs(ctx: PlaceContext, static_rug: bool = False) -> PlaceReportInputs:
+    from fairer.targeting.place import targeting_results
+
+    return PlaceReportInputs(
+        profile=profile_results(ctx),
+        framework=place_results(ctx, "ward") if has_indicators(ctx) else None,
+        targeting=targeting_results(ctx),
+        voices=_consultation_summary(ctx),
+        attributions=queries.attributions(ctx.store),
+    )
+
+
+def _consultation_summary(ctx: PlaceContext):
+    place = ctx.place
+    if not (place.folder / "voices" / "voices.toml").exists():
+        return None
+    from fairer.voices.summary import consultation_summary
+    from fairer.voices.workspace import open_consultation
+
+    cons = open_consultation(place.folder, place=place, store=ctx.store)
+    summary = consultation_summary(cons)
+    return None if summary.empty else summary
+
+
+# -- staging: a failing command leaves no partial outputs -------------------------------------
+
+
+@contextmanager
+def _staged(out_dir: Path):
+    """A staging folder whose files move into ``out_dir`` only if the block succeeds."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    try:
+        yield stage
+        for f in sorted(stage.rglob("*")):
+            if f.is_file():
+                target = out_dir / f.relative_to(stage)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                f.replace(target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _moved(paths: dict[str, Path], stage: Path, out_dir: Path) -> dict[str, Path]:
+    return {k: out_dir / Path(p).relative_to(stage) for k, p in paths.items()}
+
+
+# -- fairer profile ---------------------------------------------------------------------------
 
 
 @dataclass
 class ProfileResult:
-    """What :func:`profile_place` made."""
+    """What :func:`profile_place` made: protected results and the files written."""
 
     place: Place
     load: LoadReport
@@ -38,16 +181,7 @@ class ProfileResult:
     tables: dict[str, Path] = field(default_factory=dict)
     report: Path | None = None
     progress: object | None = None  # the demo's ProgressResult
-    voices: object | None = None  # the demo's consultation summary (VoicesReport)
-
-
-def _publishable(df: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Suppress small population counts before anything is written."""
-    out = df.copy()
-    for c in out.columns:
-        if c == "population":
-            out[c] = suppress_counts(out[c], threshold)
-    return out
+    voices: object | None = None  # the demo's VoicesReport
 
 
 def profile_place(
@@ -67,56 +201,77 @@ def profile_place(
     Returns
     -------
     ProfileResult
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from fairer.demo import make_borough, write_borough
+    >>> from fairer.place import init_place
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> write_borough(make_borough(seed=1), tmp / "data")
+    >>> _ = init_place(tmp / "place", ["E06990001"], data=[tmp / "data"], synthetic=True)
+    >>> result = profile_place(tmp / "place", formats=("csv",))
+    >>> sorted(result.profiles), result.report.name
+    ([2019, 2025], 'report.html')
     """
-    for f in formats:
-        if f not in FORMATS:
-            raise FairerError(f"unknown output format '{f}': choose from {', '.join(FORMATS)}")
-    place = load_place(place_dir)
-    load = load_place_sources(place)
-    store = open_store(place.store_path)
-    try:
-        editions = sorted(
-            int(e) for e in store.query("SELECT DISTINCT edition FROM deprivation")["edition"]
+    check_formats(formats)
+    with open_place(place_dir) as ctx:
+        place = ctx.place
+        inputs = _report_inputs(ctx) if report else None
+        profile = inputs.profile if inputs else profile_results(ctx)
+        load = ctx.load
+    threshold = place.disclosure_threshold
+    published = protect(profile, threshold)
+    out = place.output_dir
+    with _staged(out) as stage:
+        written = write_outputs(
+            published.tables(), stage, formats, workbook="deprivation_profile.xlsx"
         )
-        if not editions:
-            raise FairerError(
-                "no IoD data in the place's sources", path=place.folder / "place.toml"
-            )
-        profiles = {
-            ed: deprivation_profile(national_data(store, ed), place.la_codes, place.name)
-            for ed in editions
-        }
-        change = None
-        if 2019 in profiles and 2025 in profiles:
-            bridge = store.query("SELECT lsoa11_code, lsoa21_code, change FROM lsoa_bridge")
-            if not bridge.empty:
-                change = deprivation_change(profiles[2019], profiles[2025], bridge)
-        result = ProfileResult(place, load, profiles, change)
-        result.tables = _write_tables(place, profiles, change, formats)
-        if report:
-            result.report = _write_report(place, store, profiles, change)
-    finally:
-        store.close()
+        report_path = None
+        if inputs is not None:
+            rendered = render_place_report(place, protect(inputs, threshold))
+            report_path = rendered.write(stage / "report.html")
+    result = ProfileResult(place, load, published.profiles, published.change)
+    result.tables = _moved(written, stage, out)
+    result.report = out / "report.html" if report_path else None
     return result
 
 
-def _write_tables(place, profiles, change, formats) -> dict[str, Path]:
-    out = place.output_dir
-    tables: dict[str, pd.DataFrame] = {}
-    for ed, p in profiles.items():
-        for name, df in p.tables().items():
-            tables[f"iod{ed}_{name}"] = _publishable(df, place.disclosure_threshold)
-    if change is not None:
-        tables["change_summary"] = change.summary
-        tables["change_lsoas"] = change.lsoas
-    paths = {}
-    for fmt in formats:
-        if fmt == "xlsx":
-            paths["xlsx"] = write_tables(tables, out / "deprivation_profile.xlsx")
-        else:
-            for name, df in tables.items():
-                paths[f"{name}.{fmt}"] = write_table(df, out / f"{name}.{fmt}")
-    return paths
+def render_place_report(place: Place, inputs: PlaceReportInputs) -> Report:
+    """The place report from protected results: deprivation, framework, targeting, voices."""
+    from fairer.report.deprivation import change_section, deprivation_section
+    from fairer.report.framework import framework_sections
+    from fairer.report.targeting import targeting_section
+    from fairer.report.voices import voices_section
+
+    rep = Report(
+        title=f"{place.name}: inequalities profile",
+        place_name=place.name,
+        synthetic=place.synthetic,
+    )
+    prof = inputs.profile
+    order = [prof.lead] + [e for e in sorted(prof.profiles, reverse=True) if e != prof.lead]
+    boundaries = []
+    for ed in order:
+        p = prof.profiles[ed]
+        geom = prof.geometry.get(p.lsoa_year)
+        rep.add(deprivation_section(p, geom))
+        if geom is not None and not geom.empty:
+            boundaries.append(BOUNDARY_ATTRIBUTION)
+    if prof.change is not None:
+        rep.add(change_section(prof.change, 2019, 2025))
+    for section in framework_sections(inputs.framework):
+        rep.add(section)
+    for section in (targeting_section(inputs.targeting), voices_section(inputs.voices)):
+        if section is not None:
+            rep.add(section)
+    rep.attributions = inputs.attributions + boundaries
+    return rep
+
+
+# -- fairer rug -------------------------------------------------------------------------------
+
+RUG_FORMATS = ("csv", "xlsx", "parquet", "html", "png", "pdf")
 
 
 def rug_place(
@@ -125,11 +280,13 @@ def rug_place(
     benchmark: str = "england",
     framework: str | None = None,
     formats: tuple[str, ...] = ("csv", "xlsx", "html", "png"),
-):
+) -> tuple[PlaceResults, dict[str, Path], LoadReport]:
     """Load the place's data and write its tartan rug (and scorecard and gaps tables).
 
     Parameters
     ----------
+    place_dir : path-like
+        A folder made by ``fairer init``.
     level : {'ward', 'lsoa', 'lad'}
         The rug's rows: the place's wards or LSOAs, or the authorities of its region.
     benchmark : {'england', 'place'}
@@ -141,120 +298,287 @@ def rug_place(
     Returns
     -------
     (PlaceResults, dict of written paths, LoadReport)
+        The results are the published (protected) ones.
     """
-    from fairer.framework.results import place_results
     from fairer.report.rug import rug_figure, rug_payload, write_rug_html
 
-    place = load_place(place_dir)
-    load = load_place_sources(place)
-    store = open_store(place.store_path)
-    try:
-        res = place_results(store, place, level, benchmark, framework)
-    finally:
-        store.close()
-    out, paths = place.output_dir, {}
+    check_formats(formats, RUG_FORMATS)
+    with open_place(place_dir) as ctx:
+        place, load = ctx.place, ctx.load
+        raw = place_results(ctx, level, benchmark, framework)
+    res = protect(raw, place.disclosure_threshold)
     table = res.rug.rug_table()
     if table.empty:
         raise FairerError(
             "no indicator in the framework has data for this place; add indicator files to place.toml "
             "(fairer detect FOLDER shows which files fairer recognises)"
         )
-    for fmt in formats:
-        if fmt in ("csv", "parquet"):
-            paths[fmt] = write_table(table, out / f"rug_{level}.{fmt}")
-        elif fmt == "xlsx":
-            paths[fmt] = write_tables(
-                {"rug": table, "scorecard": res.scorecard(), "gaps": res.place.gaps},
-                out / f"rug_{level}.xlsx",
-            )
-        elif fmt == "html":
-            names = ", ".join(table["benchmark_name"].dropna().unique()) or "benchmark"
-            paths[fmt] = write_rug_html(
-                rug_payload(
-                    res.rug.cells, res.framework, f"{place.name}: tartan rug ({level}s)", names
-                ),
-                out / f"rug_{level}.html",
-                synthetic=place.synthetic,
-            )
-        elif fmt in ("png", "pdf"):
-            from fairer.tabular import atomic_path
-
-            fig = rug_figure(res.rug.cells, res.framework, f"{place.name}: tartan rug ({level}s)")
-            with atomic_path(out / f"rug_{level}.{fmt}") as tmp:
-                fig.savefig(tmp, format=fmt, dpi=200, bbox_inches="tight")
-            paths[fmt] = out / f"rug_{level}.{fmt}"
-        else:
-            raise FairerError(
-                f"unknown rug format '{fmt}': choose from csv, xlsx, parquet, html, png, pdf"
-            )
-    return res, paths, load
+    out, paths = place.output_dir, {}
+    title = f"{place.name}: tartan rug ({level}s)"
+    with _staged(out) as stage:
+        for fmt in formats:
+            target = stage / f"rug_{level}.{fmt}"
+            if fmt in ("csv", "parquet"):
+                paths[fmt] = write_table(table, target)
+            elif fmt == "xlsx":
+                paths[fmt] = write_outputs(
+                    {"rug": table, "scorecard": res.scorecard(), "gaps": res.place.gaps},
+                    stage,
+                    ("xlsx",),
+                    workbook=f"rug_{level}.xlsx",
+                )["xlsx"]
+            elif fmt == "html":
+                names = ", ".join(table["benchmark_name"].dropna().unique()) or "benchmark"
+                paths[fmt] = write_rug_html(
+                    rug_payload(res.rug.cells, res.framework, title, names),
+                    target,
+                    synthetic=place.synthetic,
+                )
+            else:
+                fig = rug_figure(res.rug.cells, res.framework, title)
+                with atomic_path(target) as tmp:
+                    fig.savefig(tmp, format=fmt, dpi=200, bbox_inches="tight")
+                paths[fmt] = target
+    return res, _moved(paths, stage, out), load
 
 
-def _framework_sections(place, store, static_rug: bool = False) -> list:
-    """Scorecard, rug, gaps and maps for the place (the rug static for print when asked)."""
-    from fairer.framework.data import place_areas
-    from fairer.framework.results import place_results
-    from fairer.report.build import Section, figure
-    from fairer.report.charts import to_svg
-    from fairer.report.framework import gap_sections, indicator_maps, rug_section, scorecard_section
-    from fairer.report.rug import rug_figure
-
-    if store.query("SELECT count(*) AS n FROM indicator_values")["n"].item() == 0:
-        return []
-    res = place_results(store, place, "ward")
-    if static_rug and not res.rug.cells.empty:
-        svg = to_svg(rug_figure(res.rug.cells, res.framework, f"{place.name}: wards × indicators"))
-        rug = Section(
-            "rug",
-            "The tartan rug",
-            figure(
-                svg,
-                "Wards × indicators: blue better than England, grey similar, orange worse; quintile colours where "
-                "there is no confidence interval.",
-                f"Tartan rug of {place.name}'s wards against England.",
-            ),
-        )
-    else:
-        rug = rug_section(res, place.name)
-    sections = [scorecard_section(res, place.name), rug, *gap_sections(res)]
-    geom = geometry_from_store(store, "lsoa", place.geography_year)
-    _, links = place_areas(store, place, "ward")
-    sections.append(indicator_maps(res, geom, links))
-    return [s for s in sections if s is not None]
+# -- fairer priorities | assets | allocate ----------------------------------------------------
 
 
-def _write_report(place, store, profiles, change) -> Path:
+@dataclass
+class TargetingRun:
+    """A targeting command's published result and the tables it wrote."""
+
+    result: object
+    tables: dict[str, Path]
+    place: Place
+    messages: list[str] = field(default_factory=list)
+
+
+def priorities_command(
+    place_dir: str | Path,
+    settings: TargetingSettings | None = None,
+    communities: str | Path | None = None,
+    **overrides,
+) -> TargetingRun:
+    """``fairer priorities``: pick priority neighbourhoods and write their tables.
+
+    ``settings`` default to the place's ``[targeting]``; keyword ``overrides`` (``count``,
+    ``runs``, ``need``, ``pinned`` …) replace single settings.
+    """
+    from dataclasses import replace
+
+    from fairer.targeting.place import priorities
+
+    with open_place(place_dir) as ctx:
+        cfg = replace(settings or ctx.place.targeting, **overrides)
+        raw = priorities(ctx, cfg, communities)
+        place = ctx.place
+    res = protect(raw, place.disclosure_threshold)
+    with _staged(place.output_dir) as stage:
+        paths = write_outputs(res.tables(), stage, ("csv",))
+    return TargetingRun(res, _moved(paths, stage, place.output_dir), place)
+
+
+def assets_command(
+    place_dir: str | Path,
+    asset_files,
+    walk: float | None = None,
+    postcodes=None,
+    default_type=None,
+    need: str | None = None,
+) -> TargetingRun:
+    """``fairer assets``: access to community assets against need, written as a table."""
+    from fairer.targeting.place import assets_against_need
+
+    with open_place(place_dir) as ctx:
+        raw = assets_against_need(ctx, asset_files, need, walk, postcodes, default_type)
+        place = ctx.place
+    res = protect(raw, place.disclosure_threshold)
+    with _staged(place.output_dir) as stage:
+        paths = write_outputs({"assets_access": res.table}, stage, ("csv",))
+    return TargetingRun(res, _moved(paths, stage, place.output_dir), place, res.messages)
+
+
+def allocate_command(place_dir: str | Path, level: str = "lsoa", **options) -> TargetingRun:
+    """``fairer allocate``: split a budget by proportionate universalism, written as a table.
+
+    ``options`` are those of :func:`fairer.targeting.place.allocate_place`.
+    """
+    from fairer.targeting.place import allocate_place
+
+    with open_place(place_dir) as ctx:
+        raw = allocate_place(ctx, level=level, **options)
+        place = ctx.place
+    res = protect(raw, place.disclosure_threshold)
+    with _staged(place.output_dir) as stage:
+        paths = write_outputs({f"allocation_{level}": res.table}, stage, ("csv",))
+    return TargetingRun(res, _moved(paths, stage, place.output_dir), place)
+
+
+# -- fairer report ----------------------------------------------------------------------------
+
+
+@dataclass
+class ProgressResult:
+    """Files written by :func:`progress_report`, and the problems found in the inputs."""
+
+    html: Path
+    pdf: Path | None
+    messages: list[str] = field(default_factory=list)
+
+
+def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> ProgressResult:
+    """Write ``progress_<period>.html`` (and ``.pdf``) in the place's output folder.
+
+    Parameters
+    ----------
+    place_dir : path-like
+        A folder made by ``fairer init``.
+    period : str
+        ``2026-H1``, ``2026-Q3``, ``2026`` or a date: the report is as of its last day.
+    pdf : bool
+        Also write a PDF (WeasyPrint).
+
+    Returns
+    -------
+    ProgressResult
+
+    Raises
+    ------
+    FairerError
+        Bad period, or a PDF asked for without WeasyPrint's system libraries.
+    """
+    from fairer.delivery.dates import period_end
+    from fairer.delivery.progress import HISTORY_DIR, delivery_results
+
+    on = _period_end(period, period_end)
+    with open_place(place_dir) as ctx:
+        place = ctx.place
+        inputs = _report_inputs(ctx)
+        delivery = delivery_results(ctx, on)
+        messages = list(ctx.load.messages) + delivery.messages
+    threshold = place.disclosure_threshold
+    published = protect(inputs, threshold)
+    delivery = protect(delivery, threshold)
+    rep = render_progress_report(place, period, on, published, delivery, messages)
+    out = place.output_dir
+    name = f"progress_{_safe_name(period)}"
+    pdf_path, pdf_error = None, None
+    with _staged(out) as stage:
+        rep.write(stage / f"{name}.html")
+        if pdf:
+            from fairer.report.progress import write_pdf
+
+            try:
+                pdf_path = write_pdf(rep.render(), stage / f"{name}.pdf", out)
+            except FairerError as exc:  # no PDF engine here: the HTML report still stands
+                pdf_error = exc
+    if delivery.plan is not None:
+        history = place.folder / HISTORY_DIR
+        write_table(delivery.plan.snapshot, history / f"actions_{on.isoformat()}.parquet")
+    if pdf_error is not None:
+        raise pdf_error
+    return ProgressResult(out / f"{name}.html", out / f"{name}.pdf" if pdf_path else None, messages)
+
+
+def _period_end(period: str, period_end) -> date:
+    try:
+        return period_end(period)
+    except ValueError as exc:
+        raise FairerError(
+            f"period '{period}': {exc} (use 2026-H1, 2026-Q3, 2026 or a date)"
+        ) from None
+
+
+def _safe_name(text: str) -> str:
+    """A period or label as a file name: letters, digits, dot, dash and underscore only."""
+    import re
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")
+    if not safe:
+        raise FairerError(f"'{text}' cannot be used in a file name")
+    return safe
+
+
+def render_progress_report(
+    place: Place, period: str, on: date, inputs: PlaceReportInputs, delivery, messages
+) -> Report:
+    """The progress report from protected results."""
+    from fairer.report.deprivation import deprivation_section
+    from fairer.report.framework import framework_sections
+    from fairer.report.progress import (
+        assessment_section,
+        learning_section,
+        plan_section,
+        problems_section,
+        summary_section,
+    )
+    from fairer.report.targeting import targeting_section
+
     rep = Report(
-        title=f"{place.name}: inequalities profile",
+        title=f"{place.name}: progress report, {period}",
         place_name=place.name,
         synthetic=place.synthetic,
     )
-    lead = 2025 if place.geography_year == 2021 and 2025 in profiles else max(profiles)
-    order = [lead] + [e for e in sorted(profiles, reverse=True) if e != lead]
-    for ed in order:
-        p = profiles[ed]
-        geom = geometry_from_store(store, "lsoa", p.lsoa_year)
-        rep.add(deprivation_section(p, geom))
-        if not geom.empty:
-            rep.attributions.append(BOUNDARY_ATTRIBUTION)
-    if change is not None:
-        rep.add(change_section(change, 2019, 2025))
-    for section in _framework_sections(place, store):
-        rep.add(section)
-    from fairer.report.targeting import targeting_section
+    prof = inputs.profile
+    lead = prof.profiles.get(prof.lead) if prof.lead else None
+    rep.add(summary_section(on, lead.headline_sentences()[:2] if lead else []))
+    for s in framework_sections(inputs.framework, static_rug=True):
+        rep.add(s)
+    for s in (
+        targeting_section(inputs.targeting),
+        plan_section(delivery.plan),
+        assessment_section(delivery),
+        learning_section(delivery.learning),
+    ):
+        if s is not None:
+            rep.add(s)
+    if lead:
+        rep.add(deprivation_section(lead, prof.geometry.get(lead.lsoa_year)))
+    problems = problems_section(messages)
+    if problems is not None:
+        rep.add(problems)
+    rep.attributions = inputs.attributions
+    return rep
 
-    attributions = store.query(
-        "SELECT DISTINCT attribution FROM sources WHERE attribution IS NOT NULL"
-    )
-    rep.attributions = list(attributions["attribution"]) + rep.attributions
-    store.close()  # the targeting jobs open the store themselves
-    where = targeting_section(place)
-    if where is not None:
-        rep.add(where)
-    if (place.folder / "voices" / "voices.toml").exists():
-        from fairer.report.voices import voices_section
 
-        heard = voices_section(place.folder)
-        if heard is not None:
-            rep.add(heard)
-    return rep.write(place.output_dir / "report.html")
+# -- fairer voices report ---------------------------------------------------------------------
+
+
+@dataclass
+class VoicesReport:
+    """Files written by :func:`voices_report`."""
+
+    html: Path
+    workbook: Path
+
+
+def voices_report(folder: str | Path) -> VoicesReport:
+    """Write ``output/voices_report.html`` and ``output/voices.xlsx`` for the consultation.
+
+    Parameters
+    ----------
+    folder : path-like
+        A consultation folder, or a place folder (its ``voices/``).
+
+    Returns
+    -------
+    VoicesReport
+    """
+    from fairer.report.voices import voices_document, voices_workbook_tables
+    from fairer.voices.summary import consultation_summary
+    from fairer.voices.workspace import open_consultation
+
+    cons = open_consultation(folder)
+    summary = protect(consultation_summary(cons), cons.disclosure_threshold)
+    doc = voices_document(summary)
+    if doc is None:
+        raise FairerError(
+            "nothing coded yet: run `fairer voices code` (and `themes`) first", path=cons.folder
+        )
+    out = cons.output_dir
+    with _staged(out) as stage:
+        doc.write(stage / "voices_report.html")
+        write_outputs(voices_workbook_tables(summary), stage, ("xlsx",), workbook="voices.xlsx")
+    return VoicesReport(out / "voices_report.html", out / "voices.xlsx")

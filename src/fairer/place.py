@@ -20,23 +20,122 @@
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from fairer.disclosure import DEFAULT_THRESHOLD
 from fairer.errors import FairerError
+from fairer.reference import known_local_authorities, resolve_la
 from fairer.sources.detect import DetectedSource, discover
-from fairer.sources.geocodes import LAD_CODE
 from fairer.tabular import write_text_atomic
 
 PLACE_FILE = "place.toml"
 STORE_FILE = "fairer.duckdb"
 FRAMEWORKS = ("fairer-nine-domains", "marmot-eight-principles", "blank")
+DEFAULT_FRAMEWORK = FRAMEWORKS[0]
+
+
+@dataclass
+class TargetingSettings:
+    """``[targeting]`` in ``place.toml``: how the place chooses where and for whom.
+
+    Every default is here and nowhere else; the CLI options of ``fairer priorities``,
+    ``assets`` and ``allocate`` start from these.
+
+    Attributes
+    ----------
+    need : str
+        Need indicators and weights, ``"imd_score:2,health_score:1"`` (a leading minus: lower
+        values mean more need).
+    count, min_population, max_population : int, float, float
+        How many priority neighbourhoods, and their population bounds.
+    runs : int
+        Monte Carlo sensitivity runs.
+    pinned, excluded : list of str
+        LSOAs to build a neighbourhood around, or never to use.
+    budget : float, optional
+        Pounds to allocate by proportionate universalism (none: no allocation).
+    universal_share, gradient : float
+        The share given equally per head, and the most- to least-need weight.
+    walk : float
+        Walking distance to an asset, in metres.
+    enabled : bool
+        Whether the place has a ``[targeting]`` table (the reports show the section then, or
+        when assets are listed).
+    """
+
+    need: str = "imd_score:1"
+    count: int = 3
+    min_population: float = 5000.0
+    max_population: float = 15000.0
+    runs: int = 1000
+    pinned: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    budget: float | None = None
+    universal_share: float = 0.5
+    gradient: float = 3.0
+    walk: float = 800.0
+    enabled: bool = False
+
+    @classmethod
+    def from_toml(cls, data: dict | None, path: Path | None = None) -> TargetingSettings:
+        """Read a ``[targeting]`` table, checking every key and type."""
+        if not data:
+            return cls()
+        known = {f.name for f in dataclasses.fields(cls)} - {"enabled"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise FairerError(
+                f"unknown [targeting] setting '{unknown[0]}': use {', '.join(sorted(known))}",
+                path=path,
+            )
+        values = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in data:
+                continue
+            v = data[f.name]
+            try:
+                if f.name in ("pinned", "excluded"):
+                    values[f.name] = [str(x) for x in (v if isinstance(v, list) else [v])]
+                elif f.name == "need":
+                    values[f.name] = str(v)
+                elif f.name in ("count", "runs"):
+                    values[f.name] = int(v)
+                else:
+                    values[f.name] = float(v)
+            except (TypeError, ValueError):
+                raise FairerError(
+                    f"[targeting] {f.name} = {v!r} is not a {f.type}", path=path
+                ) from None
+        return cls(**values, enabled=True)
+
+    def to_toml_lines(self) -> list[str]:
+        """The ``[targeting]`` table, with the settings that differ from the defaults."""
+        if not self.enabled:
+            return []
+        default = TargetingSettings()
+        lines = ["", "[targeting]"]
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if f.name == "enabled" or (v == getattr(default, f.name) and f.name != "budget"):
+                continue
+            if v is None:
+                continue
+            if isinstance(v, list):
+                lines.append(f"{f.name} = [{', '.join(_q(x) for x in v)}]")
+            elif isinstance(v, str):
+                lines.append(f"{f.name} = {_q(v)}")
+            else:
+                lines.append(f"{f.name} = {v}")
+        return lines
+
+
+def _q(v: str) -> str:
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @dataclass
@@ -59,11 +158,11 @@ class Place:
     name: str
     la_codes: list[str]
     geography_year: int = 2021
-    disclosure_threshold: int = 5
-    framework: str = "fairer-nine-domains"
+    disclosure_threshold: int = DEFAULT_THRESHOLD
+    framework: str = DEFAULT_FRAMEWORK
     synthetic: bool = False
     sources: list[SourceEntry] = field(default_factory=list)
-    targeting: dict = field(default_factory=dict)
+    targeting: TargetingSettings = field(default_factory=TargetingSettings)
 
     @property
     def store_path(self) -> Path:
@@ -73,13 +172,16 @@ class Place:
     def output_dir(self) -> Path:
         return self.folder / "output"
 
+    def describe(self) -> list[str]:
+        """What ``fairer init`` made: the place file, the authorities and every source."""
+        lines = [f"created {self.folder / PLACE_FILE} for {self.name} ({', '.join(self.la_codes)})"]
+        return lines + [f"  {s.kind:<11} {s.detail:<40} {s.path}" for s in self.sources]
+
     def sources_of(self, kind: str) -> list[SourceEntry]:
         return [s for s in self.sources if s.kind == kind]
 
     def to_toml(self) -> str:
-        def q(v: str) -> str:
-            return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
+        q = _q
         lines = [
             "# fairer place file: written by `fairer init`, read by every fairer command.",
             "[place]",
@@ -90,11 +192,7 @@ class Place:
             f"framework = {q(self.framework)}",
             f"synthetic = {'true' if self.synthetic else 'false'}",
         ]
-        if self.targeting:
-            lines += ["", "[targeting]"]
-            lines += [
-                f"{k} = {q(v) if isinstance(v, str) else v}" for k, v in self.targeting.items()
-            ]
+        lines += self.targeting.to_toml_lines()
         for s in self.sources:
             lines += [
                 "",
@@ -117,61 +215,6 @@ def _portable(path: Path, folder: Path) -> str:
         return str(path.resolve().relative_to(folder.resolve()))
     except ValueError:
         return str(path.resolve())
-
-
-@lru_cache(maxsize=1)
-def known_local_authorities() -> pd.DataFrame:
-    """English local authority district codes and names (ONS vintages 2013, 2019, 2021, 2024)."""
-    with (
-        resources.files("fairer.data").joinpath("local_authorities.csv").open(encoding="utf-8") as f
-    ):
-        return pd.read_csv(f, comment="#", dtype=str).fillna("")
-
-
-def resolve_la(value: str, extra: pd.DataFrame | None = None) -> str:
-    """Turn an LA code or name into a known LA code, or fail listing near matches.
-
-    Parameters
-    ----------
-    value : str
-        ``E06000004`` or ``Stockton-on-Tees`` (case-insensitive).
-    extra : DataFrame, optional
-        More ``lad_code, lad_name`` pairs (e.g. from the place's own lookup files).
-    """
-    table = known_local_authorities()[["lad_code", "lad_name"]]
-    if extra is not None and not extra.empty:
-        table = pd.concat([table, extra[["lad_code", "lad_name"]]]).drop_duplicates("lad_code")
-    v = value.strip()
-    codes = dict(zip(table["lad_code"].str.upper(), table["lad_code"], strict=False))
-    if v.upper() in codes:
-        return codes[v.upper()]
-    names = {n.lower(): c for c, n in zip(table["lad_code"], table["lad_name"], strict=False)}
-    if v.lower() in names:
-        return names[v.lower()]
-    near_codes = _near_codes(v.upper(), list(codes))
-    near_names = difflib.get_close_matches(v.lower(), list(names), n=3, cutoff=0.6)
-    label = dict(zip(table["lad_code"], table["lad_name"], strict=False))
-    suggestions = [f"{codes[c]} {label[codes[c]]}" for c in near_codes] + [
-        f"{names[n]} {label[names[n]]}" for n in near_names
-    ]
-    what = (
-        "not a local authority district code"
-        if not LAD_CODE.match(v.upper())
-        else "an unknown local authority code"
-    )
-    hint = f"; did you mean {', '.join(dict.fromkeys(suggestions))}?" if suggestions else ""
-    raise FairerError(f"'{value}' is {what}{hint}")
-
-
-def _near_codes(value: str, codes: list[str], n: int = 3) -> list[str]:
-    """Codes one or two characters away from ``value`` (a typo in a GSS code), closest first."""
-    scored = []
-    for c in codes:
-        if len(c) == len(value):
-            d = sum(a != b for a, b in zip(c, value, strict=True))
-            if d <= 2:
-                scored.append((d, c))
-    return [c for _, c in sorted(scored)[:n]]
 
 
 def _lookup_las(found: list[DetectedSource]) -> pd.DataFrame:
@@ -254,11 +297,11 @@ def init_place(
     data: list[str | Path] | None = None,
     geography_year: int = 2021,
     name: str | None = None,
-    disclosure_threshold: int = 5,
-    framework: str = "fairer-nine-domains",
+    disclosure_threshold: int = DEFAULT_THRESHOLD,
+    framework: str = DEFAULT_FRAMEWORK,
     synthetic: bool = False,
     force: bool = False,
-    targeting: dict | None = None,
+    targeting: TargetingSettings | dict | None = None,
 ) -> Place:
     """Create a place folder with its ``place.toml``.
 
@@ -333,7 +376,9 @@ def init_place(
         framework=framework,
         synthetic=synthetic,
         sources=choose_sources(found),
-        targeting=dict(targeting or {}),
+        targeting=targeting
+        if isinstance(targeting, TargetingSettings)
+        else TargetingSettings.from_toml(targeting),
     )
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomic(folder / PLACE_FILE, place.to_toml())
@@ -389,9 +434,9 @@ def load_place(folder: str | Path) -> Place:
         name=str(p.get("name", ", ".join(p["la_codes"]))),
         la_codes=list(p["la_codes"]),
         geography_year=int(p.get("geography_year", 2021)),
-        disclosure_threshold=int(p.get("disclosure_threshold", 5)),
-        framework=str(p.get("framework", "fairer-nine-domains")),
+        disclosure_threshold=int(p.get("disclosure_threshold", DEFAULT_THRESHOLD)),
+        framework=str(p.get("framework", DEFAULT_FRAMEWORK)),
         synthetic=bool(p.get("synthetic", False)),
         sources=sources,
-        targeting=dict(data.get("targeting", {})),
+        targeting=TargetingSettings.from_toml(data.get("targeting"), path),
     )

@@ -136,6 +136,21 @@ def read_table(
     if df.shape[1] == 0 or (df.shape[0] == 0 and df.shape[1] <= 1):
         raise FairerError("file has no data", path=path)
     df.columns = [str(c).strip() for c in df.columns]
+    return restore_formulas(df)
+
+
+def restore_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`neutralise_formulas` on a table fairer wrote, so round trips are lossless."""
+    for c in df.columns:
+        col = df[c]
+        if col.dtype == object:
+            starts = col.map(
+                lambda v: (
+                    isinstance(v, str) and v[:1] == "'" and v[1:2] != "" and v[1] in FORMULA_STARTS
+                )
+            )
+            if starts.any():
+                df[c] = col.mask(starts, col.str[1:])
     return df
 
 
@@ -209,10 +224,19 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes the file private (0600); a finished output has the mode any program
+        # would give it under the user's umask, so colleagues on a shared drive can open it.
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(target: str | Path, text: str) -> Path:
@@ -222,27 +246,72 @@ def write_text_atomic(target: str | Path, text: str) -> Path:
     return Path(target)
 
 
+#: A spreadsheet treats a cell beginning with one of these as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe.
+
+    Every CSV and XLSX fairer writes goes through this (the OWASP rule for CSV injection):
+    ``=HYPERLINK(…)`` typed into a survey answer or an area name is shown as text, never run.
+    Numbers are left alone, negative ones included.
+
+    Parameters
+    ----------
+    df : DataFrame
+
+    Returns
+    -------
+    DataFrame
+        A copy with text cells neutralised (column names too).
+
+    Examples
+    --------
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+2", "ok", -3]}))["a"].tolist()
+    ["'=1+2", 'ok', -3]
+    """
+    out = df.copy()
+    out.columns = [_neutral(c) for c in out.columns]
+    for c in out.columns:
+        col = out[c]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            out[c] = col.map(_neutral)
+    return out
+
+
+def _neutral(v):
+    if isinstance(v, str) and v.startswith(FORMULA_STARTS):
+        return "'" + v
+    return v
+
+
 def write_table(df: pd.DataFrame, target: str | Path, sheet_name: str = "data") -> Path:
-    """Write a DataFrame as CSV, XLSX or Parquet (by suffix), atomically."""
+    """Write a DataFrame as CSV, XLSX or Parquet (by suffix), atomically.
+
+    Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX
+    (:func:`neutralise_formulas`); Parquet keeps the values as they are (it is typed data, not
+    a spreadsheet).
+    """
     target = Path(target)
     suffix = suffix_of(target)
     with atomic_path(target) as tmp:
         if suffix == ".csv":
-            df.to_csv(tmp, index=False, encoding="utf-8")
+            neutralise_formulas(df).to_csv(tmp, index=False, encoding="utf-8")
         elif suffix == ".parquet":
             df.to_parquet(tmp, index=False)
         elif suffix == ".xlsx":
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                df.to_excel(xw, sheet_name=sheet_name[:31], index=False)
+                neutralise_formulas(df).to_excel(xw, sheet_name=sheet_name[:31], index=False)
         else:
             raise FairerError(f"cannot write '{suffix}': use .csv, .xlsx or .parquet", path=target)
     return target
 
 
 def write_tables(tables: dict[str, pd.DataFrame], target: str | Path) -> Path:
-    """Write several tables to one XLSX workbook (one sheet each), atomically."""
+    """Write several tables to one XLSX workbook (one sheet each), atomically and neutralised."""
     target = Path(target)
     with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
         for name, df in tables.items():
-            df.to_excel(xw, sheet_name=name[:31], index=False)
+            neutralise_formulas(df).to_excel(xw, sheet_name=name[:31], index=False)
     return target

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from fairer import stats
-from fairer.stats.run import compute
+from fairer.stats_table import compute
 from tests.stats.conftest import assert_frame_matches, read_phe
 
 REF_X = (

@@ -21,7 +21,13 @@ import pandas as pd
 
 from fairer.delivery.dates import parse_date
 from fairer.errors import FairerError
-from fairer.tabular import atomic_path, read_table, write_text_atomic
+from fairer.tabular import (
+    atomic_path,
+    neutralise_formulas,
+    read_table,
+    restore_formulas,
+    write_text_atomic,
+)
 
 ACTION_COLUMNS = [
     "action_id",
@@ -92,7 +98,10 @@ def read_action_plan(path: str | Path, known_measures: set[str] | None = None) -
         actions, milestones = pd.DataFrame(rows), pd.DataFrame(ms)
         first_row = 1
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object)
+        sheets = {
+            k: restore_formulas(v)
+            for k, v in pd.read_excel(path, sheet_name=None, dtype=object).items()
+        }
         if "actions" not in sheets:
             raise FairerError("an action plan workbook needs a sheet called 'actions'", path=path)
         actions = sheets["actions"]
@@ -181,8 +190,8 @@ def write_action_plan(plan: ActionPlan, path: str | Path) -> Path:
         ms[c] = [d.isoformat() if d else "" for d in ms[c]]
     if suffix == ".xlsx":
         with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            plan.actions.to_excel(xw, sheet_name="actions", index=False)
-            ms.to_excel(xw, sheet_name="milestones", index=False)
+            neutralise_formulas(plan.actions).to_excel(xw, sheet_name="actions", index=False)
+            neutralise_formulas(ms).to_excel(xw, sheet_name="milestones", index=False)
         return path
     if suffix in (".yaml", ".yml"):
         import yaml
@@ -199,7 +208,7 @@ def write_action_plan(plan: ActionPlan, path: str | Path) -> Path:
     if suffix == ".csv":
         flat = plan.actions.merge(ms, on="action_id", how="left", suffixes=("", "_milestone"))
         with atomic_path(path) as tmp:
-            flat.to_csv(tmp, index=False)
+            neutralise_formulas(flat).to_csv(tmp, index=False)
         return path
     raise FairerError(
         f"cannot write an action plan as '{suffix}': use .xlsx, .yaml or .csv", path=path

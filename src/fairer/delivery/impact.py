@@ -18,7 +18,7 @@ import pandas as pd
 
 from fairer.delivery.dates import parse_date
 from fairer.errors import FairerError
-from fairer.tabular import atomic_path, write_text_atomic
+from fairer.tabular import atomic_path, neutralise_formulas, restore_formulas, write_text_atomic
 
 RATINGS = ("positive", "neutral", "negative", "unknown")
 SIZES = ("small", "medium", "large", "")
@@ -72,7 +72,10 @@ def read_assessment(path: str | Path) -> Assessment:
             raise FairerError(f"invalid YAML ({exc})", path=path) from None
         impacts = pd.DataFrame(data.get("impacts", []))
     elif path.suffix.lower() == ".xlsx":
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object)
+        sheets = {
+            k: restore_formulas(v)
+            for k, v in pd.read_excel(path, sheet_name=None, dtype=object).items()
+        }
         if "assessment" not in sheets:
             raise FairerError(
                 "an assessment workbook needs a sheet called 'assessment' (key, value)", path=path
@@ -153,10 +156,10 @@ def write_assessment(a: Assessment, path: str | Path) -> Path:
         )
     if path.suffix.lower() == ".xlsx":
         with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            pd.DataFrame({"key": list(head), "value": list(head.values())}).to_excel(
-                xw, sheet_name="assessment", index=False
-            )
-            a.impacts.to_excel(xw, sheet_name="impacts", index=False)
+            neutralise_formulas(
+                pd.DataFrame({"key": list(head), "value": list(head.values())})
+            ).to_excel(xw, sheet_name="assessment", index=False)
+            neutralise_formulas(a.impacts).to_excel(xw, sheet_name="impacts", index=False)
         return path
     raise FairerError("write an assessment as .yaml or .xlsx", path=path)
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from fairer.delivery.dates import parse_date
 from fairer.errors import FairerError
-from fairer.tabular import atomic_path, read_table, write_text_atomic
+from fairer.tabular import atomic_path, neutralise_formulas, read_table, write_text_atomic
 
 COLUMNS = [
     "entry_id",
@@ -75,9 +75,9 @@ def write_learning_log(entries: pd.DataFrame, path: str | Path) -> Path:
         )
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".xlsx":
-            out.to_excel(tmp, index=False, engine="openpyxl")
+            neutralise_formulas(out).to_excel(tmp, index=False, engine="openpyxl")
         elif path.suffix.lower() == ".csv":
-            out.to_csv(tmp, index=False)
+            neutralise_formulas(out).to_csv(tmp, index=False)
         else:
             raise FairerError("write a learning log as .xlsx, .csv or .yaml", path=path)
     return path

@@ -74,14 +74,12 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
     result = profile_place(out / "place")
     # The demo's plan and log are dated around the first half of 2026: report on that period.
     from fairer.errors import FairerError
-    from fairer.report.progress import progress_report
+    from fairer.pipeline import progress_report, voices_report
 
     try:
         progress = progress_report(out / "place", DEMO_PERIOD, pdf=True)
     except FairerError:  # no PDF engine on this machine: the HTML progress report still stands
         progress = progress_report(out / "place", DEMO_PERIOD, pdf=False)
     result.progress = progress
-    from fairer.report.voices import voices_report
-
     result.voices = voices_report(out / "place")
     return result

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from fairer import stats
+from fairer.disclosure import DEFAULT_THRESHOLD, small_counts
 from fairer.framework.model import Framework, Indicator
 from fairer.sources.geocodes import ENGLAND
 
@@ -38,12 +39,23 @@ LEVELS = ("lsoa", "ward", "lad")
 
 @dataclass
 class Results:
-    """What :func:`compute_indicators` returns."""
+    """What :func:`compute_indicators` returns.
+
+    ``cells``: one row per area × indicator × period (``value, lowercl, uppercl`` …);
+    ``gaps``: SII/RII and quintile gaps per indicator and period; ``deciles``: values by local
+    deprivation decile. Counts are raw here: :func:`fairer.publish.protect` suppresses them,
+    the areas of one indicator and period being one line (they add up to the place).
+    """
 
     cells: pd.DataFrame
     gaps: pd.DataFrame
     deciles: pd.DataFrame
     messages: list[str] = field(default_factory=list)
+
+    PUBLISHED = {
+        "cells": [["indicator_id", "period"]],
+        "deciles": [["indicator_id", "period"]],
+    }
 
     RUG_COLUMNS = [
         "area_code",
@@ -106,10 +118,9 @@ def _area_rows(
         if need.any() and _countable(ind):
             calc = _values_from_counts(d.loc[need, "numerator"], d.loc[need, "denominator"], ind)
             calc.index = d.index[need]
-            d.loc[need, ["value", "lower_cl", "upper_cl"]] = calc[
+            d.loc[need, ["value", "lowercl", "uppercl"]] = calc[
                 ["value", "lowercl", "uppercl"]
             ].to_numpy()
-        d = d.rename(columns={"lower_cl": "lowercl", "upper_cl": "uppercl"})
         if _countable(ind) and d["numerator"].notna().any():
             calc = _values_from_counts(d["numerator"], d["denominator"], ind)
             d["lower99_8cl"], d["upper99_8cl"] = (
@@ -220,7 +231,7 @@ def compute_indicators(
     weights: pd.Series | None = None,
     benchmark: str = "england",
     place_codes: list[str] | None = None,
-    threshold: int = 5,
+    threshold: int = DEFAULT_THRESHOLD,
     imd: pd.DataFrame | None = None,
     sii_repetitions: int = 10_000,
 ) -> Results:
@@ -230,8 +241,8 @@ def compute_indicators(
     ----------
     framework : Framework
     rows : DataFrame
-        Tidy indicator rows (``indicator, area_code, period, group, numerator, denominator,
-        value, lower_cl, upper_cl``) at any level, including England (``E92000001``).
+        Tidy indicator rows (``indicator_id, area_code, period, group, numerator, denominator,
+        value, lowercl, uppercl``) at any level, including England (``E92000001``).
     areas : DataFrame
         ``area_code, area_name`` of the areas to show (the rug's rows).
     links : DataFrame, optional
@@ -251,10 +262,10 @@ def compute_indicators(
     links = links if links is not None else pd.DataFrame(columns=["child_code", "parent_code"])
     weights = weights if weights is not None else pd.Series(dtype=float)
     rows = rows[rows["group"].fillna("") == ""] if "group" in rows else rows
-    messages = framework.check_data(set(rows["indicator"]))
+    messages = framework.check_data(set(rows["indicator_id"]))
     cells, gaps, deciles = [], [], []
     names = areas.set_index("area_code")["area_name"]
-    by_indicator = dict(tuple(rows.groupby("indicator", sort=False)))
+    by_indicator = dict(tuple(rows.groupby("indicator_id", sort=False)))
     for ind in framework.indicators:
         r = by_indicator.get(ind.data_id, rows.iloc[0:0])
         if r.empty:
@@ -265,7 +276,9 @@ def compute_indicators(
             continue
         bench = _benchmarks(r, ind, vals, benchmark, place_codes, links, weights, areas)
         vals = vals.merge(bench, on="period", how="left")
-        small = vals["numerator"].between(1, threshold - 1, inclusive="both")
+        # Small cells are blanked before comparisons and quintiles so they never shape them;
+        # the publish step re-applies the same rule with secondary suppression.
+        small = small_counts(vals["numerator"], threshold)
         vals["suppressed"] = small
         vals.loc[small, ["value", "lowercl", "uppercl", "lower99_8cl", "upper99_8cl"]] = np.nan
         pol = ind.polarity if ind.polarity != "no judgement" else None

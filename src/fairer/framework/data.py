@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError
-from fairer.place import Place, known_local_authorities
+from fairer.place import Place
 from fairer.profile.deprivation import DeprivationData, place_mask
+from fairer.reference import known_local_authorities
 from fairer.sources.indicators import combine_active_lives_inactive
+from fairer.store import queries
 
 #: IoD measures offered as framework indicators at LSOA level, by indicator id.
 IOD_INDICATORS = {
@@ -26,10 +28,7 @@ def indicator_rows(store, data: DeprivationData | None = None) -> pd.DataFrame:
     the other domain scores are scores, averaged with population weights. ``data`` is the
     national data of the lead edition (none: no IoD indicators).
     """
-    rows = store.query(
-        'SELECT indicator_id AS indicator, area_code, period, grouping AS "group", numerator, denominator,'
-        " value, lower_cl, upper_cl FROM indicator_values"
-    )
+    rows = queries.indicator_values(store)
     # Sport England publishes each activity level in its own file: the three "inactive" levels
     # meet only here, once every file is loaded.
     rows = combine_active_lives_inactive(rows)
@@ -43,12 +42,12 @@ def indicator_rows(store, data: DeprivationData | None = None) -> pd.DataFrame:
                 continue
             part = pd.DataFrame(
                 {
-                    "indicator": ind,
+                    "indicator_id": ind,
                     "area_code": lsoas["lsoa_code"],
                     "period": f"IoD{edition}",
                     "group": "",
-                    "lower_cl": np.nan,
-                    "upper_cl": np.nan,
+                    "lowercl": np.nan,
+                    "uppercl": np.nan,
                 }
             )
             if ind == "income_deprivation" and lsoas["income_score"].max() <= 1:
@@ -69,17 +68,12 @@ def place_areas(store, place: Place, level: str) -> tuple[pd.DataFrame, pd.DataF
     (its peers), with the place's LSOAs linked to its own authority.
     """
     year = place.geography_year
-    lsoa_links = store.query(
-        "SELECT DISTINCT child_code, parent_code, parent_level FROM area_links WHERE child_level = 'lsoa'"
-        " AND (geo_year = ? OR geo_year IS NULL)",
-        [year],
-    )
+    lsoa_links = queries.lsoa_links(store, year)
     own = lsoa_links[
         (lsoa_links["parent_level"].isin(["lad", "lad_iod2025", "lad_iod2019"]))
         & lsoa_links["parent_code"].isin(place.la_codes)
     ]["child_code"].unique()
-    names = store.query("SELECT area_code, any_value(area_name) AS area_name FROM areas GROUP BY 1")
-    name_of = names.set_index("area_code")["area_name"]
+    name_of = queries.area_names(store)
     if level == "lsoa":
         areas = pd.DataFrame({"area_code": sorted(own)})
         links = pd.DataFrame(columns=["child_code", "parent_code"])

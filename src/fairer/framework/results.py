@@ -1,26 +1,44 @@
-"""A place's framework results from its store: the rug cells, the place scorecard and gaps."""
+"""The framework job: a place's rug cells, its scorecard and gaps, from the place context."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from fairer.framework.compute import Results, compute_indicators
 from fairer.framework.data import indicator_rows, lsoa_weights_and_imd, place_areas
 from fairer.framework.model import Framework, load_framework
-from fairer.place import Place
-from fairer.profile.deprivation import lead_edition, national_data
+from fairer.store import queries
+
+if TYPE_CHECKING:
+    from fairer.context import PlaceContext
 
 
 @dataclass
 class PlaceResults:
-    """Rug cells at one level, the place-level scorecard, and gaps inside the place."""
+    """Rug cells at one level, the place-level scorecard, and gaps inside the place.
+
+    ``geometry`` (LSOA polygons) and ``links`` (LSOA → shown area) are there for maps.
+    """
 
     framework: Framework
     level: str
     rug: Results
     place: Results
+    place_name: str = ""
+    geometry: pd.DataFrame | None = None
+    links: pd.DataFrame | None = None
+
+    def summary_line(self) -> str:
+        """``"20 wards × 8 indicators: 30 worse, 50 similar …"`` for the latest period."""
+        cells = self.rug.cells[self.rug.cells["latest"]] if len(self.rug.cells) else self.rug.cells
+        counts = cells["comparison"].value_counts() if len(cells) else pd.Series(dtype=int)
+        return (
+            f"{cells['area_code'].nunique()} {self.level}s × {cells['indicator_id'].nunique()} indicators: "
+            + ", ".join(f"{n} {k}" for k, n in counts.items() if k)
+        )
 
     def scorecard(self) -> pd.DataFrame:
         """One row per indicator: latest place value, against the benchmark, gap, trend."""
@@ -66,18 +84,47 @@ class PlaceResults:
 
 
 def place_results(
-    store,
-    place: Place,
+    ctx: PlaceContext,
     level: str = "ward",
     benchmark: str = "england",
     framework: str | None = None,
 ) -> PlaceResults:
-    """Compute the rug at ``level`` and the place-level scorecard and gaps from the store."""
+    """Compute the rug at ``level`` and the place-level scorecard and gaps.
+
+    Parameters
+    ----------
+    ctx : PlaceContext
+        The open place (:func:`fairer.context.open_place`).
+    level : {'ward', 'lsoa', 'lad'}
+        The rug's rows: the place's wards or LSOAs, or the authorities of its region.
+    benchmark : {'england', 'place'}
+        What each cell is compared with.
+    framework : str, optional
+        A template name or framework file; default: the place's.
+
+    Returns
+    -------
+    PlaceResults
+        Raw counts: protect it (:func:`fairer.publish.protect`) before publishing.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from fairer.demo import make_borough, write_borough
+    >>> from fairer.place import init_place
+    >>> from fairer.context import open_place
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> write_borough(make_borough(seed=1), tmp / "data")
+    >>> _ = init_place(tmp / "place", ["E06990001"], data=[tmp / "data"], synthetic=True)
+    >>> with open_place(tmp / "place") as ctx:
+    ...     res = place_results(ctx, "ward")
+    >>> res.rug.cells["area_code"].nunique() > 1
+    True
+    """
+    place, store = ctx.place, ctx.store
     fw = load_framework(framework or place.framework)
-    edition = lead_edition(store, place.geography_year)
-    data = (
-        national_data(store, edition) if edition else None
-    )  # built once for rows, weights and gaps
+    edition = ctx.lead_edition
+    data = ctx.national(edition) if edition else None  # built once for rows, weights and gaps
     rows = indicator_rows(store, data)
     weights, imd = lsoa_weights_and_imd(place, data)
     areas, links = place_areas(store, place, level)
@@ -99,4 +146,11 @@ def place_results(
         place.disclosure_threshold,
         imd=imd,
     )
-    return PlaceResults(fw, level, rug, own)
+    geom = queries.geometry(store, "lsoa", place.geography_year)
+    _, ward_links = place_areas(store, place, "ward")
+    return PlaceResults(fw, level, rug, own, place.name, geom, ward_links)
+
+
+def has_indicators(ctx: PlaceContext) -> bool:
+    """Whether any indicator rows are loaded (the framework sections need some)."""
+    return queries.indicator_value_count(ctx.store) > 0

@@ -20,7 +20,12 @@ import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError
+from fairer.sources.iod import ATTRIBUTION as iod_attribution
 from fairer.sources.iod import DOMAINS, EDITION_GEOGRAPHY, EDITION_LSOA_COUNT, MAIN_DOMAINS
+from fairer.store import queries
+
+#: The attribution every IoD figure carries (MHCLG, OGL v3.0).
+IOD_ATTRIBUTION = iod_attribution
 
 
 @dataclass
@@ -116,10 +121,7 @@ def national_data(store, edition: int) -> DeprivationData:
         If the store holds no data for the edition.
     """
     lsoa_year = EDITION_GEOGRAPHY[edition]
-    long = store.query(
-        "SELECT lsoa_code, domain, score, rank, decile FROM deprivation WHERE edition = ?",
-        [edition],
-    )
+    long = queries.deprivation_long(store, edition)
     if long.empty:
         raise FairerError(
             f"the store has no IoD{edition} data; add its files to place.toml and load"
@@ -130,17 +132,10 @@ def national_data(store, edition: int) -> DeprivationData:
     for c in wide.columns:
         if c.endswith(("_rank", "_decile")):
             wide[c] = wide[c].astype("Int64")
-    names = store.query(
-        "SELECT area_code AS lsoa_code, any_value(area_name) AS lsoa_name FROM areas"
-        " WHERE level = 'lsoa' AND geo_year = ? GROUP BY 1",
-        [lsoa_year],
+    names = queries.names_at_level(store, "lsoa", lsoa_year).rename(
+        columns={"area_code": "lsoa_code", "area_name": "lsoa_name"}
     )
-    links = store.query(
-        "SELECT child_code AS lsoa_code, parent_level, any_value(parent_code) AS parent_code"
-        " FROM area_links WHERE child_level = 'lsoa' AND (geo_year = ? OR geo_year IS NULL)"
-        " GROUP BY 1, 2",
-        [lsoa_year],
-    )
+    links = queries.lsoa_parents(store, lsoa_year)
     wide = wide.merge(names, on="lsoa_code", how="left")
     for level in ("ward", "msoa", "lad"):
         part = links[links["parent_level"] == level][["lsoa_code", "parent_code"]]
@@ -151,10 +146,8 @@ def national_data(store, edition: int) -> DeprivationData:
     wide = wide.merge(
         own_lad.rename(columns={"parent_code": "lad_code_iod"}), on="lsoa_code", how="left"
     )
-    ward_names = store.query(
-        "SELECT area_code AS ward_code, any_value(area_name) AS ward_name FROM areas"
-        " WHERE level = 'ward' AND geo_year = ? GROUP BY 1",
-        [lsoa_year],
+    ward_names = queries.names_at_level(store, "ward", lsoa_year).rename(
+        columns={"area_code": "ward_code", "area_name": "ward_name"}
     )
     wide = wide.merge(ward_names, on="ward_code", how="left")
     pop, note = _population(store, edition, lsoa_year)
@@ -170,12 +163,7 @@ def national_data(store, edition: int) -> DeprivationData:
 
 
 def _population(store, edition: int, lsoa_year: int) -> tuple[pd.Series, str]:
-    own = store.query(
-        "SELECT p.area_code, sum(p.count) AS n, any_value(p.period) AS period FROM population p"
-        " JOIN sources s USING (source_id) WHERE s.kind = 'iod' AND p.level = 'lsoa'"
-        " AND p.geo_year = ? AND p.age IS NULL AND p.sex = 'persons' GROUP BY 1",
-        [lsoa_year],
-    )
+    own = queries.iod_population(store, lsoa_year)
     if not own.empty:
         return own.set_index("area_code")["n"], (
             f"Population weights are the IoD{edition} population denominators ({own['period'].iloc[0]})."
@@ -185,7 +173,7 @@ def _population(store, edition: int, lsoa_year: int) -> tuple[pd.Series, str]:
         return other[0], f"Population weights are ONS LSOA estimates ({other[1]})."
     if lsoa_year == 2021:
         older = _latest_population(store, 2011)
-        bridge = store.query("SELECT lsoa11_code, lsoa21_code, change FROM lsoa_bridge")
+        bridge = queries.bridge(store)
         if older is not None and not bridge.empty:
             from fairer.sources.lookups import bridge_counts
 
@@ -197,12 +185,7 @@ def _population(store, edition: int, lsoa_year: int) -> tuple[pd.Series, str]:
 
 
 def _latest_population(store, geo_year: int) -> tuple[pd.Series, str] | None:
-    df = store.query(
-        "SELECT p.area_code, p.period, sum(p.count) AS n FROM population p JOIN sources s USING (source_id)"
-        " WHERE s.kind = 'population' AND p.level = 'lsoa' AND p.geo_year = ? AND p.age IS NULL"
-        " AND p.sex IN ('persons', 'female', 'male') GROUP BY 1, 2",
-        [geo_year],
-    )
+    df = queries.lsoa_population(store, geo_year)
     if df.empty:
         return None
     period = sorted(df["period"].unique())[-1]
@@ -273,9 +256,16 @@ def place_mask(lsoas: pd.DataFrame, la_codes: list[str]) -> pd.Series:
     return pd.Series(False, index=lsoas.index)
 
 
-def lead_edition(store, geography_year: int) -> int | None:
-    """The edition a place leads with: IoD2025 on 2021 geography if loaded, else the latest."""
-    editions = [int(e) for e in store.query("SELECT DISTINCT edition FROM deprivation")["edition"]]
+def lead_edition(editions: list[int], geography_year: int) -> int | None:
+    """The edition a place leads with: IoD2025 on 2021 geography if held, else the latest.
+
+    The one statement of the rule; the place context applies it to what its store holds.
+
+    Examples
+    --------
+    >>> lead_edition([2019, 2025], 2021), lead_edition([2019, 2025], 2011), lead_edition([], 2021)
+    (2025, 2025, None)
+    """
     if not editions:
         return None
     return 2025 if geography_year == 2021 and 2025 in editions else max(editions)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import pandas as pd
 
 from fairer.profile import DeprivationChange, DeprivationProfile
+from fairer.profile.deprivation import IOD_ATTRIBUTION as ATTRIBUTION
 from fairer.report import charts
 from fairer.report.build import Section, figure, table_html
-from fairer.sources.iod import ATTRIBUTION
 
 PCT = "{:.1%}".format
 
@@ -152,17 +151,4 @@ def _num(v) -> str:
     return f"{v:,.0f}" if isinstance(v, (int, float)) else str(v)
 
 
-def geometry_from_store(store, level: str, geo_year: int) -> gpd.GeoDataFrame:
-    """The place's stored polygons for a level and year, as a GeoDataFrame (EPSG:4326)."""
-    df = store.query(
-        "SELECT area_code, any_value(wkb) AS wkb FROM area_geometry WHERE level = ? AND geo_year = ?"
-        " GROUP BY 1",
-        [level, geo_year],
-    )
-    if df.empty:
-        return gpd.GeoDataFrame({"area_code": []}, geometry=[], crs=4326)
-    geom = gpd.GeoSeries.from_wkb(df["wkb"].map(bytes), crs=4326)
-    return gpd.GeoDataFrame({"area_code": df["area_code"]}, geometry=geom, crs=4326)
-
-
-__all__ = ["change_section", "deprivation_section", "geometry_from_store", "pd"]
+__all__ = ["change_section", "deprivation_section"]

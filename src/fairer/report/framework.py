@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -159,12 +158,13 @@ def _gap_chart(d: pd.DataFrame, g: pd.Series, title: str, unit: str) -> str:
     return charts.to_svg(fig)
 
 
-def indicator_maps(
-    res: PlaceResults, geometry: gpd.GeoDataFrame, lsoa_to_area: pd.DataFrame, max_maps: int = 12
-) -> Section | None:
+def indicator_maps(res: PlaceResults, max_maps: int = 12) -> Section | None:
     """Small maps of the rug's areas, one per indicator, coloured as the rug is."""
     import matplotlib.pyplot as plt
 
+    geometry, lsoa_to_area = res.geometry, res.links
+    if geometry is None or lsoa_to_area is None:
+        return None
     cells = res.rug.cells
     if cells.empty or geometry.empty:
         return None
@@ -209,3 +209,28 @@ def indicator_maps(
     return Section(
         "indicator-maps", "Maps by indicator", body + "<p class='note'>Colours as in the rug.</p>"
     )
+
+
+def framework_sections(res: PlaceResults | None, static_rug: bool = False) -> list[Section]:
+    """Scorecard, rug, gaps and maps for the place (the rug a static picture for print)."""
+    from fairer.report.rug import rug_figure
+
+    if res is None:
+        return []
+    name = res.place_name
+    if static_rug and not res.rug.cells.empty:
+        svg = charts.to_svg(rug_figure(res.rug.cells, res.framework, f"{name}: wards × indicators"))
+        rug = Section(
+            "rug",
+            "The tartan rug",
+            figure(
+                svg,
+                "Wards × indicators: blue better than England, grey similar, orange worse; quintile colours where "
+                "there is no confidence interval.",
+                f"Tartan rug of {name}'s wards against England.",
+            ),
+        )
+    else:
+        rug = rug_section(res, name)
+    sections = [scorecard_section(res, name), rug, *gap_sections(res), indicator_maps(res)]
+    return [s for s in sections if s is not None]

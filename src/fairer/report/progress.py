@@ -1,6 +1,8 @@
 """The progress report: one command, a cabinet-ready document for a reporting period.
 
-``fairer report PLACE --period 2026-H1 [--pdf]`` gathers what the place has: the deprivation
+Pure rendering: every function here takes results (already through the publish step) and
+returns a :class:`~fairer.report.build.Section`; :func:`fairer.pipeline.progress_report` runs the
+jobs. ``fairer report PLACE --period 2026-H1 [--pdf]`` gathers what the place has: the deprivation
 headlines, the framework scorecard with direction of travel, gaps, the rug (a print version),
 priority areas and allocation, the action plan's RAG and slippage with what changed since the
 last report, impact assessments and reviews due, and the learning log with challenges beside
@@ -11,38 +13,16 @@ successes. Inputs with problems are listed, not hidden. HTML is self-contained; 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
-from fairer.delivery.actions import (
-    RAG_COLOURS,
-    RAG_ORDER,
-    changes_between,
-    rag_status,
-    read_action_plan,
-    slipped_milestones,
-)
-from fairer.delivery.dates import period_end
-from fairer.delivery.impact import read_assessment, register
-from fairer.delivery.impact import template as impact_template
-from fairer.delivery.learning import read_learning_log
+from fairer.delivery.actions import RAG_COLOURS, RAG_ORDER
+from fairer.delivery.progress import DeliveryResults, PlanStatus
 from fairer.errors import FairerError
-from fairer.load import load_place_sources
-from fairer.place import Place, load_place
 from fairer.report import charts
-from fairer.report.build import Report, Section, figure, table_html
-from fairer.store import open_store
-from fairer.tabular import atomic_path, write_table
-
-
-@dataclass
-class ProgressResult:
-    html: Path
-    pdf: Path | None
-    messages: list[str] = field(default_factory=list)
+from fairer.report.build import Section, figure, table_html
+from fairer.tabular import atomic_path
 
 
 def _rag_badge(rag: str) -> str:
@@ -50,21 +30,17 @@ def _rag_badge(rag: str) -> str:
     return f'<span class="rag" style="background:{bg};color:{fg}">{html.escape(rag)}</span>'
 
 
-def _plan_section(place: Place, on: date, messages: list[str]) -> Section | None:
-    files = [s.path for s in place.sources if s.kind == "actions"]
-    if not files:
+def plan_section(status: PlanStatus | None) -> Section | None:
+    """The action plan on the reporting date: RAG counts, actions, timeline, what changed."""
+    if status is None:
         return None
-    plan = read_action_plan(files[0])
-    messages += plan.messages
-    actions, areas, ms = rag_status(plan, on)
+    on, actions, areas, ms = status.on, status.actions, status.areas, status.milestones
     parts = [
         f"<p>Status on {on:%d %B %Y}. Late: due and not done; at risk: due within 30 days or flagged; "
         "on track; done.</p>"
     ]
-    counts = actions["rag"].value_counts()
-    parts.append(
-        "<p>" + " ".join(f"{_rag_badge(r)} {int(counts.get(r, 0))}" for r in RAG_ORDER) + "</p>"
-    )
+    counts = status.rag_counts
+    parts.append("<p>" + " ".join(f"{_rag_badge(r)} {counts[r]}" for r in RAG_ORDER) + "</p>")
     parts.append(
         table_html(
             areas.rename(columns={"area_of_focus": "Key action area"}),
@@ -88,23 +64,9 @@ def _plan_section(place: Place, on: date, messages: list[str]) -> Section | None
             f"Timeline of {len(ms)} milestones across {len(actions)} actions; {int((ms['rag'] == 'late').sum())} are late.",
         )
     )
-    history = place.folder / "history"
-    earlier = sorted(
-        p for p in history.glob("actions_*.parquet") if p.stem.split("_", 1)[1] < on.isoformat()
-    )
-    snapshot = actions[["action_id", "rag"]].merge(
-        ms[["action_id", "milestone_id", "milestone", "due"]], on="action_id", how="left"
-    )
-    if earlier:
-        before = pd.read_parquet(earlier[-1])
-        before["due"] = [
-            d.date() if hasattr(d, "date") else d for d in pd.to_datetime(before["due"])
-        ]
-        change = changes_between(before.drop_duplicates("action_id"), actions[["action_id", "rag"]])
-        slipped = slipped_milestones(before.dropna(subset=["milestone_id"]), ms)
-        since = earlier[-1].stem.split("_", 1)[1]
-        moved = change[change["change"] != "same"]
-        parts.append(f"<h3>Since the last report ({since})</h3>")
+    if status.since is not None:
+        moved, slipped = status.changed, status.slipped
+        parts.append(f"<h3>Since the last report ({html.escape(status.since)})</h3>")
         parts.append(
             table_html(moved, "Actions whose status changed")
             if len(moved)
@@ -115,10 +77,6 @@ def _plan_section(place: Place, on: date, messages: list[str]) -> Section | None
             if len(slipped)
             else "<p>No milestone slipped.</p>"
         )
-    write_table(
-        snapshot.assign(due=snapshot["due"].astype(str)),
-        history / f"actions_{on.isoformat()}.parquet",
-    )
     return Section("action-plan", "Action plan", "\n".join(parts))
 
 
@@ -167,29 +125,18 @@ def _timeline(actions: pd.DataFrame, ms: pd.DataFrame, on: date) -> str:
     return charts.to_svg(fig)
 
 
-def _assessment_section(place: Place, on: date, messages: list[str]) -> Section | None:
-    files = [s.path for s in place.sources if s.kind == "assessment"]
-    if not files:
+def assessment_section(results: DeliveryResults) -> Section | None:
+    """The register of inequality impact assessments and each assessment's answers."""
+    if not results.assessments:
         return None
-    assessments = []
-    for f in files:
-        a = read_assessment(f)
-        messages += a.messages
-        assessments.append(a)
-    reg = register(assessments, on)
-    questions = {
-        q["id"]: q["question"]
-        for stage in ("prepare", "refine", "review")
-        for q in impact_template().get(stage, [])
-        if "id" in q
-    }
+    questions = results.questions
     parts = [
         table_html(
-            reg.rename(columns={"negative_impacts": "negative impacts"}),
+            results.register.rename(columns={"negative_impacts": "negative impacts"}),
             "Register of inequality impact assessments",
         )
     ]
-    for a in assessments:
+    for a in results.assessments:
         parts.append(
             f"<h3 id='iia-{html.escape(a.id)}'>{html.escape(a.id)}: {html.escape(a.title)}</h3>"
         )
@@ -209,12 +156,10 @@ def _assessment_section(place: Place, on: date, messages: list[str]) -> Section 
     return Section("impact-assessments", "Inequality impact assessments", "\n".join(parts))
 
 
-def _learning_section(place: Place, messages: list[str]) -> Section | None:
-    files = [s.path for s in place.sources if s.kind == "learning"]
-    if not files:
+def learning_section(log: pd.DataFrame | None) -> Section | None:
+    """The learning log, with what did not work beside what did."""
+    if log is None:
         return None
-    log, msgs = read_learning_log(files[0])
-    messages += msgs
     items = []
     for e in log.sort_values("date", na_position="last").itertuples():
         worked = html.escape(e.worked) or "—"
@@ -234,85 +179,26 @@ def _learning_section(place: Place, messages: list[str]) -> Section | None:
     return Section("learning", "What we learned", body)
 
 
-def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> ProgressResult:
-    """Write ``progress_<period>.html`` (and ``.pdf``) in the place's output folder.
+def summary_section(on: date, headlines: list[str]) -> Section:
+    """The report's opening summary."""
+    items = [f"<li>Report date: {on:%d %B %Y}.</li>"] + [f"<li>{s}</li>" for s in headlines]
+    return Section("summary", "Summary", "<ul class='headlines'>" + "".join(items) + "</ul>")
 
-    Raises
-    ------
-    FairerError
-        Bad period, or a PDF asked for without WeasyPrint's system libraries.
-    """
-    from fairer.pipeline import _framework_sections
-    from fairer.profile import deprivation_profile, national_data
-    from fairer.profile.deprivation import lead_edition
-    from fairer.report.deprivation import deprivation_section, geometry_from_store
-    from fairer.report.targeting import targeting_section
 
-    try:
-        on = period_end(period)
-    except ValueError as exc:
-        raise FairerError(
-            f"period '{period}': {exc} (use 2026-H1, 2026-Q3, 2026 or a date)"
-        ) from None
-    place = load_place(place_dir)
-    load = load_place_sources(place)
-    messages = list(load.messages)
-    rep = Report(
-        title=f"{place.name}: progress report, {period}",
-        place_name=place.name,
-        synthetic=place.synthetic,
+def problems_section(messages: list[str]) -> Section | None:
+    """Rows set aside or needing attention, listed rather than hidden."""
+    if not messages:
+        return None
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
+    return Section(
+        "input-problems",
+        "Problems found in the inputs",
+        f"<p>These rows were set aside or need attention; everything else is in the report.</p><ul>{items}</ul>",
     )
-    store = open_store(place.store_path)
-    try:
-        ed = lead_edition(store, place.geography_year)
-        lead = (
-            deprivation_profile(national_data(store, ed), place.la_codes, place.name)
-            if ed
-            else None
-        )
-        framework = _framework_sections(place, store, static_rug=True)
-        attributions = list(
-            store.query("SELECT DISTINCT attribution FROM sources WHERE attribution IS NOT NULL")[
-                "attribution"
-            ]
-        )
-        geom = geometry_from_store(store, "lsoa", lead.lsoa_year) if lead else None
-    finally:
-        store.close()
-    summary = [f"<li>Report date: {on:%d %B %Y}.</li>"]
-    if lead:
-        summary += [f"<li>{s}</li>" for s in lead.headline_sentences()[:2]]
-    plan = _plan_section(place, on, messages)
-    assessments = _assessment_section(place, on, messages)
-    learning = _learning_section(place, messages)
-    rep.add(Section("summary", "Summary", "<ul class='headlines'>" + "".join(summary) + "</ul>"))
-    for s in framework:
-        rep.add(s)
-    where = targeting_section(place)
-    for s in (where, plan, assessments, learning):
-        if s is not None:
-            rep.add(s)
-    if lead:
-        rep.add(deprivation_section(lead, geom))
-    if messages:
-        items = "".join(f"<li>{html.escape(m)}</li>" for m in messages)
-        rep.add(
-            Section(
-                "input-problems",
-                "Problems found in the inputs",
-                f"<p>These rows were set aside or need attention; everything else is in the report.</p><ul>{items}</ul>",
-            )
-        )
-    rep.attributions = attributions
-    out = place.output_dir / f"progress_{period}.html"
-    rep.write(out)
-    pdf_path = None
-    if pdf:
-        pdf_path = _write_pdf(rep.render(), out.with_suffix(".pdf"), place.output_dir)
-    return ProgressResult(out, pdf_path, messages)
 
 
-def _write_pdf(text: str, target: Path, base: Path) -> Path:
+def write_pdf(text: str, target, base):
+    """Render report HTML to PDF with WeasyPrint (page numbers and contents come from the CSS)."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:

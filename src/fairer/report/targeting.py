@@ -7,7 +7,7 @@ import pandas as pd
 
 from fairer.report import charts
 from fairer.report.build import Section, figure, table_html
-from fairer.targeting.assets import high_need_low_access
+from fairer.targeting.place import TargetingResults
 
 MARKERS = {
     "library": "s",
@@ -19,37 +19,18 @@ MARKERS = {
 }
 
 
-def targeting_section(place) -> Section | None:
-    """Build the section from the place's targeting settings and files (None if nothing to show)."""
-    from fairer.targeting.place import (
-        allocate_place,
-        assets_against_need,
-        priorities,
-        spend_by_decile,
-        targeting_data,
-    )
-
-    cfg = place.targeting
-    asset_files = [s.path for s in place.sources if s.kind == "assets"]
-    spend_files = [s.path for s in place.sources if s.kind == "spend"]
-    if not cfg and not asset_files:
+def targeting_section(res: TargetingResults | None) -> Section | None:
+    """The "where and for whom" section from the targeting results (None: nothing to show)."""
+    if res is None:
         return None
     parts = []
-    shared = targeting_data(place.folder)  # built once, used by every job below
-    picks, table, td = priorities(
-        place.folder,
-        int(cfg.get("count", 3)),
-        float(cfg.get("min_population", 5000)),
-        float(cfg.get("max_population", 15000)),
-        runs=int(cfg.get("runs", 500)),
-        td=shared,
-    )
-    lsoas = td.lsoas
+    pr = res.priorities
+    picks, lsoas, cfg = pr.picks, pr.lsoas, pr.settings
     parts.append(
         "<p>Priority neighbourhoods are grown from the neediest LSOAs into contiguous groups of "
-        f"{float(cfg.get('min_population', 5000)):,.0f}–{float(cfg.get('max_population', 15000)):,.0f} residents and "
-        "ranked by population-weighted need. Robustness: the share of 500 sensitivity runs (weights and data varied) "
-        "in which their LSOAs stay among the neediest.</p>"
+        f"{cfg.min_population:,.0f}–{cfg.max_population:,.0f} residents and "
+        f"ranked by population-weighted need ({cfg.need}). Robustness: the share of {cfg.runs:,} "
+        "sensitivity runs (weights and data varied) in which their LSOAs stay among the neediest.</p>"
     )
     show = picks[
         ["rank", "n_areas", "population", "need", "p_in_top_areas", "drivers", "names"]
@@ -78,55 +59,31 @@ def targeting_section(place) -> Section | None:
             f"Map of need with {len(picks)} priority neighbourhoods outlined and numbered.",
         )
     )
-    if asset_files:
-        acc, assets, _, _ = assets_against_need(place.folder, asset_files, td=shared)
-        rows = []
-        for t in sorted(assets["asset_type"].unique()):
-            gap = high_need_low_access(acc, t)
-            rows.append(
-                {
-                    "Asset": t,
-                    "Assets": int((assets["asset_type"] == t).sum()),
-                    "Median distance (m)": float(acc[f"distance_{t.replace(' ', '_')}"].median()),
-                    "High-need LSOAs far from one": len(gap),
-                }
-            )
-        parts.append("<h3>Assets against need</h3>")
-        parts.append(
-            table_html(
-                pd.DataFrame(rows), "Access from each LSOA to the nearest asset of each type"
-            )
+    if res.assets is not None:
+        summary = res.assets.summary.rename(
+            columns={
+                "asset_type": "Asset",
+                "assets": "Assets",
+                "median_distance_m": "Median distance (m)",
+                "high_need_lsoas_far": "High-need LSOAs far from one",
+            }
         )
+        parts.append("<h3>Assets against need</h3>")
+        parts.append(table_html(summary, "Access from each LSOA to the nearest asset of each type"))
         parts.append(
             figure(
-                _asset_map(lsoas, assets),
+                _asset_map(lsoas, res.assets.assets),
                 "Community assets over need.",
                 "Map of need with community assets marked by type.",
             )
         )
-    if "budget" in cfg:
-        current = spend_files[0] if spend_files else None
-        alloc_ward, _ = allocate_place(
-            place.folder,
-            float(cfg["budget"]),
-            "ward",
-            universal_share=float(cfg.get("universal_share", 0.5)),
-            gradient=float(cfg.get("gradient", 3)),
-            current=current,
-            td=shared,
-        )
-        alloc_lsoa, _ = allocate_place(
-            place.folder,
-            float(cfg["budget"]),
-            "lsoa",
-            universal_share=float(cfg.get("universal_share", 0.5)),
-            gradient=float(cfg.get("gradient", 3)),
-            td=shared,
-        )
+    if res.allocation_ward is not None:
+        ward = res.allocation_ward
+        current = res.spend_file is not None
         parts.append("<h3>Allocation by proportionate universalism</h3>")
         parts.append(
-            f"<p>£{float(cfg['budget']):,.0f}: {float(cfg.get('universal_share', 0.5)):.0%} shared equally per head, "
-            f"the rest weighted by need from 1 (least) to {float(cfg.get('gradient', 3)):g} (most). "
+            f"<p>£{ward.budget:,.0f}: {ward.universal_share:.0%} shared equally per head, "
+            f"the rest weighted by need from 1 (least) to {ward.gradient:g} (most). "
             "Allocations add up to the budget to the penny.</p>"
         )
         cols = ["area_name", "population", "need", "allocation", "allocation_per_head"] + (
@@ -134,7 +91,7 @@ def targeting_section(place) -> Section | None:
         )
         parts.append(
             table_html(
-                alloc_ward[cols]
+                ward.table[cols]
                 .sort_values("need", ascending=False)
                 .rename(
                     columns={
@@ -158,15 +115,16 @@ def targeting_section(place) -> Section | None:
                 },
             )
         )
-        by_dec = spend_by_decile(alloc_lsoa, lsoas)
-        parts.append(
-            figure(
-                _gradient_chart(by_dec),
-                "Allocation per head by national IMD decile (1 = most deprived).",
-                f"Bar chart: £{by_dec['per_head'].iloc[0]:.2f} per head in the most deprived decile present "
-                f"against £{by_dec['per_head'].iloc[-1]:.2f} in the least.",
+        by_dec = res.allocation_lsoa.by_decile if res.allocation_lsoa is not None else None
+        if by_dec is not None and len(by_dec):
+            parts.append(
+                figure(
+                    _gradient_chart(by_dec),
+                    "Allocation per head by national IMD decile (1 = most deprived).",
+                    f"Bar chart: £{by_dec['per_head'].iloc[0]:.2f} per head in the most deprived decile present "
+                    f"against £{by_dec['per_head'].iloc[-1]:.2f} in the least.",
+                )
             )
-        )
     return Section("where-and-for-whom", "Where and for whom", "\n".join(parts))
 
 

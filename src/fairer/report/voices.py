@@ -8,8 +8,6 @@ stored. The same tables go to an XLSX workbook for review.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,22 +16,9 @@ import pandas as pd
 from fairer.disclosure import SUPPRESSED
 from fairer.report.build import Report, Section, figure, table_html
 from fairer.report.charts import LOCAL, to_svg
-from fairer.tabular import write_tables
-from fairer.voices import summary
-from fairer.voices.workspace import Consultation, open_consultation
+from fairer.voices.summary import ConsultationSummary, by_group_wide
 
 KEY_THEMES = 8
-
-
-def _counts(cons: Consultation) -> dict:
-    s = cons.query(
-        "SELECT kind, status, count(*) AS n, count(DISTINCT respondent_id) AS people "
-        "FROM statements GROUP BY kind, status"
-    )
-    red = cons.query("SELECT kind, count(*) AS n FROM redactions GROUP BY kind")
-    rounds = cons.query("SELECT * FROM coding_rounds ORDER BY round")
-    files = cons.query("SELECT count(*) AS n FROM sources WHERE kind = 'voices'")["n"].iat[0]
-    return {"statements": s, "redactions": red, "rounds": rounds, "files": int(files)}
 
 
 def _theme_bars(table: pd.DataFrame) -> str:
@@ -95,19 +80,14 @@ def _esc(s) -> str:
     return html.escape(str(s))
 
 
-def voices_section(folder: str | Path) -> Section | None:
-    """The "What people told us" section, or None when nothing has been coded yet."""
-    cons = open_consultation(folder)
-    info = _counts(cons)
-    coded = summary.theme_table(cons, summary.CODED)
-    if coded.empty and summary.theme_mentions(cons, summary.DISCOVERED).empty:
+def voices_section(summary: ConsultationSummary | None) -> Section | None:
+    """The "What people told us" section from a published summary (None: nothing coded yet)."""
+    if summary is None or summary.empty:
         return None
-    st = info["statements"]
-    people = summary.answered(cons)
-    survey_people = people[people["kind"] == "survey"]["respondent_id"].nunique()
-    groups = people[people["kind"] == "notes"]["respondent_id"].nunique()
-    no_answer = int(st[st["status"] == "no answer"]["n"].sum())
-    red = info["redactions"]
+    coded = summary.coded
+    threshold = summary.threshold
+    survey_people, groups, no_answer = summary.survey_people, summary.groups, summary.no_answer
+    red = summary.redactions
     red_text = (
         ", ".join(f"{int(n)} {k.lower()}" for k, n in zip(red["kind"], red["n"], strict=True))
         if len(red)
@@ -115,19 +95,19 @@ def voices_section(folder: str | Path) -> Section | None:
     )
     parts = [
         f"<p>{survey_people:,} people answered the survey and {groups:,} workshop tables or chats "
-        f"were written up, giving {int(st[st['status'] != 'no answer']['n'].sum()):,} statements "
-        f"from {info['files']} files ({no_answer:,} blank or 'n/a' answers were left out). "
+        f"were written up, giving {summary.statement_total:,} statements "
+        f"from {summary.files} files ({no_answer:,} blank or 'n/a' answers were left out). "
         "Personal details were removed before anything was stored "
-        f"(removed: {_esc(red_text)}). Counts below {cons.disclosure_threshold} are not shown.</p>"
+        f"(removed: {_esc(red_text)}). Counts below {threshold} are not shown.</p>"
     ]
     if not coded.empty:
         parts.append("<h3>Key themes</h3>")
-        quotes = summary.quotes(cons, summary.CODED, 2)
+        quotes = summary.key_quotes
         for i, row in enumerate(coded.head(KEY_THEMES).itertuples(), start=1):
             share = (
                 f"Mentioned by {row.percent_of_respondents:.0f}% of respondents ({int(row.respondents):,})"
                 if pd.notna(row.respondents)
-                else f"Mentioned by fewer than {cons.disclosure_threshold} respondents"
+                else f"Mentioned by fewer than {threshold} respondents"
             )
             parts.append(f"<h4>Key theme {i} – {_esc(row.theme)}</h4><p>{share}.</p>")
             for q in quotes[quotes["theme"] == row.theme]["text"]:
@@ -151,7 +131,11 @@ def voices_section(folder: str | Path) -> Section | None:
                 ("*",),
             )
         )
-        byq = summary.theme_by_question(cons, summary.CODED)
+        byq = (
+            summary.by_question.pivot(index="theme", columns="question", values="respondents")
+            if not summary.by_question.empty
+            else pd.DataFrame()
+        )
         if not byq.empty and byq.shape[1] > 1:
             parts.append(
                 _show(
@@ -161,7 +145,7 @@ def voices_section(folder: str | Path) -> Section | None:
                     ("*",),
                 )
             )
-    found = summary.theme_table(cons, summary.DISCOVERED)
+    found = summary.discovered
     if not found.empty:
         parts.append(
             "<h3>Themes found in what people said</h3><p>Grouped by similarity of wording, "
@@ -180,12 +164,13 @@ def voices_section(folder: str | Path) -> Section | None:
                 ("*",),
             )
         )
-    heard = summary.who_was_heard(cons)
+    heard = summary.heard
     if not heard.empty:
         parts.append(
             "<h3>Who was heard</h3><p>Respondents compared with the population. A ratio "
             "below 1 means a group was heard less than its share of residents; groups "
-            f"with fewer than {cons.disclosure_threshold} respondents are not shown.</p>"
+            f"with fewer than {threshold} respondents are not shown, nor the next smallest group "
+            "when that alone would let the hidden one be worked out.</p>"
         )
         if heard["representation_ratio"].notna().any():
             parts.append(
@@ -217,7 +202,7 @@ def voices_section(folder: str | Path) -> Section | None:
                 key="respondents",
             )
         )
-    rounds = info["rounds"]
+    rounds = summary.rounds
     if len(rounds):
         parts.append(
             "<h3>How well the coding agrees with the analyst</h3><p>Each review round, the "
@@ -234,49 +219,36 @@ def voices_section(folder: str | Path) -> Section | None:
     return Section("voices", "What people told us", "".join(parts))
 
 
-@dataclass
-class VoicesReport:
-    """Files written by :func:`voices_report`."""
-
-    html: Path
-    workbook: Path
-
-
-def voices_report(folder: str | Path) -> VoicesReport:
-    """Write ``output/voices_report.html`` and ``output/voices.xlsx`` for the consultation."""
-    cons = open_consultation(folder)
-    section = voices_section(folder)
+def voices_document(summary: ConsultationSummary) -> Report | None:
+    """The stand-alone consultation summary page (None: nothing coded yet)."""
+    section = voices_section(summary)
     if section is None:
-        from fairer.errors import FairerError
-
-        raise FairerError(
-            "nothing coded yet: run `fairer voices code` (and `themes`) first", path=cons.folder
-        )
+        return None
     rep = Report(
-        title=f"{cons.name}: what people told us", place_name=cons.name, synthetic=_synthetic(cons)
+        title=f"{summary.name}: what people told us",
+        place_name=summary.name,
+        synthetic=summary.synthetic,
     )
     rep.add(section)
-    out = rep.write(cons.output_dir / "voices_report.html")
-    tables = {
-        "themes": summary.theme_table(cons, summary.CODED),
-        "by question": summary.theme_by_question(cons, summary.CODED).reset_index(),
-        "discovered themes": summary.theme_table(cons, summary.DISCOVERED),
-        "quotes": summary.quotes(cons, summary.CODED, 5),
-        "who was heard": summary.who_was_heard(cons),
-    }
-    for attr in summary.ATTRIBUTES:
-        t = summary.theme_by_group(cons, attr, summary.CODED)
-        if not t.empty:
-            tables[f"by {attr}"[:31]] = t.reset_index()
-    wb = write_tables(
-        {k: v for k, v in tables.items() if not v.empty}, cons.output_dir / "voices.xlsx"
+    return rep
+
+
+def voices_workbook_tables(summary: ConsultationSummary) -> dict[str, pd.DataFrame]:
+    """The sheets of ``voices.xlsx``, from a published summary."""
+    byq = (
+        summary.by_question.pivot(index="theme", columns="question", values="respondents")
+        .reset_index()
+        .rename_axis(columns=None)
+        if not summary.by_question.empty
+        else pd.DataFrame()
     )
-    return VoicesReport(out, wb)
-
-
-def _synthetic(cons: Consultation) -> bool:
-    if cons.place_folder is None:
-        return False
-    from fairer.place import load_place
-
-    return load_place(cons.place_folder).synthetic
+    tables = {
+        "themes": summary.coded,
+        "by question": byq,
+        "discovered themes": summary.discovered,
+        "quotes": summary.quotes,
+        "who was heard": summary.heard,
+    }
+    for attr, t in summary.by_group.items():
+        tables[f"by {attr}"[:31]] = by_group_wide(t).reset_index()
+    return {k: v for k, v in tables.items() if not v.empty}

@@ -86,15 +86,6 @@ def read_manifest(cache: Path | None = None) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def sha256_of(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def fetch(
     dataset: str, cache: Path | None = None, force: bool = False, timeout: float = 120
 ) -> list[Path]:

@@ -2,7 +2,7 @@
 
 The tidy layout has one row per indicator × area × period (× group):
 
-    indicator, area_code, period, group, numerator, denominator, value, lower_cl, upper_cl
+    indicator_id, area_code, period, group, numerator, denominator, value, lowercl, uppercl
 
 ``group`` (sex, age band, ethnicity …), counts, value and limits are each optional, but a row
 needs counts or a value. Readers for published layouts return the same columns:
@@ -31,26 +31,26 @@ from fairer.sources.geocodes import ENGLAND
 from fairer.tabular import read_header, read_table
 
 TIDY = [
-    "indicator",
+    "indicator_id",
     "area_code",
     "period",
     "group",
     "numerator",
     "denominator",
     "value",
-    "lower_cl",
-    "upper_cl",
+    "lowercl",
+    "uppercl",
 ]
 _ALIASES = {
-    "indicator": ("indicator", "indicator_id", "indicator id"),
+    "indicator_id": ("indicator", "indicator_id", "indicator id"),
     "area_code": ("area_code", "area code", "areacode", "code", "geography_code"),
     "period": ("period", "time period", "time_period", "year", "date"),
     "group": ("group", "grouping", "breakdown"),
     "numerator": ("numerator", "count", "events", "x"),
     "denominator": ("denominator", "population", "n"),
     "value": ("value",),
-    "lower_cl": ("lower_cl", "lowercl", "lower ci", "lower_ci", "lower95_0cl", "lower_95_ci"),
-    "upper_cl": ("upper_cl", "uppercl", "upper ci", "upper_ci", "upper95_0cl", "upper_95_ci"),
+    "lowercl": ("lower_cl", "lowercl", "lower ci", "lower_ci", "lower95_0cl", "lower_95_ci"),
+    "uppercl": ("upper_cl", "uppercl", "upper ci", "upper_ci", "upper95_0cl", "upper_95_ci"),
     "unit": ("unit",),
 }
 _GSS = re.compile(r"^[EWSNK]\d{8}$")
@@ -109,7 +109,7 @@ def _norm(s: str) -> str:
 
 
 def tidy_columns(columns) -> dict[str, str]:
-    """Map a file's headers onto the tidy names (``lower ci`` → ``lower_cl`` …)."""
+    """Map a file's headers onto the tidy names (``lower ci`` → ``lowercl`` …)."""
     lookup = {_norm(c): c for c in columns}
     out = {}
     for canon, names in _ALIASES.items():
@@ -122,7 +122,7 @@ def tidy_columns(columns) -> dict[str, str]:
 
 def is_tidy_header(row) -> bool:
     cols = tidy_columns(row)
-    return {"indicator", "area_code", "period"} <= set(cols) and bool(
+    return {"indicator_id", "area_code", "period"} <= set(cols) and bool(
         {"value", "numerator"} & set(cols)
     )
 
@@ -178,6 +178,7 @@ def validate_rows(
     def flag(mask: pd.Series, what: str, column: str) -> None:
         nonlocal bad
         mask = mask.fillna(False) & ~bad
+        column = rows.attrs.get("headers", {}).get(column, column)  # the file's own header
         if mask.any():
             first = int(np.flatnonzero(mask.to_numpy())[0])
             messages.append(
@@ -196,20 +197,20 @@ def validate_rows(
     flag(rows["numerator"] < 0, "negative count", "numerator")
     flag(rows["denominator"] <= 0, "denominator must be greater than zero", "denominator")
     flag(
-        rows["lower_cl"] > rows["upper_cl"],
+        rows["lowercl"] > rows["uppercl"],
         "lower confidence limit above the upper one",
-        "lower_cl",
+        "lowercl",
     )
     if percent:
-        pct = rows["indicator"].isin(percent)
+        pct = rows["indicator_id"].isin(percent)
         flag(
             pct & ((rows["value"] < 0) | (rows["value"] > 100)),
             "a percentage outside 0-100",
             "value",
         )
-    dup = rows.duplicated(["indicator", "area_code", "period", "group"], keep="first")
+    dup = rows.duplicated(["indicator_id", "area_code", "period", "group"], keep="first")
     flag(dup, "duplicate indicator × area × period row (the first is kept)", "period")
-    for ind, part in rows[~bad].groupby("indicator"):
+    for ind, part in rows[~bad].groupby("indicator_id"):
         kinds = {_period_kind(p) for p in part["period"]}
         if len(kinds) > 1:
             messages.append(
@@ -223,15 +224,16 @@ def _as_tidy(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     for c in TIDY:
         out[c] = df[cols[c]] if c in cols else np.nan
-    out["indicator"] = out["indicator"].astype(str).str.strip()
+    out["indicator_id"] = out["indicator_id"].astype(str).str.strip()
     out["area_code"] = out["area_code"].astype(str).str.strip()
     out["period"] = out["period"].map(normalise_period)
     out["group"] = out["group"].astype("string").fillna("").astype(str).str.strip()
-    for c in ("numerator", "denominator", "value", "lower_cl", "upper_cl"):
+    for c in ("numerator", "denominator", "value", "lowercl", "uppercl"):
         conv = pd.to_numeric(
             out[c].astype(str).str.replace(",", "").str.rstrip("%"), errors="coerce"
         )
         out[c] = conv.where(out[c].notna())
+    out.attrs["headers"] = dict(cols)
     return out
 
 
@@ -341,7 +343,7 @@ def read_iod_indicators(path: str | Path) -> IndicatorData:
     long = df[[code_col, *cols]].melt(id_vars=code_col, var_name="column", value_name="value")
     rows = pd.DataFrame(
         {
-            "indicator": long["column"]
+            "indicator_id": long["column"]
             .str.lower()
             .str.replace(r"_indicator$", "", regex=True)
             .str.replace(r"_indicator_", "_", regex=True),
@@ -351,8 +353,8 @@ def read_iod_indicators(path: str | Path) -> IndicatorData:
             "numerator": np.nan,
             "denominator": np.nan,
             "value": pd.to_numeric(long["value"], errors="coerce"),
-            "lower_cl": np.nan,
-            "upper_cl": np.nan,
+            "lowercl": np.nan,
+            "uppercl": np.nan,
         }
     ).dropna(subset=["value"])
     return IndicatorData(rows.reset_index(drop=True))
@@ -372,15 +374,15 @@ def read_ons_subnational(path: str | Path) -> IndicatorData:
     stem = path.stem.lower()
     rows = pd.DataFrame(
         {
-            "indicator": ONS_SUBNATIONAL_IDS.get(stem, stem),
+            "indicator_id": ONS_SUBNATIONAL_IDS.get(stem, stem),
             "area_code": df[code_col].astype(str).str.strip(),
             "period": normalise_period(period),
             "group": "",
             "numerator": np.nan,
             "denominator": np.nan,
             "value": pd.to_numeric(df[value_col], errors="coerce"),
-            "lower_cl": pd.to_numeric(df[lower], errors="coerce") if lower else np.nan,
-            "upper_cl": pd.to_numeric(df[upper], errors="coerce") if upper else np.nan,
+            "lowercl": pd.to_numeric(df[lower], errors="coerce") if lower else np.nan,
+            "uppercl": pd.to_numeric(df[upper], errors="coerce") if upper else np.nan,
         }
     )
     rows = rows[rows["area_code"].str.match(_GSS) | rows["value"].notna()]
@@ -416,7 +418,7 @@ def read_fingertips_export(path: str | Path) -> IndicatorData:
     )
     rows = pd.DataFrame(
         {
-            "indicator": [
+            "indicator_id": [
                 FINGERTIPS_IDS.get(int(i), f"fingertips_{int(i)}") if pd.notna(i) else ""
                 for i in ids
             ],
@@ -426,8 +428,8 @@ def read_fingertips_export(path: str | Path) -> IndicatorData:
             "numerator": pd.to_numeric(df.get("Count"), errors="coerce"),
             "denominator": pd.to_numeric(df.get("Denominator"), errors="coerce"),
             "value": pd.to_numeric(df["Value"], errors="coerce"),
-            "lower_cl": pd.to_numeric(df.get("Lower CI 95.0 limit"), errors="coerce"),
-            "upper_cl": pd.to_numeric(df.get("Upper CI 95.0 limit"), errors="coerce"),
+            "lowercl": pd.to_numeric(df.get("Lower CI 95.0 limit"), errors="coerce"),
+            "uppercl": pd.to_numeric(df.get("Upper CI 95.0 limit"), errors="coerce"),
         }
     )
     # Fingertips' own denominators for survey indicators are sample sizes, not populations; keep
@@ -442,7 +444,7 @@ def read_active_lives(path: str | Path, la_names: pd.DataFrame | None = None) ->
     Names that match no local authority are reported, never silently dropped; counties
     (``"… CC"``) are matched too where their code is known.
     """
-    from fairer.place import known_local_authorities
+    from fairer.reference import known_local_authorities
 
     path = Path(path)
     df = read_table(
@@ -473,15 +475,15 @@ def read_active_lives(path: str | Path, la_names: pd.DataFrame | None = None) ->
     )
     rows = pd.DataFrame(
         {
-            "indicator": f"active_lives_{category}",
+            "indicator_id": f"active_lives_{category}",
             "area_code": long["area_code"],
             "period": long["period"].str.strip(),
             "group": "",
             "numerator": np.nan,
             "denominator": np.nan,
             "value": pd.to_numeric(long["raw"].astype(str).str.rstrip("%"), errors="coerce"),
-            "lower_cl": np.nan,
-            "upper_cl": np.nan,
+            "lowercl": np.nan,
+            "uppercl": np.nan,
         }
     ).dropna(subset=["value"])
     return IndicatorData(rows.reset_index(drop=True), messages)
@@ -498,7 +500,7 @@ def read_health_index(path: str | Path) -> IndicatorData:
     df = read_table(path, thousands=None)
     rows = pd.DataFrame(
         {
-            "indicator": "health_index_"
+            "indicator_id": "health_index_"
             + df["indicator"]
             .astype(str)
             .str.lower()
@@ -510,8 +512,8 @@ def read_health_index(path: str | Path) -> IndicatorData:
             "numerator": np.nan,
             "denominator": np.nan,
             "value": pd.to_numeric(df["value"], errors="coerce"),
-            "lower_cl": np.nan,
-            "upper_cl": np.nan,
+            "lowercl": np.nan,
+            "uppercl": np.nan,
         }
     )
     return IndicatorData(rows)
@@ -519,18 +521,18 @@ def read_health_index(path: str | Path) -> IndicatorData:
 
 def combine_active_lives_inactive(rows: pd.DataFrame) -> pd.DataFrame:
     """Add ``adults_inactive`` (under 30 minutes a week) as the sum of the three inactive categories."""
-    parts = rows[rows["indicator"].isin([f"active_lives_{c}" for c in ACTIVE_LIVES_INACTIVE])]
-    counts = parts.groupby(["area_code", "period"])["indicator"].nunique()
+    parts = rows[rows["indicator_id"].isin([f"active_lives_{c}" for c in ACTIVE_LIVES_INACTIVE])]
+    counts = parts.groupby(["area_code", "period"])["indicator_id"].nunique()
     total = parts.groupby(["area_code", "period"], as_index=False)["value"].sum()
     total = total[total.set_index(["area_code", "period"]).index.isin(counts[counts == 3].index)]
     if total.empty:
         return rows
     extra = total.assign(
-        indicator="adults_inactive",
+        indicator_id="adults_inactive",
         group="",
         numerator=np.nan,
         denominator=np.nan,
-        lower_cl=np.nan,
-        upper_cl=np.nan,
+        lowercl=np.nan,
+        uppercl=np.nan,
     )[TIDY]
     return pd.concat([rows, extra], ignore_index=True)

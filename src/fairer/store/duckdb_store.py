@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from fairer.errors import FairerError
-from fairer.store.schema import DATA_TABLES, TABLES
+from fairer.store.schema import DATA_TABLES, RENAMES, TABLES
 
 
 class DuckDBStore:
@@ -38,6 +38,14 @@ class DuckDBStore:
         if not read_only:
             for ddl in TABLES.values():
                 self.con.execute(ddl)
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a store written by an earlier version to the current column names."""
+        for table, old, new in RENAMES:
+            cols = {r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
+            if old in cols and new not in cols:
+                self.con.execute(f'ALTER TABLE {table} RENAME COLUMN "{old}" TO "{new}"')
 
     # -- transactions -----------------------------------------------------------------------
     @contextmanager
@@ -71,18 +79,24 @@ class DuckDBStore:
         """Run a statement."""
         self.con.execute(sql, params or [])
 
+    @contextmanager
+    def registered(self, name: str, df: pd.DataFrame) -> Iterator[None]:
+        """Make ``df`` readable as a view called ``name`` inside the block (for joins)."""
+        self.con.register(name, df)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
     def append(self, table: str, df: pd.DataFrame) -> int:
         """Insert a frame's rows into ``table`` (columns by name); return the row count."""
         if table not in TABLES:
             raise ValueError(f"unknown table {table}")
         if df.empty:
             return 0
-        self.con.register("_incoming", df)
-        try:
+        with self.registered("_incoming", df):
             cols = ", ".join(f'"{c}"' for c in df.columns)
             self.con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
-        finally:
-            self.con.unregister("_incoming")
         return len(df)
 
     # -- sources ----------------------------------------------------------------------------

@@ -24,7 +24,8 @@ population
     Population counts by area, period, sex and single year of age (``age`` NULL = all ages).
 indicator_values
     Any indicator for any area and period, optionally for a group (sex, age band, ethnicity …),
-    with numerator, denominator, value and confidence limits (later stages fill this).
+    with numerator, denominator, value and 95% confidence limits ``lowercl, uppercl`` (the
+    column names PHEindicatormethods uses, as everywhere else in fairer).
 statements, respondents, redactions, analyst_labels
     Consultation answers and workshop notes, one row per statement, already redacted, with
     provenance (file, sheet, row); who answered (age, sex, ethnicity, disability, area); what
@@ -116,8 +117,8 @@ TABLES: dict[str, str] = {
             numerator    DOUBLE,
             denominator  DOUBLE,
             value        DOUBLE,
-            lower_cl     DOUBLE,
-            upper_cl     DOUBLE,
+            lowercl      DOUBLE,
+            uppercl      DOUBLE,
             source_id    INTEGER NOT NULL,
             PRIMARY KEY (indicator_id, area_code, period, grouping)
         )""",
@@ -212,3 +213,6 @@ TABLES: dict[str, str] = {
 DERIVED_TABLES = ["statement_codes", "statement_themes"]
 #: Data tables (every one has ``source_id``), in the order they are cleared.
 DATA_TABLES = [t for t, ddl in TABLES.items() if t != "sources" and "source_id" in ddl]
+
+#: Column renames applied to stores written by earlier versions: (table, old, new).
+RENAMES = [("indicator_values", "lower_cl", "lowercl"), ("indicator_values", "upper_cl", "uppercl")]

@@ -1,27 +1,33 @@
-"""Targeting jobs for a place: need, priority neighbourhoods, assets and allocation."""
+"""Targeting jobs for a place: need, priority neighbourhoods, assets and allocation.
+
+Each job takes the place context and returns a result; none writes a file or renders. Their
+defaults come from the place's typed ``[targeting]`` settings
+(:class:`fairer.place.TargetingSettings`), so a default lives in one place.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 
 from fairer.errors import FairerError
-from fairer.load import load_place_sources
-from fairer.place import Place, load_place
-from fairer.profile import national_data
-from fairer.profile.deprivation import lead_edition, place_mask
-from fairer.report.deprivation import geometry_from_store
-from fairer.store import open_store
-from fairer.tabular import read_table, write_table
+from fairer.place import TargetingSettings
+from fairer.profile.deprivation import place_mask
+from fairer.store import queries
+from fairer.tabular import read_table
 from fairer.targeting.allocate import allocate
-from fairer.targeting.assets import access, area_points, read_assets
+from fairer.targeting.assets import access, area_points, high_need_low_access, read_assets
 from fairer.targeting.need import NeedSpec, need_index, need_sensitivity
 from fairer.targeting.neighbourhoods import priority_neighbourhoods
 
-DEFAULT_NEED = "imd_score:1"
+if TYPE_CHECKING:
+    from fairer.context import PlaceContext
+
+DEFAULT_NEED = TargetingSettings.need
 
 
 def parse_need(text: str) -> list[NeedSpec]:
@@ -41,66 +47,109 @@ def parse_need(text: str) -> list[NeedSpec]:
 class TargetingData:
     """The place's LSOAs with population, IoD measures, need and polygons."""
 
-    place: Place
     lsoas: gpd.GeoDataFrame
     specs: list[NeedSpec]
+    need: str = DEFAULT_NEED
     messages: list[str] = field(default_factory=list)
 
 
-def targeting_data(place_dir: str | Path, need: str = DEFAULT_NEED) -> TargetingData:
-    """Load the place and build the need index for its LSOAs (lead IoD edition)."""
-    place = load_place(place_dir)
-    load_place_sources(place)
-    store = open_store(place.store_path)
-    try:
-        ed = lead_edition(store, place.geography_year)
-        if ed is None:
-            raise FairerError(
-                "no IoD data in the place's sources", path=place.folder / "place.toml"
-            )
-        data = national_data(store, ed)
-        geom = geometry_from_store(store, "lsoa", data.lsoa_year)
-    finally:
-        store.close()
+def targeting_data(ctx: PlaceContext, need: str | None = None) -> TargetingData:
+    """Build the need index for the place's LSOAs (lead IoD edition).
+
+    Parameters
+    ----------
+    ctx : PlaceContext
+    need : str, optional
+        Need indicators and weights; default: the place's ``[targeting] need``.
+
+    Returns
+    -------
+    TargetingData
+    """
+    need = need or ctx.place.targeting.need
+    data = ctx.lead_national()
+    geom = queries.geometry(ctx.store, "lsoa", data.lsoa_year)
     lsoas = data.lsoas
-    local = lsoas[place_mask(lsoas, place.la_codes)].rename(columns={"lsoa_code": "area_code"})
+    local = lsoas[place_mask(lsoas, ctx.place.la_codes)].rename(columns={"lsoa_code": "area_code"})
     if geom.empty:
         raise FairerError("no LSOA boundaries for this place: add a boundary file to place.toml")
     gdf = geom.merge(local, on="area_code")
     specs = parse_need(need)
     ni = need_index(gdf, specs, method="exponential")
     gdf = gdf.merge(ni, on="area_code")
-    return TargetingData(place, gdf, specs)
+    return TargetingData(gdf, specs, need)
+
+
+@dataclass
+class Priorities:
+    """Priority neighbourhoods with reasons and robustness, and need for every LSOA.
+
+    ``settings`` are the ones the run used (runs, bounds, pins, need), for the report to state.
+    """
+
+    picks: pd.DataFrame
+    need_table: pd.DataFrame
+    lsoas: gpd.GeoDataFrame
+    settings: TargetingSettings
+
+    def summary_lines(self) -> list[str]:
+        """One line per neighbourhood: size, need, robustness and what drives it."""
+        return [
+            f"{p.rank}. {p.n_areas} LSOAs, {p.population:,.0f} residents, need {p.need:.1f}, in the "
+            f"top areas in {p.p_in_top_areas:.0%} of {self.settings.runs:,} runs; driven by {p.drivers}"
+            for p in self.picks.itertuples()
+        ]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables ``fairer priorities`` writes, by file name."""
+        return {
+            "priority_neighbourhoods": self.picks.assign(
+                area_codes=self.picks["area_codes"].map(" ".join)
+            ),
+            "need_index": self.need_table.sort_values("need_rank"),
+        }
 
 
 def priorities(
-    place_dir,
-    count=3,
-    min_population=5000,
-    max_population=15000,
-    need=DEFAULT_NEED,
-    runs=1000,
-    pinned=None,
-    excluded=None,
-    communities=None,
+    ctx: PlaceContext,
+    settings: TargetingSettings | None = None,
+    communities: str | Path | None = None,
     td: TargetingData | None = None,
-):
-    """Pick priority neighbourhoods with reasons and robustness; write them to the output folder.
+) -> Priorities:
+    """Pick priority neighbourhoods with reasons and robustness.
 
-    ``td`` reuses data already built by :func:`targeting_data` (the report runs several jobs).
-    Returns (picks table, per-LSOA table, TargetingData).
+    Parameters
+    ----------
+    ctx : PlaceContext
+    settings : TargetingSettings, optional
+        Count, population bounds, runs, pins and need; default: the place's.
+    communities : path-like, optional
+        A CSV of ``area_code, community``: the analyst's own natural communities.
+    td : TargetingData, optional
+        Need already built by :func:`targeting_data` (the report runs several jobs).
+
+    Returns
+    -------
+    Priorities
     """
-    td = td or targeting_data(place_dir, need)
+    cfg = settings or ctx.place.targeting
+    td = td or targeting_data(ctx, cfg.need)
     comm = read_table(communities) if communities else None
     if comm is not None and not {"area_code", "community"} <= set(comm.columns):
         raise FairerError(
             "a communities file needs columns area_code and community", path=communities
         )
     picks = priority_neighbourhoods(
-        td.lsoas, count, min_population, max_population, pinned, excluded, comm
+        td.lsoas,
+        cfg.count,
+        cfg.min_population,
+        cfg.max_population,
+        cfg.pinned or None,
+        cfg.excluded or None,
+        comm,
     )
     top_n = int(sum(len(c) for c in picks["area_codes"]))
-    sens = need_sensitivity(td.lsoas, td.specs, top_n=top_n, runs=runs, data_error=0.05, seed=1)
+    sens = need_sensitivity(td.lsoas, td.specs, top_n=top_n, runs=cfg.runs, data_error=0.05, seed=1)
     table = td.lsoas.drop(columns="geometry").merge(sens, on="area_code")
     contributions = [c for c in table.columns if c.startswith("contribution_")]
     reasons, robust = [], []
@@ -119,26 +168,58 @@ def priorities(
         ", ".join(sorted(table.loc[table["area_code"].isin(c), "lsoa_name"].astype(str)))
         for c in picks["area_codes"]
     ]
-    out = td.place.output_dir
-    write_table(
-        picks.assign(area_codes=picks["area_codes"].map(" ".join)),
-        out / "priority_neighbourhoods.csv",
-    )
-    write_table(table.sort_values("need_rank"), out / "need_index.csv")
-    return picks, table, td
+    return Priorities(picks, table, td.lsoas, cfg)
+
+
+@dataclass
+class AssetAccess:
+    """Access to each asset type from each LSOA, with need, and the assets placed."""
+
+    table: pd.DataFrame
+    assets: pd.DataFrame
+    summary: pd.DataFrame
+    lsoas: gpd.GeoDataFrame
+    messages: list[str] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        """One line per asset type: how many, and how many high-need LSOAs are far from one."""
+        return [
+            f"{r.asset_type}: {r.assets} assets; {r.high_need_lsoas_far} high-need LSOAs are far from one"
+            for r in self.summary.itertuples()
+        ]
 
 
 def assets_against_need(
-    place_dir,
+    ctx: PlaceContext,
     asset_files,
-    need=DEFAULT_NEED,
-    walk=800.0,
+    need: str | None = None,
+    walk: float | None = None,
     postcodes=None,
     default_type=None,
-    td=None,
-):
-    """Access to each asset type from each LSOA, with need; write ``assets_access.csv``."""
-    td = td or targeting_data(place_dir, need)
+    td: TargetingData | None = None,
+) -> AssetAccess:
+    """Access to each asset type from each LSOA, with need.
+
+    Parameters
+    ----------
+    ctx : PlaceContext
+    asset_files : list of path-like
+        Asset registers (CSV/XLSX with coordinates or postcodes, GeoJSON, GeoPackage).
+    need : str, optional
+        Default: the place's.
+    walk : float, optional
+        Walking distance in metres; default: the place's (800).
+    postcodes : path-like, optional
+        A postcode lookup (postcode, latitude, longitude).
+    default_type : str, optional
+        The type of every asset when the file has none.
+
+    Returns
+    -------
+    AssetAccess
+    """
+    walk = walk if walk is not None else ctx.place.targeting.walk
+    td = td or targeting_data(ctx, need)
     pc = read_table(postcodes) if postcodes else None
     frames, messages = [], []
     for f in asset_files:
@@ -162,25 +243,80 @@ def assets_against_need(
     table = td.lsoas.drop(columns="geometry")[
         ["area_code", "lsoa_name", "population", "need", "need_rank"]
     ].merge(acc, on="area_code")
-    write_table(table, td.place.output_dir / "assets_access.csv")
-    return table, assets, messages, td
+    rows = []
+    for t in sorted(assets["asset_type"].unique()):
+        gap = high_need_low_access(table, t)
+        rows.append(
+            {
+                "asset_type": t,
+                "assets": int((assets["asset_type"] == t).sum()),
+                "median_distance_m": float(table[f"distance_{t.replace(' ', '_')}"].median()),
+                "high_need_lsoas_far": len(gap),
+            }
+        )
+    return AssetAccess(table, assets, pd.DataFrame(rows), td.lsoas, messages)
+
+
+@dataclass
+class Allocation:
+    """A budget split by proportionate universalism, and what it was split by."""
+
+    table: pd.DataFrame
+    level: str
+    budget: float
+    universal_share: float
+    gradient: float
+    by_decile: pd.DataFrame | None = None
+
+    def summary_line(self) -> str:
+        """The total and the range of allocation per head."""
+        t = self.table
+        return (
+            f"£{t['allocation'].sum():,.2f} across {len(t)} {self.level}s; per head from "
+            f"£{t['allocation_per_head'].min():,.2f} to £{t['allocation_per_head'].max():,.2f}"
+        )
 
 
 def allocate_place(
-    place_dir,
-    budget,
-    level="lsoa",
-    need=DEFAULT_NEED,
-    universal_share=0.5,
-    gradient=3.0,
+    ctx: PlaceContext,
+    budget: float | None = None,
+    level: str = "lsoa",
+    need: str | None = None,
+    universal_share: float | None = None,
+    gradient: float | None = None,
     floor=None,
     cap=None,
     current=None,
     pace=None,
-    td=None,
-):
-    """Allocate a budget across the place's LSOAs or wards; write ``allocation_<level>.csv``."""
-    td = td or targeting_data(place_dir, need)
+    td: TargetingData | None = None,
+) -> Allocation:
+    """Allocate a budget across the place's LSOAs or wards.
+
+    Parameters
+    ----------
+    ctx : PlaceContext
+    budget : float, optional
+        Pounds; default: the place's ``[targeting] budget``.
+    level : {'lsoa', 'ward'}
+    universal_share, gradient : float, optional
+        Default: the place's.
+    floor, cap, pace : float, optional
+        Bounds per area, and the largest change from current spend.
+    current : path-like, optional
+        A CSV of ``area_code, current`` (current spend).
+
+    Returns
+    -------
+    Allocation
+        With spend per head by national IMD decile when the level is LSOA.
+    """
+    cfg = ctx.place.targeting
+    budget = budget if budget is not None else cfg.budget
+    if budget is None:
+        raise FairerError("give a budget (--budget, or budget in [targeting] of place.toml)")
+    universal_share = cfg.universal_share if universal_share is None else universal_share
+    gradient = cfg.gradient if gradient is None else gradient
+    td = td or targeting_data(ctx, need)
     t = td.lsoas.drop(columns="geometry")
     if level == "ward":
         if "ward_code" not in t or t["ward_code"].isna().all():
@@ -213,10 +349,11 @@ def allocate_place(
         current=cur_col,
         pace=pace,
     )
+    by_decile = None
     if level == "lsoa":
         out = out.merge(td.lsoas[["area_code", "imd_decile"]], on="area_code", how="left")
-    write_table(out, td.place.output_dir / f"allocation_{level}.csv")
-    return out, td
+        by_decile = spend_by_decile(out, td.lsoas)
+    return Allocation(out, level, float(budget), universal_share, gradient, by_decile)
 
 
 def spend_by_decile(alloc: pd.DataFrame, lsoas: pd.DataFrame) -> pd.DataFrame:
@@ -233,10 +370,45 @@ def spend_by_decile(alloc: pd.DataFrame, lsoas: pd.DataFrame) -> pd.DataFrame:
     return g.assign(decile=g["decile"].astype(int))
 
 
+@dataclass
+class TargetingResults:
+    """Everything the reports' "where and for whom" section shows."""
+
+    priorities: Priorities
+    assets: AssetAccess | None = None
+    allocation_ward: Allocation | None = None
+    allocation_lsoa: Allocation | None = None
+    spend_file: Path | None = None
+
+
+def targeting_results(ctx: PlaceContext) -> TargetingResults | None:
+    """Run the place's targeting jobs with its ``[targeting]`` settings, sharing one need index.
+
+    Returns None when the place has neither ``[targeting]`` settings nor asset files.
+    """
+    cfg = ctx.place.targeting
+    asset_files = [s.path for s in ctx.place.sources_of("assets")]
+    spend_files = [s.path for s in ctx.place.sources_of("spend")]
+    if not cfg.enabled and not asset_files:
+        return None
+    shared = targeting_data(ctx, cfg.need)  # built once, used by every job below
+    out = TargetingResults(priorities(ctx, cfg, td=shared))
+    if asset_files:
+        out.assets = assets_against_need(ctx, asset_files, td=shared)
+    if cfg.budget is not None:
+        out.spend_file = spend_files[0] if spend_files else None
+        out.allocation_ward = allocate_place(ctx, level="ward", current=out.spend_file, td=shared)
+        out.allocation_lsoa = allocate_place(ctx, level="lsoa", td=shared)
+    return out
+
+
 __all__ = [
+    "TargetingResults",
     "allocate_place",
     "assets_against_need",
     "parse_need",
     "priorities",
     "spend_by_decile",
+    "targeting_data",
+    "targeting_results",
 ]

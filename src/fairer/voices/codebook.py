@@ -121,6 +121,46 @@ def codebook_templates() -> list[str]:
     return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
 
 
+def describe_codebook(spec: str | None = None, out: str | Path | None = None) -> list[str]:
+    """``fairer voices codebook``: list the templates, or check a codebook and list its themes.
+
+    Parameters
+    ----------
+    spec : str, optional
+        A template name or codebook file; none: list the templates.
+    out : path-like, optional
+        Copy the template ``spec`` to this file, to edit.
+
+    Returns
+    -------
+    list of str
+        Lines to show.
+
+    Examples
+    --------
+    >>> describe_codebook("fairer-six-gaps")[0]
+    'The six key gaps: 6 themes'
+    """
+    from fairer.tabular import write_text_atomic
+
+    if spec is None:
+        return [*codebook_templates(), "framework"]
+    book = load_codebook(spec)
+    lines = []
+    if out is not None:
+        if spec not in codebook_templates():
+            raise FairerError("--out copies a template; name one")
+        text = (
+            resources.files("fairer.voices")
+            .joinpath(TEMPLATE_DIR, f"{spec}.toml")
+            .read_text("utf-8")
+        )
+        write_text_atomic(out, text)
+        lines.append(f"wrote {out}")
+    lines.append(f"{book.title}: {len(book.themes)} themes")
+    return lines + [f"  {t.name}" for t in book.themes]
+
+
 def load_codebook(spec: str | Path, framework=None) -> Codebook:
     """Load a codebook by template name, from a file, or from a framework.
 

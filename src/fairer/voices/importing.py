@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from fairer.errors import FairerError
-from fairer.sources.fetch import sha256_of
-from fairer.store import open_store
+from fairer.provenance import sha256_of
+from fairer.store import open_store, queries
 from fairer.store.schema import DERIVED_TABLES
 from fairer.voices.clean import statement_id, tidy_answers
 from fairer.voices.notes import read_notes
@@ -251,12 +251,8 @@ def _import(folder, files, kind, text_columns, id_column, known_names) -> Import
                 answers, resp, red, counts = _prepare(
                     path, kind, text_columns, id_column, known_names, postcodes, report
                 )
-                old = store.query(
-                    "SELECT source_id FROM sources WHERE kind = 'voices' AND path = ?",
-                    [str(path.resolve())],
-                )
-                for sid in old["source_id"]:
-                    store.drop_source_rows(int(sid))
+                for sid in queries.source_ids_for_path(store, "voices", path):
+                    store.drop_source_rows(sid)
                 source_id = store.register_source(
                     "voices",
                     path,
@@ -287,8 +283,7 @@ def _import(folder, files, kind, text_columns, id_column, known_names) -> Import
                 for k, v in red["kind"].value_counts().items():
                     report.redactions[k] = report.redactions.get(k, 0) + int(v)
             if report.imported:
-                for table in DERIVED_TABLES:
-                    store.execute(f"DELETE FROM {table}")
+                queries.clear_derived(store)
     finally:
         store.close()
     report.counts = totals
@@ -297,8 +292,7 @@ def _import(folder, files, kind, text_columns, id_column, known_names) -> Import
 
 def load_statements(cons: Consultation, include_all: bool = False) -> pd.DataFrame:
     """The consultation's statements (by default only answers to code: no blanks, no copies)."""
-    where = "" if include_all else "WHERE status = 'answer'"
-    return cons.query(f'SELECT * FROM statements {where} ORDER BY file, sheet, "row", statement_id')
+    return cons.read(queries.statements, include_all)
 
 
 def clear_consultation(folder: str | Path) -> None:
@@ -307,12 +301,8 @@ def clear_consultation(folder: str | Path) -> None:
     store = open_store(cons.store_path)
     try:
         with store.transaction():
-            ids = store.query(
-                "SELECT source_id FROM sources WHERE kind IN ('voices', 'voices-review')"
-            )
-            for sid in ids["source_id"]:
-                store.drop_source_rows(int(sid))
-            for table in [*DERIVED_TABLES, "coding_rounds"]:
-                store.execute(f"DELETE FROM {table}")
+            for sid in queries.source_ids_of_kinds(store, ["voices", "voices-review"]):
+                store.drop_source_rows(sid)
+            queries.clear(store, [*DERIVED_TABLES, "coding_rounds"])
     finally:
         store.close()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError
-from fairer.tabular import atomic_path
+from fairer.tabular import atomic_path, neutralise_formulas, restore_formulas
 from fairer.voices.codebook import Codebook
 
 ANALYST_COLUMN = "analyst themes"
@@ -76,9 +76,11 @@ def write_review(sample: pd.DataFrame, codebook: Codebook, path: str | Path) -> 
         }
     )
     with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-        sample[[c for c in cols if c in sample]].to_excel(xl, sheet_name="review", index=False)
-        themes.to_excel(xl, sheet_name="themes", index=False)
-        guide.to_excel(xl, sheet_name="how to review", index=False)
+        neutralise_formulas(sample[[c for c in cols if c in sample]]).to_excel(
+            xl, sheet_name="review", index=False
+        )
+        neutralise_formulas(themes).to_excel(xl, sheet_name="themes", index=False)
+        neutralise_formulas(guide).to_excel(xl, sheet_name="how to review", index=False)
     return path
 
 
@@ -100,6 +102,7 @@ def read_corrections(path: str | Path, codebook: Codebook, known_ids: set[str]) 
             df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:  # readers raise many types; one line for the user
         raise FairerError(f"cannot read corrections ({type(exc).__name__})", path=path) from None
+    df = restore_formulas(df)
     for col in ("statement_id", ANALYST_COLUMN):
         if col not in df.columns:
             raise FairerError(f"no '{col}' column", path=path, column=col)

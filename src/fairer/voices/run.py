@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fairer.store import open_store
+from fairer.store import open_store, queries
 from fairer.tabular import atomic_path, write_table
 from fairer.voices.codebook import Codebook, load_codebook
 from fairer.voices.coding import CodingResult, agreement_scores, code_statements, label_matrix
@@ -29,10 +29,7 @@ from fairer.voices.workspace import Consultation, open_consultation
 
 def answers(cons: Consultation) -> pd.DataFrame:
     """Statements to analyse: answers only (no blanks, one of each duplicate)."""
-    return cons.query(
-        "SELECT statement_id, respondent_id, question, group_name, kind, text FROM statements "
-        "WHERE status = 'answer' ORDER BY file, sheet, \"row\", statement_id",
-    )
+    return cons.read(queries.answers)
 
 
 def embeddings_for(
@@ -95,11 +92,10 @@ def codebook_for(cons: Consultation, spec: str | None = None) -> Codebook:
     """The codebook named in ``voices.toml`` (or ``spec``); ``framework`` uses the place's."""
     spec = spec or cons.codebook
     framework = None
-    if spec == "framework" and cons.place_folder is not None:
+    if spec == "framework" and cons.place is not None:
         from fairer.framework.model import load_framework
-        from fairer.place import load_place
 
-        framework = load_framework(load_place(cons.place_folder).framework)
+        framework = load_framework(cons.place.framework)
     if (
         spec not in ("framework",)
         and not Path(spec).is_absolute()
@@ -121,11 +117,34 @@ class CodingRun:
     review_file: Path | None = None
     output: Path | None = None
 
+    def summary_lines(self) -> list[str]:
+        """What the run did, for ``fairer voices code``."""
+        r = self.result
+        coded = r.codes["statement_id"].nunique()
+        lines = [
+            f"coded {self.statements:,} distinct statements against '{self.codebook.title}' ({r.method})",
+            f"  {coded:,} given at least one theme; {self.statements - coded:,} none",
+        ]
+        if self.before:
+            lines.append(
+                f"  agreement on your review, before learning: samples-F1 {self.before['samples_f1']:.2f}"
+            )
+        if r.agreement:
+            a = r.agreement
+            lines.append(
+                f"  agreement with {a['labelled']:,} labels, cross-validated: samples-F1 "
+                f"{a['samples_f1']:.2f}, macro-F1 {a['macro_f1']:.2f}"
+            )
+        lines.append(f"codes: {self.output}")
+        if self.review_file:
+            lines.append(
+                f"review: {self.review_file} (fill in 'analyst themes', then --corrections)"
+            )
+        return lines
+
 
 def _copy_to_duplicates(cons: Consultation, rows: pd.DataFrame) -> pd.DataFrame:
-    dups = cons.query(
-        "SELECT statement_id, duplicate_of FROM statements WHERE status = 'duplicate'"
-    )
+    dups = cons.read(queries.duplicates)
     extra = rows.merge(
         dups, left_on="statement_id", right_on="duplicate_of", suffixes=("_orig", "")
     )
@@ -170,19 +189,13 @@ def code_consultation(
                 new = read_corrections(corrections, book, known)
                 before = _score_previous(store, new, book)
                 path = Path(corrections)
-                from fairer.sources.fetch import sha256_of
+                from fairer.provenance import sha256_of
 
                 sid = store.register_source(
                     "voices-review", path, sha256_of(path), detail="analyst corrections"
                 )
-                if len(new):
-                    reviewed = list(new["statement_id"].unique())
-                    marks = ", ".join("?" for _ in reviewed)
-                    store.execute(
-                        f"DELETE FROM analyst_labels WHERE statement_id IN ({marks})", reviewed
-                    )
-                    store.append("analyst_labels", new.assign(source_id=sid))
-            labels = store.query("SELECT statement_id, theme FROM analyst_labels")
+                queries.replace_labels(store, new.assign(source_id=sid))
+            labels = queries.analyst_labels(store)
     finally:
         store.close()
     rep = choose_representation(representation, "code", len(stmts))
@@ -193,33 +206,28 @@ def code_consultation(
     store = open_store(cons.store_path)
     try:
         with store.transaction():
-            store.execute("DELETE FROM statement_codes")
-            store.append("statement_codes", codes)
-            rnd = int(
-                store.query("SELECT coalesce(max(round), 0) + 1 AS r FROM coding_rounds")["r"].iat[
-                    0
-                ]
-            )
+            queries.replace_codes(store, codes)
+            rnd = queries.next_coding_round(store)
             now = datetime.now(UTC).replace(tzinfo=None)
             for measured_on, scores in (
                 ("review, before learning", before),
                 ("cross-validated", result.agreement),
             ):
                 if scores:
-                    store.execute(
-                        "INSERT INTO coding_rounds VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [
-                            rnd,
-                            now,
-                            book.title,
-                            result.method,
-                            scores["labelled"]
+                    queries.add_coding_round(
+                        store,
+                        {
+                            "round": rnd,
+                            "run_at": now,
+                            "codebook": book.title,
+                            "method": result.method,
+                            "labelled": scores["labelled"]
                             if measured_on == "review, before learning"
                             else labelled,
-                            measured_on,
-                            scores["samples_f1"],
-                            scores["macro_f1"],
-                        ],
+                            "measured_on": measured_on,
+                            "samples_f1": scores["samples_f1"],
+                            "macro_f1": scores["macro_f1"],
+                        },
                     )
     finally:
         store.close()
@@ -257,10 +265,7 @@ def _score_previous(store, new: pd.DataFrame, book: Codebook) -> dict:
     if new.empty:
         return {}
     ids = list(new["statement_id"].unique())
-    marks = ", ".join("?" for _ in ids)
-    old = store.query(
-        f"SELECT statement_id, theme FROM statement_codes WHERE statement_id IN ({marks})", ids
-    )
+    old = queries.codes_for(store, ids)
     if old.empty:
         return {}
     truth, _ = label_matrix(ids, new, book)
@@ -271,7 +276,7 @@ def _score_previous(store, new: pd.DataFrame, book: Codebook) -> dict:
 def coding_history(folder: str | Path) -> pd.DataFrame:
     """Agreement with the analyst, round by round."""
     cons = open_consultation(folder)
-    return cons.query("SELECT * FROM coding_rounds ORDER BY round, measured_on DESC")
+    return cons.read(queries.coding_rounds)
 
 
 @dataclass
@@ -305,8 +310,7 @@ def theme_consultation(
     store = open_store(cons.store_path)
     try:
         with store.transaction():
-            store.execute("DELETE FROM statement_themes")
-            store.append("statement_themes", assign)
+            queries.replace_themes(store, assign)
     finally:
         store.close()
     cons.output_dir.mkdir(parents=True, exist_ok=True)
@@ -318,7 +322,7 @@ def theme_consultation(
 
 
 def _current_themes(cons: Consultation) -> ThemeResult:
-    a = cons.query("SELECT statement_id, theme_id, label, similarity FROM statement_themes")
+    a = cons.read(queries.statement_themes)
     if a.empty:
         from fairer.errors import FairerError
 

@@ -1,22 +1,23 @@
-"""Tables from coded statements: themes, breakdowns, quotes and who was (not) heard.
+"""The voices job: themes, breakdowns, quotes and who was (not) heard, from the store.
 
-Every count of people goes through the disclosure rules: counts from 1 to threshold − 1 are
-suppressed, and breakdown tables are secondarily suppressed so a hidden cell cannot be found by
-subtraction (:func:`fairer.disclosure.suppress_table`). Percentages of a suppressed count are
-suppressed with it. Workshop tables count as one "respondent" each; they are reported with the
-survey respondents but never given demographics.
+Tables hold raw counts; :func:`consultation_summary` gathers them into a
+:class:`ConsultationSummary`, whose ``PUBLISHED`` lines tell the publish step
+(:func:`fairer.publish.protect`) how to suppress them: every count of people from 1 to
+threshold − 1 is hidden, breakdowns are secondarily suppressed along both their themes and
+their groups so a hidden cell cannot be found by subtraction, and percentages of a hidden count
+go with it. Workshop tables count as one "respondent" each; they are reported with the survey
+respondents but never given demographics.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from fairer.disclosure import suppress_counts, suppress_table
 from fairer.stats.ci import wilson_lower, wilson_upper
-from fairer.store import open_store
+from fairer.store import queries
 from fairer.voices.workspace import Consultation
 
 ATTRIBUTES = {
@@ -32,30 +33,17 @@ CODED, DISCOVERED = "codebook", "discovered"
 
 def theme_mentions(cons: Consultation, which: str = CODED) -> pd.DataFrame:
     """``statement_id, respondent_id, question, theme`` for every statement given a theme."""
-    if which == CODED:
-        sql = (
-            "SELECT s.statement_id, s.respondent_id, s.question, s.kind, c.theme FROM statement_codes c "
-            "JOIN statements s USING (statement_id)"
-        )
-    else:
-        sql = (
-            "SELECT s.statement_id, s.respondent_id, s.question, s.kind, t.label AS theme "
-            "FROM statement_themes t JOIN statements s USING (statement_id)"
-        )
-    return cons.query(sql)
+    return cons.read(queries.theme_mentions, which == CODED)
 
 
 def answered(cons: Consultation) -> pd.DataFrame:
     """Statements that are answers (including copies of the same answer): who said something."""
-    return cons.query(
-        "SELECT statement_id, respondent_id, question, kind FROM statements WHERE status <> 'no answer'",
-    )
+    return cons.read(queries.answered)
 
 
 def respondents(cons: Consultation) -> pd.DataFrame:
     """Respondents with their attributes, and their home area's deprivation decile and ward."""
-    r = cons.query("SELECT * EXCLUDE (source_id) FROM respondents")
-    r = r.drop_duplicates("respondent_id")
+    r = cons.read(queries.respondents)
     r["imd_decile"] = pd.NA
     r["ward"] = pd.NA
     if cons.place_folder is not None and r["area_code"].notna().any():
@@ -67,35 +55,26 @@ def respondents(cons: Consultation) -> pd.DataFrame:
 
 
 def _place_areas(cons: Consultation) -> pd.DataFrame | None:
-    """The place's LSOAs (index) with ``imd_decile``, ``population`` and ``ward``, or None."""
-    from fairer.place import load_place
+    """The place's LSOAs (index) with ``imd_decile``, ``population`` and ``ward``, or None.
 
-    place = load_place(cons.place_folder)
-    stamp = place.store_path.stat().st_mtime_ns if place.store_path.exists() else 0
-    return _place_areas_cached(str(place.folder), stamp)
+    National deprivation data is costly to assemble: it is built once per consultation object
+    (one command) and kept.
+    """
+    if "areas" not in cons.memo:
+        place = cons.place
+        cons.memo["areas"] = cons.read(_compute_place_areas, place.la_codes, place.geography_year)
+    return cons.memo["areas"]
 
 
-@lru_cache(maxsize=4)
-def _place_areas_cached(place_folder: str, stamp: int) -> pd.DataFrame | None:
-    """National deprivation data is costly to assemble: once per place and store state."""
-    from fairer.place import load_place
+def _compute_place_areas(store, la_codes: list[str], geography_year: int) -> pd.DataFrame | None:
     from fairer.profile.deprivation import lead_edition, national_data, place_mask
 
-    place = load_place(place_folder)
-    store = open_store(place.store_path, read_only=True)
-    try:
-        edition = lead_edition(store, place.geography_year)
-        if edition is None:
-            return None
-        data = national_data(store, edition)
-        links = store.query(
-            "SELECT l.child_code, coalesce(a.area_name, l.parent_code) AS ward FROM area_links l "
-            "LEFT JOIN areas a ON a.area_code = l.parent_code AND a.level = 'ward' "
-            "WHERE l.child_level = 'lsoa' AND l.parent_level = 'ward'"
-        )
-    finally:
-        store.close()
-    lsoas = data.lsoas[place_mask(data.lsoas, place.la_codes)].set_index("lsoa_code")
+    edition = lead_edition(queries.editions(store), geography_year)
+    if edition is None:
+        return None
+    data = national_data(store, edition)
+    links = queries.lsoa_wards(store)
+    lsoas = data.lsoas[place_mask(data.lsoas, list(la_codes))].set_index("lsoa_code")
     wards = links.drop_duplicates("child_code").set_index("child_code")["ward"]
     return lsoas[["imd_decile", "population"]].assign(ward=wards)
 
@@ -107,7 +86,7 @@ def theme_table(cons: Consultation, which: str = CODED) -> pd.DataFrame:
     -------
     DataFrame
         ``theme, statements, respondents, percent_of_respondents`` (of those who answered
-        anything); small counts suppressed (NaN).
+        anything), raw: the publish step suppresses small counts.
     """
     m = theme_mentions(cons, which)
     base = answered(cons)["respondent_id"].nunique()
@@ -118,33 +97,30 @@ def theme_table(cons: Consultation, which: str = CODED) -> pd.DataFrame:
     # "Other" is not a theme people raised: it goes last, however large.
     g = pd.concat([g[g["theme"] != "Other"], g[g["theme"] == "Other"]], ignore_index=True)
     g["percent_of_respondents"] = 100 * g["respondents"] / max(base, 1)
-    t = cons.disclosure_threshold
-    hidden = suppress_counts(g["respondents"], t).isna() & g["respondents"].gt(0)
-    g["statements"] = suppress_counts(g["statements"], t)
-    g["respondents"] = g["respondents"].mask(hidden)
-    g["percent_of_respondents"] = g["percent_of_respondents"].mask(hidden)
     g.attrs["base"] = base
     return g
 
 
 def theme_by_question(cons: Consultation, which: str = CODED) -> pd.DataFrame:
-    """Respondents mentioning each theme in answer to each question (suppressed)."""
+    """``theme, question, respondents``: respondents mentioning each theme in each answer."""
     m = theme_mentions(cons, which)
     if m.empty:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=["theme", "question", "respondents"])
     table = m.groupby(["theme", "question"])["respondent_id"].nunique().unstack(fill_value=0)
-    return suppress_table(table, cons.disclosure_threshold)
+    return table.stack().rename("respondents").reset_index()
 
 
 def theme_by_group(cons: Consultation, attribute: str, which: str = CODED) -> pd.DataFrame:
-    """Percent of each group's respondents who mention each theme, suppressed.
+    """``theme, group, respondents, group_size, percent`` for one attribute (age, sex …).
 
     Groups smaller than the threshold are not shown at all (their people still count in the
-    totals); cells are suppressed primarily and secondarily before percentages are taken.
+    totals); the publish step suppresses the cells along themes and groups, and the
+    percentages with them.
     """
+    columns = ["theme", "group", "respondents", "group_size", "percent"]
     r = respondents(cons)
     if attribute not in r or r[attribute].isna().all():
-        return pd.DataFrame()
+        return pd.DataFrame(columns=columns)
     m = theme_mentions(cons, which).merge(r[["respondent_id", attribute]], on="respondent_id")
     m = m.dropna(subset=[attribute])
     base = (
@@ -155,13 +131,26 @@ def theme_by_group(cons: Consultation, attribute: str, which: str = CODED) -> pd
     sizes = base.groupby(attribute)["respondent_id"].nunique()
     shown = sizes[sizes >= cons.disclosure_threshold].index
     if m.empty or len(shown) == 0:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=columns)
     counts = m.groupby(["theme", attribute])["respondent_id"].nunique().unstack(fill_value=0)
     counts = counts.reindex(columns=shown, fill_value=0)
-    safe = suppress_table(counts, cons.disclosure_threshold)
-    pct = 100 * safe / sizes.reindex(shown).to_numpy()
-    pct.columns = [f"{c} (n={sizes[c]})" for c in pct.columns]
-    return pct
+    long = counts.stack().rename("respondents").reset_index()
+    long.columns = ["theme", "group", "respondents"]
+    long["group_size"] = long["group"].map(sizes).astype(int)
+    long["percent"] = 100 * long["respondents"] / long["group_size"]
+    return long[columns]
+
+
+def by_group_wide(long: pd.DataFrame) -> pd.DataFrame:
+    """A published :func:`theme_by_group` table as themes × ``group (n=size)`` percentages."""
+    if long.empty:
+        return pd.DataFrame()
+    label = long["group"].astype(str) + " (n=" + long["group_size"].astype(str) + ")"
+    order = list(dict.fromkeys(label))
+    wide = long.assign(label=label).pivot(index="theme", columns="label", values="percent")
+    wide = wide.reindex(columns=order)
+    wide.columns.name = None
+    return wide
 
 
 def quotes(cons: Consultation, which: str = CODED, per_theme: int = 3) -> pd.DataFrame:
@@ -170,17 +159,7 @@ def quotes(cons: Consultation, which: str = CODED, per_theme: int = 3) -> pd.Dat
     Codebook themes take the statements coded with most confidence; discovered themes those
     nearest the theme's centre.
     """
-    if which == CODED:
-        sql = (
-            "SELECT c.theme, s.text, c.confidence AS score FROM statement_codes c "
-            "JOIN statements s USING (statement_id) WHERE s.status = 'answer'"
-        )
-    else:
-        sql = (
-            "SELECT t.label AS theme, s.text, t.similarity AS score FROM statement_themes t "
-            "JOIN statements s USING (statement_id) WHERE s.status = 'answer'"
-        )
-    q = cons.query(sql)
+    q = cons.read(queries.theme_quotes, which == CODED)
     q = q[q["text"].str.len() >= 12]  # "Buses." is a mention, not a quote
     q = q.sort_values(["theme", "score"], ascending=[True, False]).drop_duplicates(
         ["theme", "text"]
@@ -193,7 +172,7 @@ def _population_shares(cons: Consultation) -> dict[str, pd.Series]:
     from fairer.voices.importing import age_band
 
     out: dict[str, pd.Series] = {}
-    if cons.place_folder is None:
+    if cons.place is None:
         return out
     areas = _place_areas(cons)
     if areas is None:
@@ -203,17 +182,7 @@ def _population_shares(cons: Consultation) -> dict[str, pd.Series]:
     wards = areas.groupby("ward")["population"].sum()
     if len(wards):
         out["ward"] = wards / wards.sum()
-    from fairer.place import load_place
-
-    place = load_place(cons.place_folder)
-    store = open_store(place.store_path, read_only=True)
-    try:
-        pop = store.query(
-            "SELECT area_code, sex, age, count FROM population WHERE age IS NOT NULL AND age >= 16 "
-            "AND period = (SELECT max(period) FROM population)"
-        )
-    finally:
-        store.close()
+    pop = cons.read(queries.adult_population)
     pop = pop[pop["area_code"].isin(set(areas.index))]
     if pop.empty:
         return out
@@ -261,14 +230,14 @@ def who_was_heard(cons: Consultation) -> pd.DataFrame:
         ``attribute, group, respondents, percent, population_percent, representation_ratio,
         ratio_lower95, ratio_upper95``. The ratio is the group's share of respondents over its
         share of the population (1 = heard in proportion; below 1 = under-heard), with a 95%
-        Wilson interval on the respondents' share. Groups with fewer respondents than the
-        threshold show no count, share or ratio.
+        Wilson interval on the respondents' share. Raw: the publish step hides groups with
+        fewer respondents than the threshold (and, so they cannot be found by subtraction,
+        the next smallest group of the same attribute), with their shares and ratios.
     """
     r = respondents(cons)
     r = r[r["respondent_id"].isin(set(answered(cons)["respondent_id"]))]
     shares = {**_population_shares(cons), **_profile_shares(cons)}
     rows = []
-    t = cons.disclosure_threshold
     for attr in ATTRIBUTES:
         if attr not in r or r[attr].isna().all():
             continue
@@ -287,17 +256,16 @@ def who_was_heard(cons: Consultation) -> pd.DataFrame:
             share = n / known if known else np.nan
             lo = float(wilson_lower(n, known, 0.95)) if known else np.nan
             hi = float(wilson_upper(n, known, 0.95)) if known else np.nan
-            small = 0 < n < t
             rows.append(
                 {
                     "attribute": ATTRIBUTES[attr],
                     "group": g,
-                    "respondents": np.nan if small else n,
-                    "percent": np.nan if small else 100 * share,
+                    "respondents": n,
+                    "percent": 100 * share,
                     "population_percent": 100 * p,
-                    "representation_ratio": np.nan if small or not p else share / p,
-                    "ratio_lower95": np.nan if small or not p else lo / p,
-                    "ratio_upper95": np.nan if small or not p else hi / p,
+                    "representation_ratio": share / p if p else np.nan,
+                    "ratio_lower95": lo / p if p else np.nan,
+                    "ratio_upper95": hi / p if p else np.nan,
                 }
             )
     return pd.DataFrame(rows)
@@ -307,3 +275,91 @@ def _sort_key(v: str):
     s = str(v)
     digits = "".join(ch for ch in s.split("-")[0] if ch.isdigit())
     return (0, int(digits), s) if digits else (1, 0, s)
+
+
+@dataclass
+class ConsultationSummary:
+    """Everything the consultation summary shows, before disclosure control.
+
+    ``statements``: statements and people by kind and status; ``redactions``: personal
+    details removed, by kind; ``rounds``: agreement with the analyst by round; ``coded`` and
+    ``discovered``: theme tables (:func:`theme_table`); ``by_question`` (long);
+    ``quotes``; ``heard`` (:func:`who_was_heard`); ``by_group``: attribute → long table
+    (:func:`theme_by_group`).
+    """
+
+    name: str
+    threshold: int
+    synthetic: bool
+    files: int
+    statements: pd.DataFrame
+    redactions: pd.DataFrame
+    rounds: pd.DataFrame
+    survey_people: int
+    groups: int
+    statement_total: int
+    no_answer: int
+    coded: pd.DataFrame
+    discovered: pd.DataFrame
+    by_question: pd.DataFrame
+    quotes: pd.DataFrame
+    key_quotes: pd.DataFrame
+    heard: pd.DataFrame
+    by_group: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    #: The groups of one attribute add up to everyone who gave it; a cross-tab's rows and
+    #: columns are both lines.
+    PUBLISHED = {
+        "heard": [["attribute"]],
+        "by_question": [["question"], ["theme"]],
+        "by_group": [["group"], ["theme"]],
+    }
+
+    @property
+    def empty(self) -> bool:
+        """Nothing coded and nothing themed yet."""
+        return self.coded.empty and self.discovered.empty
+
+
+def consultation_summary(cons: Consultation, quotes_per_theme: int = 5) -> ConsultationSummary:
+    """The voices job: every table of the consultation summary, from the store.
+
+    Parameters
+    ----------
+    cons : Consultation
+        The consultation (:func:`fairer.voices.workspace.open_consultation`).
+    quotes_per_theme : int
+        Quotes kept per codebook theme for the workbook (the report shows two).
+
+    Returns
+    -------
+    ConsultationSummary
+        Raw counts: protect it (:func:`fairer.publish.protect`) before publishing.
+    """
+    people = answered(cons)
+    st = cons.read(queries.statement_counts)
+    by_group = {}
+    for attr in ATTRIBUTES:
+        t = theme_by_group(cons, attr, CODED)
+        if not t.empty:
+            by_group[attr] = t
+    return ConsultationSummary(
+        name=cons.name,
+        threshold=cons.disclosure_threshold,
+        synthetic=cons.synthetic,
+        files=cons.read(queries.source_count, "voices"),
+        statements=st,
+        redactions=cons.read(queries.redaction_counts),
+        rounds=cons.read(queries.coding_rounds).sort_values("round", kind="stable"),
+        survey_people=int(people.loc[people["kind"] == "survey", "respondent_id"].nunique()),
+        groups=int(people.loc[people["kind"] == "notes", "respondent_id"].nunique()),
+        statement_total=int(st.loc[st["status"] != "no answer", "n"].sum()),
+        no_answer=int(st.loc[st["status"] == "no answer", "n"].sum()),
+        coded=theme_table(cons, CODED),
+        discovered=theme_table(cons, DISCOVERED),
+        by_question=theme_by_question(cons, CODED),
+        quotes=quotes(cons, CODED, quotes_per_theme),
+        key_quotes=quotes(cons, CODED, 2),
+        heard=who_was_heard(cons),
+        by_group=by_group,
+    )

@@ -17,11 +17,18 @@ deprivation. Anywhere else it is a folder of its own with ``voices.duckdb``. Set
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
+from fairer.disclosure import DEFAULT_THRESHOLD
 from fairer.errors import FairerError
+from fairer.place import Place
+from fairer.store import Store
 from fairer.tabular import write_text_atomic
+
+R = TypeVar("R")
 
 SETTINGS_FILE = "voices.toml"
 STORE_FILE = "voices.duckdb"
@@ -30,15 +37,29 @@ THEME_EDITS_FILE = "theme_edits.toml"
 
 @dataclass
 class Consultation:
-    """A consultation folder and its settings."""
+    """A consultation folder and its settings.
+
+    Inside a place, ``place`` holds the place's own settings (read once): its store, its
+    disclosure threshold and its name are the consultation's too.
+    """
 
     folder: Path
     name: str
     codebook: str
     disclosure_threshold: int
     store_path: Path
-    place_folder: Path | None = None
+    place: Place | None = None
     postcodes: Path | None = None
+    store: Store | None = field(default=None, repr=False, compare=False)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def place_folder(self) -> Path | None:
+        return self.place.folder if self.place is not None else None
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.place is not None and self.place.synthetic)
 
     @property
     def output_dir(self) -> Path:
@@ -52,18 +73,26 @@ class Consultation:
     def theme_edits_path(self) -> Path:
         return self.folder / THEME_EDITS_FILE
 
-    def query(self, sql: str, params: list | None = None):
-        """Run a read-only query on the consultation's store; return a DataFrame."""
+    def read(self, query: Callable[..., R], *args) -> R:
+        """Run one of :mod:`fairer.store.queries` on the consultation's store.
+
+        Inside a command that holds the place's store open (:class:`fairer.context.PlaceContext`)
+        that store is used; otherwise the store is opened read-only for the query.
+        """
         from fairer.store import open_store
 
+        if self.store is not None:
+            return query(self.store, *args)
         store = open_store(self.store_path, read_only=True)
         try:
-            return store.query(sql, params)
+            return query(store, *args)
         finally:
             store.close()
 
 
-def open_consultation(folder: str | Path, create: bool = False) -> Consultation:
+def open_consultation(
+    folder: str | Path, create: bool = False, place: Place | None = None, store: Store | None = None
+) -> Consultation:
     """Open (or, with ``create``, start) the consultation in ``folder``.
 
     Parameters
@@ -72,6 +101,9 @@ def open_consultation(folder: str | Path, create: bool = False) -> Consultation:
         A place folder (its ``voices/`` is used) or any other folder.
     create : bool
         Write a default ``voices.toml`` if there is none (``fairer voices import`` does).
+    place, store : optional
+        The place's settings and open store, when a command already holds them (the place
+        context): they are used instead of reading ``place.toml`` or opening the store again.
 
     Raises
     ------
@@ -79,11 +111,11 @@ def open_consultation(folder: str | Path, create: bool = False) -> Consultation:
         If the folder holds no consultation and ``create`` is false, or ``voices.toml`` is bad.
     """
     folder = Path(folder)
-    place = None
-    if (folder / "place.toml").exists():
+    if place is None and (folder / "place.toml").exists():
         from fairer.place import load_place
 
-        place = load_place(folder)
+        place = load_place(folder)  # the consultation's settings are the place's
+    if place is not None:
         home = folder / "voices"
     else:
         home = folder
@@ -101,13 +133,17 @@ def open_consultation(folder: str | Path, create: bool = False) -> Consultation:
             "[voices]\n"
             f'name = "{default_name}"\n'
             'codebook = "fairer-six-gaps"\n'
-            f"disclosure_threshold = {place.disclosure_threshold if place else 5}\n",
+            f"disclosure_threshold = {place.disclosure_threshold if place else DEFAULT_THRESHOLD}\n",
         )
     try:
         data = tomllib.loads(settings.read_text(encoding="utf-8")).get("voices", {})
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise FairerError(f"invalid TOML ({exc})", path=settings) from None
-    threshold = place.disclosure_threshold if place else int(data.get("disclosure_threshold", 5))
+    threshold = (
+        place.disclosure_threshold
+        if place
+        else int(data.get("disclosure_threshold", DEFAULT_THRESHOLD))
+    )
     if threshold < 1:
         raise FairerError("disclosure_threshold must be at least 1", path=settings)
     postcodes = data.get("postcodes")
@@ -117,8 +153,9 @@ def open_consultation(folder: str | Path, create: bool = False) -> Consultation:
         codebook=str(data.get("codebook", "fairer-six-gaps")),
         disclosure_threshold=threshold,
         store_path=place.store_path if place else home / STORE_FILE,
-        place_folder=folder if place else None,
+        place=place,
         postcodes=(home / postcodes)
         if postcodes and not Path(postcodes).is_absolute()
         else (Path(postcodes) if postcodes else None),
+        store=store,
     )

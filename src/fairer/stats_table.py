@@ -1,4 +1,8 @@
-"""Run a statistic on a table file and write the result: what ``fairer stats`` calls."""
+"""Run a statistic on a table file and write the result: what ``fairer stats`` calls.
+
+The file I/O and option parsing live here, outside :mod:`fairer.stats`, so the statistics
+themselves stay frames in, frames out, importing nothing of fairer but its errors.
+"""
 
 from __future__ import annotations
 
