@@ -152,12 +152,19 @@ def test_all_sql_lives_in_the_store_module():
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if SQL.search(node.value):
-                    offenders.append(f"{m}:{node.lineno} SQL text")
-            if isinstance(node, ast.Attribute) and node.attr in ("query", "execute", "con"):
-                if isinstance(node.value, ast.Name) and node.value.id in ("store", "self"):
-                    offenders.append(f"{m}:{node.lineno} store.{node.attr}")
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and SQL.search(node.value)
+            ):
+                offenders.append(f"{m}:{node.lineno} SQL text")
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("query", "execute", "con")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("store", "self")
+            ):
+                offenders.append(f"{m}:{node.lineno} store.{node.attr}")
     assert not offenders, "\n".join(offenders)
 
 

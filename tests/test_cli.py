@@ -27,10 +27,9 @@ def test_demo_via_cli_is_reproducible(cli, demo_run, tmp_path):
     assert (tmp_path / "d" / "place" / "output" / "report.html").exists()
     first, result = demo_run
     for name in ("iod2025_lsoas.csv", "iod2025_wards.csv", "iod2025_deciles.csv", "rug_ward.csv"):
-        if (first / "place" / "output" / name).exists():
-            assert (first / "place" / "output" / name).read_bytes() == (
-                tmp_path / "d" / "place" / "output" / name
-            ).read_bytes()
+        assert (first / "place" / "output" / name).read_bytes() == (
+            tmp_path / "d" / "place" / "output" / name
+        ).read_bytes()
     assert "of our 120 LSOAs" in out and result.profiles[2025].headline_sentences()[0] in out
     code, out, _ = cli("status", tmp_path / "d" / "place")
     assert code == 0 and "deprivation" in out and "File_7_IoD2025_synthetic_Fairhaven.csv" in out

@@ -47,8 +47,8 @@ def run_demo_consultation(out: Path, seed: int = 2024) -> None:
 
 
 def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult:
-    """Generate the synthetic borough into ``out/data``, create ``out/place``, profile it and
-    write its progress report for 2026-H1 (HTML, and PDF where WeasyPrint can run).
+    """Generate the synthetic borough into ``out/data``, create ``out/place``, profile it, write
+    its tartan rug, and its progress report for 2026-H1 (HTML, and PDF where WeasyPrint can run).
 
     Re-running with the same seed rewrites the same files and leaves the store unchanged.
     """
@@ -72,6 +72,9 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
     )
     run_demo_consultation(out, seed)
     result = profile_place(out / "place")
+    from fairer.pipeline import rug_place
+
+    rug_place(out / "place", level="ward", formats=("csv", "xlsx", "html"))
     # The demo's plan and log are dated around the first half of 2026: report on that period.
     from fairer.errors import FairerError
     from fairer.pipeline import progress_report, voices_report

@@ -115,10 +115,7 @@ def open_consultation(
         from fairer.place import load_place
 
         place = load_place(folder)  # the consultation's settings are the place's
-    if place is not None:
-        home = folder / "voices"
-    else:
-        home = folder
+    home = folder / "voices" if place is not None else folder
     settings = home / SETTINGS_FILE
     if not settings.exists():
         if not create:
