@@ -9,13 +9,8 @@ thing jobs share, is assembled once per edition and kept here.
 
 Examples
 --------
->>> import tempfile, pathlib
->>> from fairer.demo import make_borough, write_borough
->>> from fairer.place import init_place
->>> tmp = pathlib.Path(tempfile.mkdtemp())
->>> write_borough(make_borough(seed=1), tmp / "data")
->>> _ = init_place(tmp / "place", ["E06990001"], data=[tmp / "data"], synthetic=True)
->>> with open_place(tmp / "place") as ctx:
+>>> from fairer.demo import example_place
+>>> with open_place(example_place()) as ctx:
 ...     ctx.lead_edition, len(ctx.national(ctx.lead_edition).lsoas) > 0
 (2025, True)
 """
@@ -109,6 +104,13 @@ def open_place(folder: str | Path, *, load: bool = True, read_only: bool = False
     FairerError
         A missing or invalid place, or a source file that cannot be loaded (the store is then
         left as it was).
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
+    ...     ctx.place.name, ctx.editions
+    ('Fairhaven (synthetic borough)', [2025])
     """
     place = load_place(folder)
     if read_only and not place.store_path.exists():

@@ -73,6 +73,17 @@ DERIVED_COLUMNS = frozenset(
 def small_counts(values, threshold: int = DEFAULT_THRESHOLD) -> np.ndarray:
     """Which counts the primary rule hides: ``1 <= v < threshold`` (missing values are not).
 
+    Parameters
+    ----------
+    values : array-like
+        Counts.
+    threshold : int
+        The smallest count that may be published.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
     Examples
     --------
     >>> small_counts([0, 1, 4, 5, None]).tolist()
@@ -168,6 +179,15 @@ def suppress_counts(values: pd.Series, threshold: int = DEFAULT_THRESHOLD) -> pd
 
 def is_suppressed(value: float, threshold: int = DEFAULT_THRESHOLD) -> bool:
     """Whether a single count would be suppressed.
+
+    Parameters
+    ----------
+    value : float
+    threshold : int
+
+    Returns
+    -------
+    bool
 
     Examples
     --------

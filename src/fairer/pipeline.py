@@ -92,6 +92,15 @@ def profile_results(ctx: PlaceContext) -> ProfileResults:
     ------
     FairerError
         If the place has no IoD data.
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
+    ...     results = profile_results(ctx)
+    >>> sorted(results.profiles), results.lead
+    ([2025], 2025)
     """
     place = ctx.place
     editions = ctx.editions
@@ -204,15 +213,10 @@ def profile_place(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from fairer.demo import make_borough, write_borough
-    >>> from fairer.place import init_place
-    >>> tmp = pathlib.Path(tempfile.mkdtemp())
-    >>> write_borough(make_borough(seed=1), tmp / "data")
-    >>> _ = init_place(tmp / "place", ["E06990001"], data=[tmp / "data"], synthetic=True)
-    >>> result = profile_place(tmp / "place", formats=("csv",))
+    >>> from fairer.demo import example_place
+    >>> result = profile_place(example_place(), formats=("csv",))
     >>> sorted(result.profiles), result.report.name
-    ([2019, 2025], 'report.html')
+    ([2025], 'report.html')
     """
     check_formats(formats)
     with open_place(place_dir) as ctx:
@@ -299,6 +303,13 @@ def rug_place(
     -------
     (PlaceResults, dict of written paths, LoadReport)
         The results are the published (protected) ones.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> res, paths, _ = rug_place(example_place(), formats=("csv",))
+    >>> paths["csv"].name, res.rug.cells["area_code"].nunique()
+    ('rug_ward.csv', 20)
     """
     from fairer.report.rug import rug_figure, rug_payload, write_rug_html
 
@@ -363,8 +374,28 @@ def priorities_command(
 ) -> TargetingRun:
     """``fairer priorities``: pick priority neighbourhoods and write their tables.
 
-    ``settings`` default to the place's ``[targeting]``; keyword ``overrides`` (``count``,
-    ``runs``, ``need``, ``pinned`` …) replace single settings.
+    Parameters
+    ----------
+    place_dir : path-like
+        A folder made by ``fairer init``.
+    settings : TargetingSettings, optional
+        Default: the place's ``[targeting]``.
+    communities : path-like, optional
+        A CSV of ``area_code, community``.
+    **overrides
+        Single settings to replace (``count``, ``runs``, ``need``, ``pinned`` …).
+
+    Returns
+    -------
+    TargetingRun
+        The published :class:`~fairer.targeting.place.Priorities` and the tables written.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> run = priorities_command(example_place(), count=2, runs=50)
+    >>> len(run.result.picks), sorted(run.tables)
+    (2, ['need_index.csv', 'priority_neighbourhoods.csv'])
     """
     from dataclasses import replace
 
@@ -388,7 +419,31 @@ def assets_command(
     default_type=None,
     need: str | None = None,
 ) -> TargetingRun:
-    """``fairer assets``: access to community assets against need, written as a table."""
+    """``fairer assets``: access to community assets against need, written as a table.
+
+    Parameters
+    ----------
+    place_dir : path-like
+        A folder made by ``fairer init``.
+    asset_files : list of path-like
+        Asset registers (see :func:`fairer.targeting.place.assets_against_need`).
+    walk, postcodes, default_type, need : optional
+        As for :func:`fairer.targeting.place.assets_against_need`.
+
+    Returns
+    -------
+    TargetingRun
+        The published :class:`~fairer.targeting.place.AssetAccess` and ``assets_access.csv``.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> place = example_place()
+    >>> registers = sorted((place.parent / "data").glob("community_assets_*.csv"))
+    >>> run = assets_command(place, registers)
+    >>> "library" in set(run.result.summary["asset_type"])
+    True
+    """
     from fairer.targeting.place import assets_against_need
 
     with open_place(place_dir) as ctx:
@@ -403,7 +458,25 @@ def assets_command(
 def allocate_command(place_dir: str | Path, level: str = "lsoa", **options) -> TargetingRun:
     """``fairer allocate``: split a budget by proportionate universalism, written as a table.
 
-    ``options`` are those of :func:`fairer.targeting.place.allocate_place`.
+    Parameters
+    ----------
+    place_dir : path-like
+        A folder made by ``fairer init``.
+    level : {'lsoa', 'ward'}
+    **options
+        Those of :func:`fairer.targeting.place.allocate_place` (``budget``, ``gradient`` …).
+
+    Returns
+    -------
+    TargetingRun
+        The published :class:`~fairer.targeting.place.Allocation` and its table.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> run = allocate_command(example_place(), "ward", budget=100_000)
+    >>> round(float(run.result.table["allocation"].sum()), 2)
+    100000.0
     """
     from fairer.targeting.place import allocate_place
 
@@ -448,6 +521,12 @@ def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> Pr
     ------
     FairerError
         Bad period, or a PDF asked for without WeasyPrint's system libraries.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> progress_report(example_place(), "2026-H1").html.name
+    'progress_2026-H1.html'
     """
     from fairer.delivery.dates import period_end
     from fairer.delivery.progress import HISTORY_DIR, delivery_results
@@ -565,6 +644,21 @@ def voices_report(folder: str | Path) -> VoicesReport:
     Returns
     -------
     VoicesReport
+
+    Raises
+    ------
+    FairerError
+        If nothing has been coded yet.
+
+    Examples
+    --------
+    See ``docs/voices.md``: a consultation is imported and coded first.
+
+    >>> import tempfile
+    >>> voices_report(tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    fairer.errors.FairerError: ...: no consultation here; start one with `fairer voices import FOLDER FILE…`
     """
     from fairer.report.voices import voices_document, voices_workbook_tables
     from fairer.voices.summary import consultation_summary

@@ -83,8 +83,8 @@ class TargetingSettings:
 
     @classmethod
     def from_toml(cls, data: dict | None, path: Path | None = None) -> TargetingSettings:
-        """Read a ``[targeting]`` table, checking every key and type."""
-        if not data:
+        """Read a ``[targeting]`` table, checking every key and type (None: no table)."""
+        if data is None:
             return cls()
         known = {f.name for f in dataclasses.fields(cls)} - {"enabled"}
         unknown = sorted(set(data) - known)
@@ -378,7 +378,7 @@ def init_place(
         sources=choose_sources(found),
         targeting=targeting
         if isinstance(targeting, TargetingSettings)
-        else TargetingSettings.from_toml(targeting),
+        else TargetingSettings.from_toml(targeting or None),
     )
     folder.mkdir(parents=True, exist_ok=True)
     write_text_atomic(folder / PLACE_FILE, place.to_toml())

@@ -58,6 +58,12 @@ def protect(result: T, threshold: int = DEFAULT_THRESHOLD) -> T:
     Returns
     -------
     The same kind of object, every DataFrame in it protected.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> protect({"heard": pd.DataFrame({"respondents": [3, 12]})})["heard"]["respondents"].tolist()
+    [nan, 12.0]
     """
     return _protect(result, threshold, ())
 
@@ -95,7 +101,22 @@ def _holds_tables(value) -> bool:
 
 
 def check_formats(formats: Iterable[str], allowed: Iterable[str] = FORMATS) -> tuple[str, ...]:
-    """The formats asked for, or one clear error naming the unknown one."""
+    """The formats asked for, or one clear error naming the unknown one.
+
+    Parameters
+    ----------
+    formats : iterable of str
+    allowed : iterable of str
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> check_formats(["csv", "xlsx"])
+    ('csv', 'xlsx')
+    """
     allowed = tuple(allowed)
     out = tuple(formats)
     for f in out:
@@ -126,6 +147,13 @@ def write_outputs(
     -------
     dict
         What was written: ``name.format`` (or ``xlsx``) → path.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> paths = write_outputs({"t": pd.DataFrame({"a": ["=1+1"]})}, tempfile.mkdtemp(), ["csv"])
+    >>> paths["t.csv"].read_text().splitlines()
+    ['a', "'=1+1"]
     """
     out_dir = Path(out_dir)
     paths: dict[str, Path] = {}

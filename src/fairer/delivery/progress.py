@@ -76,7 +76,33 @@ def _previous_snapshot(history: Path, on: date) -> tuple[str, pd.DataFrame] | No
 
 
 def plan_status(plan_file: Path, on: date, history: Path, messages: list[str]) -> PlanStatus:
-    """RAG on ``on`` and the change since the latest snapshot in ``history`` before it."""
+    """RAG on ``on`` and the change since the latest snapshot in ``history`` before it.
+
+    Parameters
+    ----------
+    plan_file : Path
+        The action plan (XLSX, CSV or YAML).
+    on : date
+        The reporting date.
+    history : Path
+        The folder of earlier reports' snapshots (``actions_<date>.parquet``).
+    messages : list of str
+        Problems found reading the plan are added here.
+
+    Returns
+    -------
+    PlanStatus
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from datetime import date
+    >>> from fairer.demo import example_place
+    >>> plan = next((example_place().parent / "data").glob("action_plan_*.xlsx"))
+    >>> status = plan_status(plan, date(2026, 6, 30), Path(tempfile.mkdtemp()), [])
+    >>> status.since is None, sum(status.rag_counts.values()) == len(status.actions)
+    (True, True)
+    """
     plan = read_action_plan(plan_file)
     messages += plan.messages
     actions, areas, ms = rag_status(plan, on)
@@ -108,6 +134,16 @@ def delivery_results(ctx: PlaceContext, on: date) -> DeliveryResults:
     DeliveryResults
         The plan's status (None without an action plan), the assessments with their register
         and the template's questions, the learning log, and messages about rows set aside.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
+    ...     d = delivery_results(ctx, date(2026, 6, 30))
+    >>> sorted(d.plan.rag_counts), len(d.assessments)
+    (['at risk', 'done', 'late', 'on track'], 2)
     """
     place = ctx.place
     messages: list[str] = []

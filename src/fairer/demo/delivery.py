@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fairer.delivery.actions import ActionPlan, write_action_plan
+from fairer.delivery.actions import ACTION_COLUMNS, ActionPlan, write_action_plan
 from fairer.delivery.impact import Assessment, write_assessment
 from fairer.delivery.learning import COLUMNS as LEARNING_COLUMNS
 from fairer.delivery.learning import write_learning_log
@@ -86,16 +86,7 @@ def demo_action_plan() -> ActionPlan:
     ]
     actions = pd.DataFrame(
         rows,
-        columns=[
-            "action_id",
-            "area_of_focus",
-            "action",
-            "owner",
-            "organisation",
-            "measures",
-            "priority_areas",
-            "status",
-        ],
+        columns=[c for c in ACTION_COLUMNS if c != "notes"],
     ).assign(notes="")
     ms = [
         ("A1", "A1.1", "Sites agreed with residents", date(2025, 9, 30), date(2025, 9, 12), "done"),

@@ -9,10 +9,68 @@ from fairer.pipeline import ProfileResult, profile_place
 from fairer.place import init_place
 
 DEMO_PERIOD = "2026-H1"
+#: The demo's ``[targeting]``: three neighbourhoods, and £600,000 to allocate at 3:1.
+DEMO_TARGETING = {"budget": 600000, "gradient": 3.0, "count": 3}
+_EXAMPLES: dict[int, Path] = {}
+
+
+def example_place(seed: int = 1) -> Path:
+    """A synthetic place to try the library on: its files written and ``place.toml`` made.
+
+    Built once per process in a temporary folder (the docstring examples use it), with the
+    demo's targeting settings and its action plan, assessments and learning log, but no
+    consultation.
+
+    Parameters
+    ----------
+    seed : int
+        The same seed gives the same borough.
+
+    Returns
+    -------
+    Path
+        The place's folder.
+
+    Examples
+    --------
+    >>> (example_place() / "place.toml").exists()
+    True
+    """
+    if seed not in _EXAMPLES or not (_EXAMPLES[seed] / "place.toml").exists():
+        import tempfile
+
+        root = Path(tempfile.mkdtemp(prefix="fairer-example-"))
+        write_borough(make_borough(seed), root / "data")
+        init_place(
+            root / "place",
+            [LA_CODE],
+            data=[root / "data"],
+            name="Fairhaven (synthetic borough)",
+            synthetic=True,
+            targeting=DEMO_TARGETING,
+        )
+        _EXAMPLES[seed] = root / "place"
+    return _EXAMPLES[seed]
 
 
 def run_demo_consultation(out: Path, seed: int = 2024) -> None:
-    """The consultation end to end: import, code, one review round by the demo's analyst, themes."""
+    """The consultation end to end: import, code, one review round by the demo's analyst, themes.
+
+    Parameters
+    ----------
+    out : Path
+        The demo's folder (its ``place`` must exist).
+    seed : int
+
+    Returns
+    -------
+    None
+        The consultation is in ``out/place/voices``.
+
+    Examples
+    --------
+    ``run_demo`` calls it; see :func:`run_demo`.
+    """
     from fairer.demo.voices import demo_analyst, write_consultation
     from fairer.tabular import write_text_atomic
     from fairer.voices.importing import clear_consultation, import_files
@@ -51,6 +109,22 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
     its tartan rug, and its progress report for 2026-H1 (HTML, and PDF where WeasyPrint can run).
 
     Re-running with the same seed rewrites the same files and leaves the store unchanged.
+
+    Parameters
+    ----------
+    out : path-like
+        The demo's folder.
+    seed : int
+        The same seed gives the same borough.
+
+    Returns
+    -------
+    ProfileResult
+        With the progress report and the consultation summary.
+
+    Examples
+    --------
+    ``fairer demo`` runs it (about a minute); the test suite runs it once per session.
     """
     out = Path(out)
     write_borough(make_borough(seed), out / "data")
@@ -61,14 +135,7 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
         name="Fairhaven (synthetic borough)",
         synthetic=True,
         force=True,
-        targeting={
-            "budget": 600000,
-            "gradient": 3.0,
-            "universal_share": 0.5,
-            "count": 3,
-            "min_population": 5000,
-            "max_population": 15000,
-        },
+        targeting=DEMO_TARGETING,
     )
     run_demo_consultation(out, seed)
     result = profile_place(out / "place")

@@ -109,14 +109,9 @@ def place_results(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> from fairer.demo import make_borough, write_borough
-    >>> from fairer.place import init_place
     >>> from fairer.context import open_place
-    >>> tmp = pathlib.Path(tempfile.mkdtemp())
-    >>> write_borough(make_borough(seed=1), tmp / "data")
-    >>> _ = init_place(tmp / "place", ["E06990001"], data=[tmp / "data"], synthetic=True)
-    >>> with open_place(tmp / "place") as ctx:
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
     ...     res = place_results(ctx, "ward")
     >>> res.rug.cells["area_code"].nunique() > 1
     True
@@ -152,5 +147,22 @@ def place_results(
 
 
 def has_indicators(ctx: PlaceContext) -> bool:
-    """Whether any indicator rows are loaded (the framework sections need some)."""
+    """Whether any indicator rows are loaded (the framework sections need some).
+
+    Parameters
+    ----------
+    ctx : PlaceContext
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
+    ...     has_indicators(ctx)
+    True
+    """
     return queries.indicator_value_count(ctx.store) > 0

@@ -34,8 +34,10 @@ statement_codes, statement_themes
     Results of coding against a codebook and of theme discovery (derived, no ``source_id``).
 coding_rounds
     The history of the analyst's correction rounds: agreement before and after learning.
-assets, actions
-    Community assets and action-plan rows.
+
+Asset registers, action plans, impact assessments and learning logs are the analyst's own
+files, read where they are used (each is recorded in ``sources`` with its checksum when
+loaded); the store keeps no copy to drift from them.
 """
 
 TABLES: dict[str, str] = {
@@ -186,26 +188,6 @@ TABLES: dict[str, str] = {
             theme_id     VARCHAR NOT NULL,
             label        VARCHAR,
             similarity   DOUBLE
-        )""",
-    "assets": """
-        CREATE TABLE IF NOT EXISTS assets (
-            asset_id     VARCHAR NOT NULL,
-            name         VARCHAR,
-            asset_type   VARCHAR,
-            latitude     DOUBLE,
-            longitude    DOUBLE,
-            area_code    VARCHAR,
-            source_id    INTEGER NOT NULL
-        )""",
-    "actions": """
-        CREATE TABLE IF NOT EXISTS actions (
-            action_id    VARCHAR NOT NULL,
-            area_of_focus VARCHAR,
-            action       VARCHAR,
-            owner        VARCHAR,
-            status       VARCHAR,
-            due          DATE,
-            source_id    INTEGER NOT NULL
         )""",
 }
 

@@ -31,7 +31,22 @@ DEFAULT_NEED = TargetingSettings.need
 
 
 def parse_need(text: str) -> list[NeedSpec]:
-    """``"imd_score:2,income_score:1,-access_score:1"`` → specs (a leading minus: lower = more need)."""
+    """Read a need definition: indicators and weights (a leading minus: lower = more need).
+
+    Parameters
+    ----------
+    text : str
+        ``"imd_score:2,income_score:1,-access_score:1"``.
+
+    Returns
+    -------
+    list of NeedSpec
+
+    Examples
+    --------
+    >>> [(s.column, s.weight, s.higher_is_more_need) for s in parse_need("imd_score:2,-access:1")]
+    [('imd_score', 2.0, True), ('access', 1.0, False)]
+    """
     specs = []
     for part in [p.strip() for p in text.split(",") if p.strip()]:
         name, _, weight = part.partition(":")
@@ -65,6 +80,15 @@ def targeting_data(ctx: PlaceContext, need: str | None = None) -> TargetingData:
     Returns
     -------
     TargetingData
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
+    ...     td = targeting_data(ctx)
+    >>> len(td.lsoas), td.need
+    (120, 'imd_score:1')
     """
     need = need or ctx.place.targeting.need
     data = ctx.lead_national()
@@ -131,6 +155,15 @@ def priorities(
     Returns
     -------
     Priorities
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
+    ...     found = priorities(ctx)
+    >>> len(found.picks), found.settings.runs
+    (3, 1000)
     """
     cfg = settings or ctx.place.targeting
     td = td or targeting_data(ctx, cfg.need)
@@ -217,6 +250,16 @@ def assets_against_need(
     Returns
     -------
     AssetAccess
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> place = example_place()
+    >>> with open_place(place) as ctx:
+    ...     acc = assets_against_need(ctx, sorted((place.parent / "data").glob("community_assets_*.csv")))
+    >>> len(acc.table)
+    120
     """
     walk = walk if walk is not None else ctx.place.targeting.walk
     td = td or targeting_data(ctx, need)
@@ -309,6 +352,15 @@ def allocate_place(
     -------
     Allocation
         With spend per head by national IMD decile when the level is LSOA.
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
+    ...     alloc = allocate_place(ctx)  # the place's budget: £600,000
+    >>> round(float(alloc.table["allocation"].sum()), 2), alloc.by_decile is not None
+    (600000.0, True)
     """
     cfg = ctx.place.targeting
     budget = budget if budget is not None else cfg.budget
@@ -357,7 +409,26 @@ def allocate_place(
 
 
 def spend_by_decile(alloc: pd.DataFrame, lsoas: pd.DataFrame) -> pd.DataFrame:
-    """Allocation per head by national IMD decile (the funding-transparency view)."""
+    """Allocation per head by national IMD decile (the funding-transparency view).
+
+    Parameters
+    ----------
+    alloc : DataFrame
+        An LSOA allocation (``area_code, allocation, population``).
+    lsoas : DataFrame
+        ``area_code, imd_decile``.
+
+    Returns
+    -------
+    DataFrame
+        ``decile, allocation, population, per_head``.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"area_code": ["A", "B"], "allocation": [300.0, 100.0], "population": [10, 10]})
+    >>> spend_by_decile(a, pd.DataFrame({"area_code": ["A", "B"], "imd_decile": [1, 10]}))["per_head"].tolist()
+    [30.0, 10.0]
+    """
     t = alloc.merge(
         lsoas[["area_code", "imd_decile"]].drop_duplicates(),
         on="area_code",
@@ -384,7 +455,23 @@ class TargetingResults:
 def targeting_results(ctx: PlaceContext) -> TargetingResults | None:
     """Run the place's targeting jobs with its ``[targeting]`` settings, sharing one need index.
 
-    Returns None when the place has neither ``[targeting]`` settings nor asset files.
+    Parameters
+    ----------
+    ctx : PlaceContext
+
+    Returns
+    -------
+    TargetingResults or None
+        None when the place has neither ``[targeting]`` settings nor asset files.
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
+    ...     res = targeting_results(ctx)
+    >>> res.allocation_ward.level, res.assets is not None
+    ('ward', True)
     """
     cfg = ctx.place.targeting
     asset_files = [s.path for s in ctx.place.sources_of("assets")]

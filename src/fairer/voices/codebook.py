@@ -139,7 +139,7 @@ def describe_codebook(spec: str | None = None, out: str | Path | None = None) ->
     Examples
     --------
     >>> describe_codebook("fairer-six-gaps")[0]
-    'The six key gaps: 6 themes'
+    'Six key gaps in outcomes: 6 themes'
     """
     from fairer.tabular import write_text_atomic
 

@@ -335,6 +335,11 @@ def consultation_summary(cons: Consultation, quotes_per_theme: int = 5) -> Consu
     -------
     ConsultationSummary
         Raw counts: protect it (:func:`fairer.publish.protect`) before publishing.
+
+    Examples
+    --------
+    See ``docs/voices.md`` for a consultation end to end; the summary of one is
+    ``protect(consultation_summary(open_consultation(folder)), threshold)``.
     """
     people = answered(cons)
     st = cons.read(queries.statement_counts)
