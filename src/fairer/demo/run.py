@@ -14,6 +14,21 @@ DEMO_TARGETING = {"budget": 600000, "gradient": 3.0, "count": 3}
 _EXAMPLES: dict[int, Path] = {}
 
 
+def _borough_place(out: Path, seed: int) -> Path:
+    """The synthetic borough's files in ``out/data`` and its place in ``out/place``."""
+    write_borough(make_borough(seed), out / "data")
+    init_place(
+        out / "place",
+        [LA_CODE],
+        data=[out / "data"],
+        name="Fairhaven (synthetic borough)",
+        synthetic=True,
+        force=True,
+        targeting=DEMO_TARGETING,
+    )
+    return out / "place"
+
+
 def example_place(seed: int = 1) -> Path:
     """A synthetic place to try the library on: its files written and ``place.toml`` made.
 
@@ -39,17 +54,7 @@ def example_place(seed: int = 1) -> Path:
     if seed not in _EXAMPLES or not (_EXAMPLES[seed] / "place.toml").exists():
         import tempfile
 
-        root = Path(tempfile.mkdtemp(prefix="fairer-example-"))
-        write_borough(make_borough(seed), root / "data")
-        init_place(
-            root / "place",
-            [LA_CODE],
-            data=[root / "data"],
-            name="Fairhaven (synthetic borough)",
-            synthetic=True,
-            targeting=DEMO_TARGETING,
-        )
-        _EXAMPLES[seed] = root / "place"
+        _EXAMPLES[seed] = _borough_place(Path(tempfile.mkdtemp(prefix="fairer-example-")), seed)
     return _EXAMPLES[seed]
 
 
@@ -127,16 +132,7 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
     ``fairer demo`` runs it (about a minute); the test suite runs it once per session.
     """
     out = Path(out)
-    write_borough(make_borough(seed), out / "data")
-    init_place(
-        out / "place",
-        [LA_CODE],
-        data=[out / "data"],
-        name="Fairhaven (synthetic borough)",
-        synthetic=True,
-        force=True,
-        targeting=DEMO_TARGETING,
-    )
+    _borough_place(out, seed)
     run_demo_consultation(out, seed)
     result = profile_place(out / "place")
     from fairer.pipeline import rug_place
