@@ -130,12 +130,18 @@ def test_compare_is_consistent_with_the_interval(value, half, bench):
     assert good == {"higher": "worse", "lower": "better", "similar": "similar"}[word]
 
 
-@settings(max_examples=20)
-@given(st.floats(0.5, 2.0))
-def test_life_expectancy_falls_as_mortality_rises(factor):
-    base = pd.read_csv(
+@pytest.fixture(scope="module")
+def le_reference_table():
+    """Read once, outside the timed hypothesis examples (file reads under load miss deadlines)."""
+    return pd.read_csv(
         __import__("tests.stats.conftest", fromlist=["phe_path"]).phe_path("testLE_inline__df1.csv")
     )
+
+
+@settings(max_examples=20)
+@given(factor=st.floats(0.5, 2.0))
+def test_life_expectancy_falls_as_mortality_rises(le_reference_table, factor):
+    base = le_reference_table
     worse = base.assign(deaths=(base["deaths"] * factor * 1.5).round().clip(lower=1))
     better = base.assign(deaths=(base["deaths"] * factor).round().clip(lower=1))
     e_worse = stats.life_expectancy(worse, "deaths", "pops", "startage")["value"].iloc[0]

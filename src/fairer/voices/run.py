@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fairer.publish import protect, write_outputs
 from fairer.store import open_store, queries
-from fairer.tabular import atomic_path, write_table
+from fairer.tabular import atomic_path
 from fairer.voices.codebook import Codebook, load_codebook
 from fairer.voices.coding import CodingResult, agreement_scores, code_statements, label_matrix
 from fairer.voices.edits import apply_edits, read_edits
@@ -232,8 +233,10 @@ def code_consultation(
     finally:
         store.close()
     run = CodingRun(result, book, len(stmts), labelled, before)
-    cons.output_dir.mkdir(parents=True, exist_ok=True)
-    run.output = write_table(_codes_table(stmts, codes), cons.output_dir / "coded_statements.csv")
+    table = protect(_codes_table(stmts, codes), cons.disclosure_threshold)
+    run.output = write_outputs({"coded_statements": table}, cons.output_dir, ("csv",))[
+        "coded_statements.csv"
+    ]
     if review_size > 0:
         sample = review_sample(
             stmts,
@@ -313,11 +316,12 @@ def theme_consultation(
             queries.replace_themes(store, assign)
     finally:
         store.close()
-    cons.output_dir.mkdir(parents=True, exist_ok=True)
     table = result.themes.assign(
         quotes=result.themes["quotes"].map(lambda q: "; ".join(texts.get(s, "") for s in q))
     )
-    out = write_table(table, cons.output_dir / "discovered_themes.csv")
+    out = write_outputs(
+        {"discovered_themes": protect(table, cons.disclosure_threshold)}, cons.output_dir, ("csv",)
+    )["discovered_themes.csv"]
     return ThemesRun(result, result.notes + notes, out)
 
 
