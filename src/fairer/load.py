@@ -71,6 +71,14 @@ def load_place_sources(place: Place, store: Store | None = None) -> LoadReport:
     ------
     FairerError
         If a file is missing or malformed; nothing is written in that case.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> from fairer.place import load_place
+    >>> report = load_place_sources(load_place(example_place()))
+    >>> isinstance(report.lines(), list)
+    True
     """
     own = store is None
     store = store or open_store(place.store_path)
@@ -112,6 +120,14 @@ def store_status(place_dir: str | Path) -> list[str]:
     ------
     FairerError
         If the place has no store yet.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> from fairer.context import open_place
+    >>> open_place(example_place()).close()
+    >>> store_status(example_place())[0].split()[0]
+    'sources'
     """
     from fairer.place import load_place
 

@@ -242,6 +242,23 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
     - per LSOA geography, the boundary layer with the most areas (national beats a subset);
     - per LSOA geography, the latest LSOA population table (by file name);
     - every indicator file.
+
+    Parameters
+    ----------
+    found : list of DetectedSource
+        What :func:`fairer.sources.detect.discover` recognised.
+
+    Returns
+    -------
+    list of SourceEntry
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> from fairer.sources.detect import discover
+    >>> data = example_place().parent / 'data'
+    >>> sorted({s.kind for s in choose_sources(discover(data))})[:3]
+    ['actions', 'assessment', 'assets']
     """
     out: list[SourceEntry] = []
 
@@ -326,6 +343,20 @@ def init_place(
     FairerError
         Unknown LA codes (with near matches), a bad geography year or threshold, an existing
         place file without ``force``, or no IoD data found.
+
+    Returns
+    -------
+    Place
+        The settings written to ``place.toml``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from fairer.demo import make_borough, write_borough
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = write_borough(make_borough(seed=1), tmp / 'data')
+    >>> init_place(tmp / 'place', ['E06990001'], data=[tmp / 'data'], synthetic=True).la_codes
+    ['E06990001']
     """
     from fairer.sources.fetch import cache_dir
 
@@ -398,6 +429,21 @@ def load_place(folder: str | Path) -> Place:
     ------
     FairerError
         If the folder or file is missing or the file is invalid.
+
+    Parameters
+    ----------
+    folder : path-like
+        A folder made by :func:`init_place`.
+
+    Returns
+    -------
+    Place
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> load_place(example_place()).name
+    'Fairhaven (synthetic borough)'
     """
     folder = Path(folder)
     if not folder.exists():

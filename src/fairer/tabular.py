@@ -18,7 +18,21 @@ TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet
 
 
 def suffix_of(path: str | Path) -> str:
-    """The table suffix of ``path``, folding ``.csv.gz`` into one suffix."""
+    """The table suffix of ``path``, folding ``.csv.gz`` into one suffix.
+
+    Parameters
+    ----------
+    path : path-like
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> suffix_of('deaths.CSV.GZ'), suffix_of('plan.xlsx')
+    ('.csv.gz', '.xlsx')
+    """
     name = Path(path).name.lower()
     if name.endswith(".csv.gz"):
         return ".csv.gz"
@@ -51,6 +65,23 @@ def read_header(path: str | Path, max_rows: int = 12) -> list[list[str]]:
 
     Parquet files give their column names as one row. XLSX files give the first rows of every
     sheet, one after another (a sheet break is an empty row).
+
+    Parameters
+    ----------
+    path : path-like
+    max_rows : int
+
+    Returns
+    -------
+    list of list of str
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / 't.csv'
+    >>> _ = p.write_text('a,b\\n1,2\\n')
+    >>> read_header(p)
+    [['a', 'b'], ['1', '2']]
     """
     path = Path(path)
     suffix = suffix_of(path)
@@ -111,6 +142,19 @@ def read_table(
     ------
     FairerError
         If the file is missing, empty, not UTF-8, malformed or of an unknown type.
+
+    Returns
+    -------
+    DataFrame
+        With ``attrs['header_row']`` (and ``attrs['sheet']`` for XLSX).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / 't.csv'
+    >>> _ = p.write_text('Title row\\narea_code,count\\nE1,"1,296"\\n')
+    >>> read_table(p, is_header=lambda r: 'area_code' in r)['count'].tolist()
+    [1296]
     """
     path = Path(path)
     if not path.exists():
@@ -140,7 +184,24 @@ def read_table(
 
 
 def restore_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Undo :func:`neutralise_formulas` on a table fairer wrote, so round trips are lossless."""
+    """Undo :func:`neutralise_formulas` on a table fairer wrote, so round trips are lossless.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A table read back from a file fairer wrote.
+
+    Returns
+    -------
+    DataFrame
+        The same frame, the apostrophes fairer added removed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> restore_formulas(pd.DataFrame({'a': ["'=1+2", "it's"]}))['a'].tolist()
+    ["'=1+2", "it's"]
+    """
     for c in df.columns:
         col = df[c]
         if col.dtype == object:
@@ -216,6 +277,24 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place only if the block succeeds.
 
     Readers of ``target`` never see a half-written file, and an error leaves the old file as it was.
+
+    Parameters
+    ----------
+    target : path-like
+        The file to write.
+
+    Returns
+    -------
+    context manager yielding Path
+        A temporary file beside ``target``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / 'out.txt'
+    >>> with atomic_path(target) as tmp: _ = tmp.write_text('done')
+    >>> target.read_text()
+    'done'
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -240,7 +319,23 @@ def _umask() -> int:
 
 
 def write_text_atomic(target: str | Path, text: str) -> Path:
-    """Write ``text`` to ``target`` atomically (UTF-8)."""
+    """Write ``text`` to ``target`` atomically (UTF-8).
+
+    Parameters
+    ----------
+    target : path-like
+    text : str
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> write_text_atomic(pathlib.Path(tempfile.mkdtemp()) / 'a.toml', 'x = 1').read_text()
+    'x = 1'
+    """
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(target)
@@ -292,6 +387,26 @@ def write_table(df: pd.DataFrame, target: str | Path, sheet_name: str = "data") 
     Text that a spreadsheet would run as a formula is neutralised in CSV and XLSX
     (:func:`neutralise_formulas`); Parquet keeps the values as they are (it is typed data, not
     a spreadsheet).
+
+    Parameters
+    ----------
+    df : DataFrame
+    target : path-like
+        ``.csv``, ``.xlsx`` or ``.parquet``.
+    sheet_name : str
+        The XLSX sheet.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import tempfile, pathlib
+    >>> p = write_table(pd.DataFrame({'a': ['@SUM(A1)']}), pathlib.Path(tempfile.mkdtemp()) / 't.csv')
+    >>> p.read_text().splitlines()
+    ['a', "'@SUM(A1)"]
     """
     target = Path(target)
     suffix = suffix_of(target)
@@ -309,7 +424,26 @@ def write_table(df: pd.DataFrame, target: str | Path, sheet_name: str = "data") 
 
 
 def write_tables(tables: dict[str, pd.DataFrame], target: str | Path) -> Path:
-    """Write several tables to one XLSX workbook (one sheet each), atomically and neutralised."""
+    """Write several tables to one XLSX workbook (one sheet each), atomically and neutralised.
+
+    Parameters
+    ----------
+    tables : dict of name → DataFrame
+        One sheet each (names cut to Excel's 31 characters).
+    target : path-like
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import tempfile, pathlib
+    >>> p = write_tables({'one': pd.DataFrame({'a': [1]}), 'two': pd.DataFrame({'b': [2]})}, pathlib.Path(tempfile.mkdtemp()) / 't.xlsx')
+    >>> list(pd.read_excel(p, sheet_name=None))
+    ['one', 'two']
+    """
     target = Path(target)
     with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as xw:
         for name, df in tables.items():

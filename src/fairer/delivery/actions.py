@@ -75,6 +75,26 @@ def read_action_plan(path: str | Path, known_measures: set[str] | None = None) -
     Problems (a missing owner, a date that is not a date, a duplicate id, a status outside the
     list, a link to an unknown measure) are reported as messages naming the row and column; the
     plan still loads with what is valid.
+
+    Parameters
+    ----------
+    path : path-like
+        XLSX (sheets ``actions`` and ``milestones``), CSV or YAML.
+    known_measures : set of str, optional
+        Framework measure ids the plan may link to.
+
+    Returns
+    -------
+    ActionPlan
+        Actions, milestones, and one message per problem found.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> data = example_place().parent / 'data'
+    >>> plan = read_action_plan(next(data.glob('action_plan_*.xlsx')))
+    >>> len(plan.actions) > 0, plan.messages
+    (True, [])
     """
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
@@ -182,7 +202,28 @@ def read_action_plan(path: str | Path, known_measures: set[str] | None = None) -
 
 
 def write_action_plan(plan: ActionPlan, path: str | Path) -> Path:
-    """Write a plan as XLSX (two sheets), YAML (nested) or CSV (one row per milestone), atomically."""
+    """Write a plan as XLSX (two sheets), YAML (nested) or CSV (one row per milestone), atomically.
+
+    Parameters
+    ----------
+    plan : ActionPlan
+    path : path-like
+        ``.xlsx``, ``.csv`` or ``.yaml``: the same plan, losslessly.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> import tempfile, pathlib
+    >>> data = example_place().parent / 'data'
+    >>> plan = read_action_plan(next(data.glob('action_plan_*.xlsx')))
+    >>> out = write_action_plan(plan, pathlib.Path(tempfile.mkdtemp()) / 'plan.yaml')
+    >>> len(read_action_plan(out).actions) == len(plan.actions)
+    True
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     ms = plan.milestones.copy()
@@ -242,6 +283,25 @@ def rag_status(
     (actions, areas, milestones)
         ``actions`` adds ``rag`` and milestone counts; ``areas`` counts actions by RAG;
         ``milestones`` adds each milestone's ``rag``.
+
+    Parameters
+    ----------
+    plan : ActionPlan
+        From :func:`read_action_plan`.
+    on : date
+        The reporting date.
+    warning_days : int
+        Due within this many days and not done: at risk.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> from datetime import date
+    >>> data = example_place().parent / 'data'
+    >>> plan = read_action_plan(next(data.glob('action_plan_*.xlsx')))
+    >>> actions, areas, milestones = rag_status(plan, date(2026, 6, 30))
+    >>> sorted(set(actions['rag']))
+    ['at risk', 'done', 'late', 'on track']
     """
     ms = plan.milestones.assign(rag=milestone_rag(plan.milestones, on, warning_days))
     rows = []

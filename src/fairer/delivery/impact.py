@@ -61,7 +61,26 @@ class Assessment:
 
 
 def read_assessment(path: str | Path) -> Assessment:
-    """Read an assessment from YAML or XLSX (sheets ``assessment`` with key/value and ``impacts``)."""
+    """Read an assessment from YAML or XLSX (sheets ``assessment`` with key/value and ``impacts``).
+
+    Parameters
+    ----------
+    path : path-like
+        YAML or XLSX (sheets ``assessment`` and ``impacts``).
+
+    Returns
+    -------
+    Assessment
+        Its answers, impacts, dates and one message per problem found.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> data = example_place().parent / 'data'
+    >>> a = read_assessment(sorted(data.glob('impact_assessment_*.yaml'))[0])
+    >>> a.id
+    'IIA-01'
+    """
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
@@ -133,7 +152,27 @@ def read_assessment(path: str | Path) -> Assessment:
 
 
 def write_assessment(a: Assessment, path: str | Path) -> Path:
-    """Write an assessment as YAML or XLSX, atomically (reads back the same)."""
+    """Write an assessment as YAML or XLSX, atomically (reads back the same).
+
+    Parameters
+    ----------
+    a : Assessment
+    path : path-like
+        ``.yaml`` or ``.xlsx``.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> import tempfile, pathlib
+    >>> data = example_place().parent / 'data'
+    >>> a = read_assessment(sorted(data.glob('impact_assessment_*.yaml'))[0])
+    >>> read_assessment(write_assessment(a, pathlib.Path(tempfile.mkdtemp()) / 'a.xlsx')).id == a.id
+    True
+    """
     path = Path(path)
     head = {
         "id": a.id,

@@ -27,7 +27,26 @@ COLUMNS = [
 
 
 def read_learning_log(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
-    """Read a learning log (XLSX, CSV or YAML); returns the entries and any problems found."""
+    """Read a learning log (XLSX, CSV or YAML); returns the entries and any problems found.
+
+    Parameters
+    ----------
+    path : path-like
+        XLSX, CSV or YAML.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        The entries, and one message per problem found.
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> data = example_place().parent / 'data'
+    >>> log, messages = read_learning_log(next(data.glob('learning_log_*.xlsx')))
+    >>> (log['did_not_work'] != '').any()
+    np.True_
+    """
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         import yaml
@@ -63,7 +82,28 @@ def read_learning_log(path: str | Path) -> tuple[pd.DataFrame, list[str]]:
 
 
 def write_learning_log(entries: pd.DataFrame, path: str | Path) -> Path:
-    """Write the log as XLSX, CSV or YAML, atomically."""
+    """Write the log as XLSX, CSV or YAML, atomically.
+
+    Parameters
+    ----------
+    entries : DataFrame
+        The log's columns (:data:`COLUMNS`).
+    path : path-like
+        ``.xlsx``, ``.csv`` or ``.yaml``.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> import tempfile, pathlib
+    >>> data = example_place().parent / 'data'
+    >>> log, _ = read_learning_log(next(data.glob('learning_log_*.xlsx')))
+    >>> len(read_learning_log(write_learning_log(log, pathlib.Path(tempfile.mkdtemp()) / 'log.csv'))[0]) == len(log)
+    True
+    """
     path = Path(path)
     out = entries.copy()
     out["date"] = [d.isoformat() if d else "" for d in out["date"]]

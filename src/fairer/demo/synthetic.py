@@ -123,6 +123,18 @@ def make_borough(
         Number of wards (at most 20, one per invented name).
     lsoas_per_ward : float
         Average LSOAs per ward.
+
+    Returns
+    -------
+    SyntheticBorough
+        LSOAs with polygons and deprivation, wards, population by age and sex, deaths and
+        indicator counts, all labelled synthetic.
+
+    Examples
+    --------
+    >>> b = make_borough(seed=1)
+    >>> len(b.lsoas) > 100, b.lsoas['lsoa_code'].str.startswith('E0199').all()
+    (True, np.True_)
     """
     rng = np.random.default_rng(seed)
     n_wards = min(n_wards, len(WARD_NAMES))
@@ -347,7 +359,27 @@ def _deciles(rank: pd.Series) -> pd.Series:
 
 
 def write_borough(b: SyntheticBorough, folder: str | Path) -> list[Path]:
-    """Write the borough's files in official layouts into ``folder``; return their paths."""
+    """Write the borough's files in official layouts into ``folder``; return their paths.
+
+    Parameters
+    ----------
+    b : SyntheticBorough
+        From :func:`make_borough`.
+    folder : path-like
+        Where to write (created if missing).
+
+    Returns
+    -------
+    list of Path
+        The files, in the official layouts fairer's readers recognise.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> paths = write_borough(make_borough(seed=1), tempfile.mkdtemp())
+    >>> sorted(p.suffix for p in paths)[:3]
+    ['.csv', '.csv', '.csv']
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     L = b.lsoas

@@ -113,7 +113,23 @@ class Framework:
 
 
 def template_path(name: str) -> Path:
-    """The path of a shipped template (``fairer-nine-domains``, ``marmot-eight-principles``, ``blank``)."""
+    """The path of a shipped template (``fairer-nine-domains``, ``marmot-eight-principles``, ``blank``).
+
+    Parameters
+    ----------
+    name : str
+        A template name (:data:`TEMPLATES`).
+
+    Returns
+    -------
+    Path
+        The shipped template file (copy it to start your own).
+
+    Examples
+    --------
+    >>> template_path('blank').name
+    'blank.toml'
+    """
     if name not in TEMPLATES:
         raise FairerError(
             f"unknown framework template '{name}': choose one of {', '.join(TEMPLATES)}"
@@ -129,6 +145,22 @@ def load_framework(source: str | Path) -> Framework:
     FairerError
         For invalid TOML, a missing id or title, a duplicate id, a missing or unknown polarity or
         statistic, naming the file and the item.
+
+    Parameters
+    ----------
+    source : str or path
+        A template name (:data:`TEMPLATES`) or a framework TOML file.
+
+    Returns
+    -------
+    Framework
+        Domains, measures and indicators, checked.
+
+    Examples
+    --------
+    >>> fw = load_framework('marmot-eight-principles')
+    >>> len(fw.domains)
+    8
     """
     path = template_path(str(source)) if str(source) in TEMPLATES else Path(source)
     if not path.exists():

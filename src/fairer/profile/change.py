@@ -41,6 +41,17 @@ def deprivation_change(
         Profiles of the same place for IoD2019 and IoD2025.
     bridge : DataFrame
         ``lsoa11_code, lsoa21_code, change`` (ONS LSOA 2011→2021 lookup).
+
+    Returns
+    -------
+    DeprivationChange
+        ``summary`` (headline measures side by side), ``lsoas`` (each comparable LSOA's
+        deciles in both editions) and ``movement`` (counts into, out of and staying in the
+        most deprived 10%).
+
+    Examples
+    --------
+    Changes need both editions and the ONS bridge; see ``fairer profile`` on a place that has them.
     """
     keys = [
         ("n_lsoas", "LSOAs"),

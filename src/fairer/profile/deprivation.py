@@ -119,6 +119,27 @@ def national_data(store, edition: int) -> DeprivationData:
     ------
     FairerError
         If the store holds no data for the edition.
+
+    Parameters
+    ----------
+    store : Store
+        A place's store (:func:`fairer.store.open_store`).
+    edition : int
+        2019 or 2025.
+
+    Returns
+    -------
+    DeprivationData
+        ``lsoas``: one row per LSOA with every domain's score, rank and decile, names, ward,
+        MSOA and LAD codes and population; ``population_note`` says where the weights came from.
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx: data = national_data(ctx.store, 2025)
+    >>> data.lsoa_year, 'imd_score' in data.lsoas
+    (2021, True)
     """
     lsoa_year = EDITION_GEOGRAPHY[edition]
     long = queries.deprivation_long(store, edition)
@@ -293,6 +314,14 @@ def deprivation_profile(
     ------
     FairerError
         If no LSOA of the edition belongs to the given authorities.
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx: p = deprivation_profile(ctx.national(2025), ['E06990001'], 'Fairhaven')
+    >>> p.headlines['n_lsoas']
+    120
     """
     lsoas = data.lsoas
     mask = place_mask(lsoas, la_codes)

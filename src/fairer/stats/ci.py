@@ -18,7 +18,24 @@ from fairer.stats._common import z_value
 
 
 def wilson_lower(x, n, confidence: float = 0.95) -> np.ndarray:
-    """Wilson score lower limit of a proportion ``x / n``."""
+    """Wilson score lower limit of a proportion ``x / n``.
+
+    Parameters
+    ----------
+    x, n : array-like
+        Numerators and denominators.
+    confidence : float
+        0.95 by default.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> wilson_lower([30], [100]).round(6)
+    array([0.218949])
+    """
     x, n = np.asarray(x, float), np.asarray(n, float)
     z = z_value(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -26,7 +43,24 @@ def wilson_lower(x, n, confidence: float = 0.95) -> np.ndarray:
 
 
 def wilson_upper(x, n, confidence: float = 0.95) -> np.ndarray:
-    """Wilson score upper limit of a proportion ``x / n``."""
+    """Wilson score upper limit of a proportion ``x / n``.
+
+    Parameters
+    ----------
+    x, n : array-like
+        Numerators and denominators.
+    confidence : float
+        0.95 by default.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> wilson_upper([30], [100]).round(6)
+    array([0.395849])
+    """
     x, n = np.asarray(x, float), np.asarray(n, float)
     z = z_value(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -34,7 +68,24 @@ def wilson_upper(x, n, confidence: float = 0.95) -> np.ndarray:
 
 
 def byars_lower(x, confidence: float = 0.95) -> np.ndarray:
-    """Byar's approximation to the exact Poisson lower limit of a count (NaN if negative)."""
+    """Byar's approximation to the exact Poisson lower limit of a count (NaN if negative).
+
+    Parameters
+    ----------
+    x : array-like
+        Counts (events).
+    confidence : float
+        0.95 by default.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> byars_lower([10, 100]).round(4)
+    array([ 4.7874, 81.3621])
+    """
     x = np.asarray(x, float)
     z = z_value(confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -44,7 +95,24 @@ def byars_lower(x, confidence: float = 0.95) -> np.ndarray:
 
 
 def byars_upper(x, confidence: float = 0.95) -> np.ndarray:
-    """Byar's approximation to the exact Poisson upper limit of a count."""
+    """Byar's approximation to the exact Poisson upper limit of a count.
+
+    Parameters
+    ----------
+    x : array-like
+        Counts (events).
+    confidence : float
+        0.95 by default.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> byars_upper([10, 100]).round(4)
+    array([ 18.3915, 121.6279])
+    """
     x = np.asarray(x, float)
     z = z_value(confidence)
     return (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * np.sqrt(x + 1))) ** 3

@@ -58,6 +58,11 @@ def compare(value, lower, upper, benchmark, polarity=None) -> np.ndarray:
     numpy.ndarray of str
         'better', 'similar', 'worse' (with polarity) or 'higher', 'similar', 'lower';
         'not compared' where a limit or the benchmark is missing.
+
+    Examples
+    --------
+    >>> compare([12.0, 9.0], [11.0, 7.5], [13.0, 10.5], 10.0, polarity='lower is better').tolist()
+    ['worse', 'similar']
     """
     value, lower, upper = (np.asarray(a, dtype=float) for a in (value, lower, upper))
     bench = np.broadcast_to(np.asarray(benchmark, dtype=float), lower.shape)
@@ -88,6 +93,28 @@ def compare_table(
 
     ``benchmark`` is a number or the name of a column. A table with only ``lowercl, uppercl``
     gets a single ``compare`` column.
+
+    Parameters
+    ----------
+    data : DataFrame
+        With ``value`` and the limits of each level (``lower95_0cl, upper95_0cl`` …).
+    benchmark : float or array-like
+    polarity : {'higher is better', 'lower is better'}, optional
+    value : str
+    levels : tuple of str
+        The confidence levels to compare at.
+
+    Returns
+    -------
+    DataFrame
+        One ``comparison<level>`` column per level.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({'value': [12.0], 'lower95_0cl': [11.0], 'upper95_0cl': [13.0], 'lower99_8cl': [9.5], 'upper99_8cl': [14.5]})
+    >>> compare_table(t, 10.0).filter(like='comparison').iloc[0].tolist()
+    []
     """
     out = data.copy()
     bench = out[benchmark] if isinstance(benchmark, str) else benchmark

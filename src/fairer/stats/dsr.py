@@ -97,6 +97,14 @@ def dsr(
     StatsError
         Negative counts, zero or negative populations, negative standard populations, a
         standard population vector of the wrong length, bad non-independent inputs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import numpy as np
+    >>> d = pd.DataFrame({'x': np.arange(19) * 3 + 1, 'n': [5000] * 19})
+    >>> dsr(d, 'x', 'n', type='standard').round(3)[['value', 'lowercl', 'uppercl']].iloc[0].tolist()
+    [495.5, 450.148, 543.861]
     """
     check_type(type)
     require_columns(data, x, n)

@@ -16,7 +16,23 @@ ESP2013 = [
 
 
 def esp2013() -> pd.DataFrame:
-    """The ESP2013 as a table: ``age_band, start_age, esp2013``."""
+    """The ESP2013 as a table: ``age_band, start_age, esp2013``.
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    DataFrame
+        ``age_band, start_age, esp2013``: the 19 bands of the European Standard Population 2013.
+
+    Examples
+    --------
+    >>> e = esp2013()
+    >>> len(e), int(e['esp2013'].sum())
+    (19, 100000)
+    """
     return pd.DataFrame(
         {"age_band": ESP2013_BANDS, "start_age": list(range(0, 95, 5)), "esp2013": ESP2013}
     )

@@ -211,6 +211,13 @@ def funnel_limits(
         ``lower_2s_limit, upper_2s_limit, lower_3s_limit, upper_3s_limit`` (with the expected
         events or 1-year populations behind each for ratios and rates), ``baseline`` and, for
         ``type='full'``, ``statistic, method``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({'num': [20, 45, 70], 'den': [100, 200, 300]})
+    >>> list(funnel_limits(d, 'num', 'den', statistic='proportion', multiplier=100).columns[:3])
+    ['Population', 'lower_2s_limit', 'upper_2s_limit']
     """
     _check(
         data,
@@ -303,6 +310,28 @@ def funnel_significance(
     StatsError
         Negative numerators, zero or negative denominators, numerators above denominators for
         proportions, or missing arguments.
+
+    Parameters
+    ----------
+    data : DataFrame
+    numerator, denominator, rate : str
+        The columns (as for :func:`funnel_limits`).
+    statistic : {'proportion', 'ratio', 'rate'}
+    rate_type : {'dsr', 'crude'}, optional
+    multiplier : float, optional
+
+    Returns
+    -------
+    DataFrame
+        The data with ``significance``: each point's position against the 95% and 99.8%
+        limits (``High (0.001)``, ``High (0.025)``, ``Low (0.025)``, ``Low (0.001)``, or none).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({'num': [20, 45, 120], 'den': [100, 200, 300]})
+    >>> funnel_significance(d, 'num', 'den', statistic='proportion')['significance'].tolist()
+    ['Low (0.025)', 'Low (0.025)', 'High (0.001)']
     """
     _check(
         data,
@@ -384,6 +413,29 @@ def funnel_points(
     """Points for a rate funnel chart: ``<rate>_chart`` and a one-year ``denominator_derived``.
 
     DSR points with fewer than 10 events are dropped from the chart (NA), as Fingertips does.
+
+    Parameters
+    ----------
+    data : DataFrame
+    numerator : str
+    rate : str
+        The rate column.
+    rate_type : {'dsr', 'crude'}
+    years_of_data : float
+    multiplier : float
+    denominator : str, optional
+
+    Returns
+    -------
+    DataFrame
+        The data with the denominators to plot rates against (``denominator_derived``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({'num': [20, 45], 'rate': [50.0, 80.0]})
+    >>> list(funnel_points(d, 'num', 'rate', 'crude', 1, 100000).columns)[-1]
+    'denominator_derived'
     """
     _check(data, numerator, denominator, rate, "rate", None, rate_type, years_of_data, multiplier)
     num, r = numeric(data, numerator), numeric(data, rate)

@@ -132,6 +132,18 @@ def isratio(
         1 for a ratio, 100 for an SMR-style index.
     observed_totals : DataFrame, optional
         Observed events given as totals per group (columns ``by`` and ``x``) instead of by age.
+
+    Returns
+    -------
+    DataFrame
+        ``observed, expected, value, lowercl, uppercl`` (or both levels) and the method columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({'x': [10, 20], 'n': [1000, 2000]})
+    >>> isratio(d, 'x', 'n', [0.008, 0.012], [50000, 40000], type='standard')[['observed', 'expected', 'value']].round(4).iloc[0].tolist()
+    [30.0, 0.0008, 39473.6842]
     """
     return _standardised(
         data,
@@ -162,7 +174,26 @@ def israte(
 ) -> pd.DataFrame:
     """Indirectly standardised rate: the ratio times the reference crude rate (× ``multiplier``).
 
-    Parameters as :func:`isratio`; ``multiplier`` defaults to 100,000. The output adds ``ref_rate``.
+    Parameters
+    ----------
+    data, x, n, x_ref, n_ref, by, type, confidence, observed_totals
+        As for :func:`isratio`.
+    multiplier : float
+        100,000 by default.
+
+    The output adds ``ref_rate``.
+
+    Returns
+    -------
+    DataFrame
+        ``observed, expected, value, lowercl, uppercl`` (the ratio times the reference rate) and the method columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({'x': [10, 20], 'n': [1000, 2000]})
+    >>> israte(d, 'x', 'n', [400, 480], [50000, 40000], type='standard')['value'].round(2).tolist()
+    [916.67]
     """
     return _standardised(
         data,

@@ -91,6 +91,16 @@ def life_expectancy(
     StatsError
         Missing columns, bad confidence, ``age_contents`` not starting at 0 or not ascending,
         or age bands that do not match ``age_contents``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import numpy as np
+    >>> ages = [0, 1] + list(range(5, 95, 5))
+    >>> rates = np.exp(np.linspace(-8, -1.4, len(ages)))
+    >>> d = pd.DataFrame({'age': ages, 'pops': 10000, 'deaths': np.round(rates * 10000)})
+    >>> round(float(life_expectancy(d, 'deaths', 'pops', 'age', le_age=0, type='standard')['value'].iloc[0]), 1)
+    66.4
     """
     levels = parse_confidence(confidence)
     if type not in ("full", "standard"):

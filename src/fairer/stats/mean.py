@@ -38,6 +38,22 @@ def mean(
     DataFrame
         ``value_sum, value_count, stdev, value``, the limits, ``confidence, statistic, method``.
         Missing values are ignored.
+
+    Parameters
+    ----------
+    data : DataFrame
+    x : str
+        The column of values.
+    by : list of str, optional
+        Grouping columns.
+    type : {'full', 'standard', 'value', 'lower', 'upper'}
+    confidence : float, sequence or None
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> mean(pd.DataFrame({'v': [4.0, 6.0, 5.0, 7.0]}), 'v', type='standard').round(4).iloc[0].tolist()
+    [22.0, 4.0, 1.291, 5.5, 3.4457, 7.5543]
     """
     check_type(type)
     require_columns(data, x)

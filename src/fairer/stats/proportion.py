@@ -62,6 +62,12 @@ def proportion(
     StatsError
         Negative numerators, zero or negative denominators, numerators above denominators,
         bad confidence, missing or non-numeric columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> proportion(pd.DataFrame({'x': [30], 'n': [100]}), 'x', 'n', multiplier=100, type='standard').round(3).iloc[0][['value', 'lowercl', 'uppercl']].tolist()
+    [30.0, 21.895, 39.585]
     """
     check_type(type)
     require_columns(data, x, n)

@@ -64,6 +64,18 @@ def quantile(
     ------
     StatsError
         Non-numeric values, a bad ``invert``, or ``invert`` varying within a group.
+
+    Returns
+    -------
+    DataFrame
+        The data with ``quantile`` (1 = highest values when ``invert``) and the method columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> q = quantile(pd.DataFrame({'v': range(10)}), 'v', nquantiles=5, type='standard')
+    >>> q['quantile'].tolist()
+    [5.0, 5.0, 4.0, 4.0, 3.0, 3.0, 2.0, 2.0, 1.0, 1.0]
     """
     check_type(type)
     require_columns(data, values)

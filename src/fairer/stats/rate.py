@@ -54,6 +54,17 @@ def rate(
     ------
     StatsError
         Negative numerators, zero or negative denominators, bad confidence or columns.
+
+    Returns
+    -------
+    DataFrame
+        ``value, lowercl, uppercl`` (exact Poisson limits below 10 events, Byar's from 10) and the method columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rate(pd.DataFrame({'x': [5, 50]}).assign(n=10000), 'x', 'n', type='standard').round(2)['value'].tolist()
+    [50.0, 500.0]
     """
     check_type(type)
     require_columns(data, x, n)

@@ -131,6 +131,14 @@ def sii(
         Missing arguments or columns, non-numeric fields, zero or missing populations, negative
         or missing standard errors or limits, proportions outside 0-1, fewer than 5 or more than
         100 quantiles, bad confidence or repetitions.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({'decile': range(1, 11), 'pop': 10000, 'le': [74.0, 75.1, 76.0, 76.8, 77.9, 78.5, 79.6, 80.2, 81.0, 82.3], 'se': 0.4})
+    >>> s = sii(d, 'decile', 'pop', value='le', se='se', repetitions=1000, seed=1, type='standard')
+    >>> round(float(s['sii'].iloc[0]), 3)
+    8.848
     """
     if value is None and x is None:
         raise StatsError(

@@ -50,6 +50,18 @@ def open_store(url: str | Path, read_only: bool = False) -> Store:
     url : str or Path
         A ``.duckdb`` file path or ``duckdb:///path``. Other schemes are reserved for shared
         deployments (PostgreSQL) and raise a clear error until a backend is added.
+
+    Returns
+    -------
+    Store
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / 'fairer.duckdb')
+    >>> 'deprivation' in store.counts()
+    True
+    >>> store.close()
     """
     from fairer.errors import FairerError
     from fairer.store.duckdb_store import DuckDBStore

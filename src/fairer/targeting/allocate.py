@@ -133,6 +133,13 @@ def allocate(
     FairerError
         Budget ≤ 0, shares or gradient out of range, missing or negative populations, or bounds
         that the budget cannot meet.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({'area_code': ['A', 'B', 'C'], 'need': [30.0, 20.0, 10.0], 'population': [1000, 1000, 1000]})
+    >>> allocate(a, 9000, gradient=3)['allocation'].tolist()
+    [3750.0, 3000.0, 2250.0]
     """
     if not budget or budget <= 0:
         raise FairerError(f"the budget must be more than zero (got {budget})")

@@ -104,6 +104,14 @@ def need_index(
     DataFrame
         ``area_code, need, need_rank`` (1 = most need) and ``contribution_<column>`` (weighted
         standardised values; they add up to ``need``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fairer.targeting.need import NeedSpec
+    >>> d = pd.DataFrame({'area_code': ['A', 'B', 'C'], 'imd_score': [50.0, 20.0, 5.0]})
+    >>> need_index(d, [NeedSpec('imd_score')])['need_rank'].tolist()
+    [1, 2, 3]
     """
     data, values = _prepare(data, specs, missing)
     weights = np.array([s.weight for s in specs]) / sum(s.weight for s in specs)
@@ -137,6 +145,31 @@ def need_sensitivity(
     -------
     DataFrame
         ``area_code, p_top_n`` (share of runs in the top N), ``median_rank``, ``rank_5``, ``rank_95``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        ``area_code`` and the need indicators (with standard-error columns where given).
+    specs : list of NeedSpec
+    top_n : int
+        How many of the neediest areas count as "the top".
+    runs : int
+        Monte Carlo runs.
+    method, missing : str
+        As for :func:`need_index`.
+    concentration : float
+        Dirichlet concentration of the weights around the stated ones (higher: less varied).
+    data_error : float
+        Relative error of every indicator where there is no standard error.
+    seed : int, optional
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from fairer.targeting.need import NeedSpec
+    >>> d = pd.DataFrame({'area_code': list('ABCD'), 'imd_score': [50.0, 48.0, 20.0, 5.0]})
+    >>> need_sensitivity(d, [NeedSpec('imd_score')], top_n=2, runs=200, data_error=0.05)['p_top_n'].round(2).tolist()
+    [1.0, 1.0, 0.0, 0.0]
     """
     if top_n < 1 or runs < 1:
         raise FairerError("top_n and runs must be at least 1")

@@ -31,6 +31,28 @@ def adjacency(
     """Queen neighbours of every area (code → set of codes); islands map to an empty set.
 
     ``tolerance`` is in metres (areas are projected to British National Grid to buffer them).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Polygons.
+    code : str
+        The column of area codes.
+    tolerance : float
+        Metres (British National Grid) within which two polygons count as touching.
+
+    Returns
+    -------
+    dict
+        Area code → the codes of its neighbours (queen contiguity).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> g = gpd.GeoDataFrame({'area_code': ['A', 'B', 'C']}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)], crs=27700)
+    >>> sorted(adjacency(g)['A'])
+    ['B']
     """
     projected = gdf.to_crs(27700) if gdf.crs is not None and not gdf.crs.is_projected else gdf
     geoms = projected.geometry.buffer(tolerance).to_numpy()
@@ -105,6 +127,14 @@ def priority_neighbourhoods(
     ------
     FairerError
         Bad bounds or count, unknown pinned or excluded codes, or fewer candidates than asked.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> g = gpd.GeoDataFrame({'area_code': list('ABCD'), 'need': [9.0, 8.0, 2.0, 1.0], 'population': 3000}, geometry=[box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(4)], crs=27700)
+    >>> priority_neighbourhoods(g, count=1, min_population=5000, max_population=7000)['area_codes'].tolist()
+    [['A', 'B']]
     """
     if count < 1:
         raise FairerError("count must be at least 1")

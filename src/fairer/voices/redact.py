@@ -112,6 +112,12 @@ def redact(text: str, known_names: Iterable[str] = ()) -> tuple[str, list[Redact
     -------
     (str, list of Redaction)
         The redacted text, and what was removed (kind and position in the original only).
+
+    Examples
+    --------
+    >>> text, found = redact('Call me on 07700 900123 or email j.bloggs@example.com')
+    >>> text
+    'Call me on [PHONE] or email [EMAIL]'
     """
     if not isinstance(text, str) or not text:
         return ("" if text is None else str(text)), []
@@ -128,7 +134,25 @@ def redact(text: str, known_names: Iterable[str] = ()) -> tuple[str, list[Redact
 def redact_many(
     texts: Iterable[str], known_names: Iterable[str] = ()
 ) -> tuple[list[str], dict[str, int]]:
-    """Redact many texts; return them and a count of removals by kind (the redaction log)."""
+    """Redact many texts; return them and a count of removals by kind (the redaction log).
+
+    Parameters
+    ----------
+    texts : iterable of str
+    known_names : iterable of str
+        Names to redact wherever they appear.
+
+    Returns
+    -------
+    (list of str, dict)
+        The redacted texts, and how many of each kind of detail were removed.
+
+    Examples
+    --------
+    >>> texts, counts = redact_many(['Ring 07700 900123', 'Nothing personal here'])
+    >>> texts[1], sum(counts.values())
+    ('Nothing personal here', 1)
+    """
     names = list(known_names)
     out, counts = [], {}
     for t in texts:
