@@ -228,3 +228,11 @@ def test_real_small_counts_are_protected_both_ways():
     assert small > 100  # the real table has many small cells
     assert_law(long, published, lines, 5)
     assert published["numerator"].isna().sum() >= small
+
+
+def test_every_page_has_a_content_security_policy(demo_run):
+    out, _ = demo_run
+    pages = sorted((out / "place").rglob("*.html"))
+    assert len(pages) >= 4  # report, progress report, rug, consultation summary
+    for page in pages:
+        assert 'http-equiv="Content-Security-Policy"' in page.read_text(encoding="utf-8"), page

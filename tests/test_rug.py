@@ -152,13 +152,10 @@ def _run_chromium(args, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo_rug_page(tmp_path_factory):
-    from fairer.demo import run_demo
-
-    out = tmp_path_factory.mktemp("rugdemo")
-    run_demo(out, seed=2024)
-    _, paths, _ = rug_place(out / "place", formats=("html", "csv"))
-    return paths
+def demo_rug_page(demo_run):
+    """The rug the demo wrote (``fairer demo`` runs ``fairer rug`` for the wards)."""
+    out, _ = demo_run
+    return {fmt: out / "place" / "output" / f"rug_ward.{fmt}" for fmt in ("html", "csv")}
 
 
 def test_rug_page_renders_without_console_errors(demo_rug_page, tmp_path):
@@ -236,3 +233,40 @@ def test_large_rug_pages(tmp_path):
     page = write_rug_html(rug_payload(cells, fw, "big", "England"), tmp_path / "big.html")
     rows, dom = _rows_in_dom(page, tmp_path, "#page=3")
     assert len(rows) == 50 and "page 4 of 140" in dom
+
+
+def test_typed_text_never_becomes_markup(tmp_path):
+    """An area name or indicator title holding HTML is shown as text in the browser: the page
+    builds its rows with text nodes, and its Content-Security-Policy runs only its own script."""
+    from fairer.framework import load_framework
+    from fairer.report.rug import rug_payload, write_rug_html
+
+    fw = load_framework("fairer-nine-domains")
+    hostile = '"><img src=x onerror="document.title=`pwned`">'
+    cells = pd.DataFrame(
+        {
+            "area_code": ["E05000001", "E05000002"],
+            "area_name": [hostile, "<b>bold</b> ward"],
+            "indicator_id": fw.indicators[0].id,
+            "period": "2024",
+            "value": [1.0, 2.0],
+            "lowercl": np.nan,
+            "uppercl": np.nan,
+            "benchmark": 1.0,
+            "comparison": "similar",
+            "quintile": 3.0,
+            "trend": "",
+            "suppressed": False,
+            "latest": True,
+            "change": np.nan,
+        }
+    )
+    page = write_rug_html(rug_payload(cells, fw, hostile, "England"), tmp_path / "h.html")
+    text = page.read_text(encoding="utf-8")
+    assert 'http-equiv="Content-Security-Policy"' in text and "script-src 'sha256-" in text
+    rows, dom = _rows_in_dom(page, tmp_path, "")
+    assert len(rows) == 2  # the script ran under the policy
+    table = dom.split('id="rug-table"')[1].split("rug-data")[0]  # the data block is JSON text
+    assert "<img" not in table and "<b>bold" not in table
+    assert "&lt;img src=x" in table and "&lt;b&gt;bold&lt;/b&gt; ward" in table
+    assert dom.split("<title>")[1].split("</title>")[0] != "pwned"  # no handler ran

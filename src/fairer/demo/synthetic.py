@@ -133,8 +133,8 @@ def make_borough(
     Examples
     --------
     >>> b = make_borough(seed=1)
-    >>> len(b.lsoas) > 100, b.lsoas['lsoa_code'].str.startswith('E0199').all()
-    (True, np.True_)
+    >>> len(b.lsoas) > 100, bool(b.lsoas['lsoa_code'].str.startswith('E0199').all())
+    (True, True)
     """
     rng = np.random.default_rng(seed)
     n_wards = min(n_wards, len(WARD_NAMES))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,17 +46,56 @@ class Report:
             autoescape=select_autoescape(["html", "j2"]),
         )
         template = env.get_template("report.html.j2")
-        return template.render(
-            report=self,
-            sections=[(s, Markup(s.body)) for s in self.sections],
-            generated=date.today().isoformat(),
-            version=__version__,
-            attributions=list(dict.fromkeys(a for a in self.attributions if a)),
+        return with_csp(
+            template.render(
+                report=self,
+                sections=[(s, Markup(s.body)) for s in self.sections],
+                generated=date.today().isoformat(),
+                version=__version__,
+                attributions=list(dict.fromkeys(a for a in self.attributions if a)),
+            )
         )
 
     def write(self, path: str | Path) -> Path:
         """Write the report atomically and return its path."""
         return write_text_atomic(path, self.render())
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def with_csp(page: str) -> str:
+    """Add a Content-Security-Policy to a page: nothing loads from anywhere, and only the
+    page's own inline scripts (by their SHA-256) run — an injected ``<script>`` or ``onerror``
+    handler would not.
+
+    Parameters
+    ----------
+    page : str
+        A whole HTML page with a ``<head>``.
+
+    Returns
+    -------
+    str
+        The page with the policy as its first ``<meta>`` after the charset.
+
+    Examples
+    --------
+    >>> out = with_csp('<html><head><meta charset="utf-8"></head><body><script>1</script></body></html>')
+    >>> "script-src 'sha256-" in out and "default-src 'none'" in out
+    True
+    """
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.encode("utf-8")).digest()).decode() + "'"
+        for m in dict.fromkeys(_INLINE_SCRIPT.findall(page))
+    )
+    scripts = hashes or "'none'"
+    policy = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+        f"script-src {scripts}; base-uri 'none'; form-action 'none'"
+    )
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return re.sub(r"(<meta charset=[^>]*>)", lambda m: m.group(1) + meta, page, count=1)
 
 
 def figure(svg: str, caption: str, alt: str) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from fairer.framework.model import Framework
+from fairer.report.build import with_csp
 from fairer.tabular import write_text_atomic
 
 COLOURS = {
@@ -142,9 +143,18 @@ _SCRIPT = r"""
   new URLSearchParams(location.hash.slice(1)).forEach((v, k) => { if (k in st) st[k] = (k === 'page' || k === 'size' || k === 'dir') ? Number(v) : v; });
   const $ = (id) => document.getElementById(id);
   const doms = [...new Map(D.indicators.map(i => [i.domain, i.domainTitle])).entries()];
-  $('rug-domain').innerHTML = '<option value="">All domains</option>' + doms.map(([d, t]) => `<option value="${d}">${esc(t)}</option>`).join('');
+  // Every piece of text is set with textContent or setAttribute: nothing a user typed (an
+  // area name, an indicator title) is ever parsed as HTML.
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+  const domSel = $('rug-domain');
+  domSel.append(new Option('All domains', ''));
+  doms.forEach(([d, t]) => domSel.append(new Option(t, d)));
   $('rug-domain').value = st.domain; $('rug-q').value = st.q; $('rug-colour').value = st.colour;
-  function esc(s) { return String(s).replace(/[&<>"]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c])); }
   function cols() { return D.indicators.filter(i => !st.domain || i.domain === st.domain); }
   function cellStyle(c) {
     if (!c) return ['#ffffff', '#1b1b1b'];
@@ -169,36 +179,51 @@ _SCRIPT = r"""
     return r;
   }
   function num(c) { if (!c || c[0] === null) return null; return Number(String(c[0]).replace(/,/g, '')); }
+  function sortButton(key, label, title) {
+    const b = el('button', {'data-sort': key, type: 'button'}, label);
+    if (title) b.title = title;
+    b.onclick = () => { st.dir = st.sort === key ? -st.dir : (key === 'name' ? 1 : -1); st.sort = key; st.page = 0; render(); };
+    return b;
+  }
   function render() {
     const cs = cols(), r = rows(), pages = Math.max(1, Math.ceil(r.length / st.size));
     st.page = Math.min(st.page, pages - 1);
     const shown = r.slice(st.page * st.size, (st.page + 1) * st.size);
     let groups = [], last = null;
     cs.forEach(i => { if (last && last.d === i.domain) last.n++; else { last = {d: i.domain, t: i.domainTitle, n: 1}; groups.push(last); } });
-    let h = '<thead><tr><th scope="col" rowspan="2"><button data-sort="name">Area</button></th>' +
-      '<th scope="col" rowspan="2"><button data-sort="better">Better</button></th><th scope="col" rowspan="2"><button data-sort="worse">Worse</button></th>' +
-      groups.map(g => `<th scope="colgroup" colspan="${g.n}" class="dom">${esc(g.t)}</th>`).join('') + '</tr><tr>' +
-      cs.map(i => `<th scope="col" class="ind"><button data-sort="${i.id}" title="${esc(i.title)} (${esc(i.polarity)})">${esc(i.title)}</button></th>`).join('') + '</tr></thead><tbody>';
+    const table = $('rug-table');
+    table.querySelectorAll('thead, tbody').forEach(n => n.remove());
+    const thead = el('thead'), top = el('tr'), second = el('tr');
+    [['name', 'Area'], ['better', 'Better'], ['worse', 'Worse']].forEach(([k, t]) => {
+      const th = el('th', {scope: 'col', rowspan: '2'}); th.append(sortButton(k, t)); top.append(th);
+    });
+    groups.forEach(g => top.append(el('th', {scope: 'colgroup', colspan: String(g.n), class: 'dom'}, g.t)));
+    cs.forEach(i => {
+      const th = el('th', {scope: 'col', class: 'ind'});
+      th.append(sortButton(i.id, i.title, `${i.title} (${i.polarity})`)); second.append(th);
+    });
+    thead.append(top, second);
+    const tbody = el('tbody');
     shown.forEach(a => {
-      h += `<tr data-code="${a.code}"><th scope="row">${esc(a.name)}</th><td class="n">${a.better}</td><td class="n">${a.worse}</td>`;
+      const tr = el('tr', {'data-code': a.code});
+      tr.append(el('th', {scope: 'row'}, a.name), el('td', {class: 'n'}, a.better), el('td', {class: 'n'}, a.worse));
       cs.forEach(i => {
         const c = (D.cells[a.code] || {})[i.id];
+        if (!c) { tr.append(el('td', {class: 'cell missing', title: 'no data'}, '–')); return; }
         const [bg, fg] = cellStyle(c);
-        if (!c) { h += '<td class="cell missing" title="no data">–</td>'; return; }
         const v = c[8] ? '*' : (c[0] === null ? '–' : c[0]);
         const tip = `${a.name} · ${i.title} (${c[7]}): ${c[8] ? 'suppressed (small numbers)' : (c[0] ?? 'no value')}` +
           (c[1] !== null ? ` (95% CI ${c[1]}–${c[2]})` : '') + (c[3] !== null ? ` · ${D.benchmark} ${c[3]}` : '') +
           ` · ${c[4]}` + (c[5] ? ` · quintile ${c[5]}` : '') + (c[6] ? ` · trend: ${c[6]}` : '') + (c[9] !== null ? ` · change ${c[9]}` : '');
-        h += `<td class="cell ${c[4].replace(/ /g, '-')}" style="background:${bg};color:${fg}" title="${esc(tip)}" aria-label="${esc(tip)}">${esc(v)}</td>`;
+        const td = el('td', {class: 'cell ' + String(c[4]).replace(/ /g, '-'), title: tip, 'aria-label': tip}, v);
+        td.style.background = bg; td.style.color = fg;
+        tr.append(td);
       });
-      h += '</tr>';
+      tbody.append(tr);
     });
-    h += '</tbody>';
-    $('rug-table').innerHTML = h;
+    table.append(thead, tbody);
     $('rug-status').textContent = `${r.length} of ${D.areas.length} areas · page ${st.page + 1} of ${pages}`;
     $('rug-prev').disabled = st.page === 0; $('rug-next').disabled = st.page >= pages - 1;
-    document.querySelectorAll('#rug-table button[data-sort]').forEach(b => b.onclick = () => {
-      const k = b.dataset.sort; st.dir = st.sort === k ? -st.dir : (k === 'name' ? 1 : -1); st.sort = k; st.page = 0; render(); });
     history.replaceState(null, '', '#' + new URLSearchParams({domain: st.domain, q: st.q, colour: st.colour, sort: st.sort, dir: st.dir, page: st.page}).toString());
   }
   $('rug-domain').onchange = e => { st.domain = e.target.value; st.page = 0; render(); };
@@ -274,7 +299,7 @@ def write_rug_html(payload: dict, path: str | Path, synthetic: bool = False) -> 
 <title>{html.escape(payload["title"])}</title><style>body{{font:15px/1.4 system-ui,Arial,sans-serif;margin:1rem;color:#1b1b1b}}
 .note{{color:#505a5f;font-size:.85rem}}</style></head><body><h1>{html.escape(payload["title"])}</h1>{banner}
 {rug_html_fragment(payload)}</body></html>"""
-    return write_text_atomic(path, page)
+    return write_text_atomic(path, with_csp(page))
 
 
 def rug_figure(cells: pd.DataFrame, framework: Framework, title: str, max_rows: int = 60):
