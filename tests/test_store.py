@@ -93,3 +93,33 @@ def test_open_store_urls(tmp_path):
     assert (tmp_path / "x.duckdb").exists()
     with pytest.raises(FairerError, match="no store backend for 'postgresql'"):
         open_store("postgresql://host/db")
+
+
+def test_a_header_only_or_cut_short_file_never_replaces_stored_data(cli, demo_run, tmp_path):
+    """Replacing an IoD or lookup file with its header alone, or with a file cut short at a
+    row end, is refused with one line and exit 2, and the store keeps every row it had."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_run[0] / "data", data)
+    place = tmp_path / "place"
+    init_place(place, ["E06990001"], data=[data], synthetic=True)
+    code, _, err = cli("load", place)
+    assert code == 0, err
+    with open_store(place / "fairer.duckdb", read_only=True) as store:
+        before = store.counts()
+    for name in (
+        "File_7_IoD2025_synthetic_Fairhaven.csv",
+        "LSOA21_WD24_LAD24_synthetic_Fairhaven.csv",
+    ):
+        path = data / name
+        original = path.read_text(encoding="utf-8")
+        lines = original.splitlines(keepends=True)
+        for cut in (lines[:1], lines[: len(lines) // 2]):
+            path.write_text("".join(cut), encoding="utf-8")
+            code, out, err = cli("load", place)
+            assert code == 2, (name, len(cut), out, err)
+            assert len(err.strip().splitlines()) == 1 and name in err
+            with open_store(place / "fairer.duckdb", read_only=True) as store:
+                assert store.counts() == before
+        path.write_text(original, encoding="utf-8")

@@ -93,14 +93,36 @@ def load_place_sources(place: Place, store: Store | None = None) -> LoadReport:
                 if store.source_with_checksum(entry.kind, digest) is not None:
                     skipped.append(str(entry.path))
                     continue
-                for sid in queries.source_ids_for_path(store, entry.kind, entry.path):
+                previous = queries.source_ids_for_path(store, entry.kind, entry.path)
+                before = queries.source_row_counts(store, previous)
+                for sid in previous:
                     store.drop_source_rows(sid)
                 n = _LOADERS[entry.kind](store, entry, digest, place, messages)
+                _refuse_shrinking(entry, before, n)
                 loaded.append((str(entry.path), n))
     finally:
         if own:
             store.close()
     return LoadReport(loaded, skipped, messages)
+
+
+#: Reference files whose new version may not hold much less than the one it replaces.
+_COMPLETE_KINDS = ("iod", "lookup", "bridge", "population")
+
+
+def _refuse_shrinking(entry: SourceEntry, before: int, after: int) -> None:
+    """A changed reference file with far fewer rows than its last version is refused.
+
+    A file cut short while copying or saving would otherwise replace the stored data with
+    less of it; the load's transaction is rolled back, so the store stays as it was.
+    """
+    if entry.kind in _COMPLETE_KINDS and before and after < 0.9 * before:
+        raise FairerError(
+            f"this file now gives {after:,} rows where the version loaded before gave {before:,}; "
+            "a file cut short would lose data, so nothing was loaded (if the smaller file is "
+            "right, delete the place's fairer.duckdb and load again)",
+            path=entry.path,
+        )
 
 
 def store_status(place_dir: str | Path) -> list[str]:

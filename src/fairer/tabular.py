@@ -179,6 +179,12 @@ def read_table(
         raise FairerError(f"cannot read file ({type(exc).__name__}: {exc})", path=path) from None
     if df.shape[1] == 0 or (df.shape[0] == 0 and df.shape[1] <= 1):
         raise FairerError("file has no data", path=path)
+    if df.shape[0] == 0:
+        # A header alone is never data: accepting it would replace what the store holds with
+        # nothing (the file may have been cut short while saving or copying).
+        raise FairerError(
+            "file has a header but no data rows (cut short?); nothing was loaded", path=path
+        )
     df.columns = [str(c).strip() for c in df.columns]
     return restore_formulas(df)
 

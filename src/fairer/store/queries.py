@@ -36,6 +36,18 @@ def source_ids_for_path(store: Store, kind: str, path: Path) -> list[int]:
     return [int(s) for s in df["source_id"]]
 
 
+def source_row_counts(store: Store, source_ids: list[int]) -> int:
+    """How many rows the given sources contributed, together."""
+    if not source_ids:
+        return 0
+    marks = ", ".join("?" for _ in source_ids)
+    df = store.query(
+        f"SELECT coalesce(sum(row_count), 0) AS n FROM sources WHERE source_id IN ({marks})",
+        list(source_ids),
+    )
+    return int(df["n"].iat[0])
+
+
 def source_ids_of_kinds(store: Store, kinds: list[str]) -> list[int]:
     """Ids of every source of the given kinds."""
     marks = ", ".join("?" for _ in kinds)
