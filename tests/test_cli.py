@@ -137,3 +137,65 @@ def test_real_process_has_no_traceback(tmp_path):
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().count("\n") == 0 and "place folder does not exist" in proc.stderr
+
+
+def test_bad_values_in_official_files_and_spend_are_refused(cli, demo_run, tmp_path):
+    """A decile of 5.5, a Welsh code in an English IoD file, an infinite population, a blank
+    lookup code, junk .xlsx, spend of 'lots' or −500 or for an unknown ward, and a budget of
+    inf: each one line naming file, row and column, exit 2."""
+    import shutil
+
+    demo, _ = demo_run
+    data = tmp_path / "data"
+    shutil.copytree(demo / "data", data)
+    iod = data / "File_7_IoD2025_synthetic_Fairhaven.csv"
+    original = iod.read_text(encoding="utf-8")
+    header, first, *rest = original.splitlines()
+    cols = next(iter(__import__("csv").reader([header])))
+    decile = cols.index(next(c for c in cols if "Decile" in c))
+
+    def with_row(change):
+        cells = next(iter(__import__("csv").reader([first])))
+        change(cells)
+        iod.write_text("\n".join([header, ",".join(cells), *rest]) + "\n", encoding="utf-8")
+
+    with_row(lambda c: c.__setitem__(decile, "5.5"))
+    assert cli("init", tmp_path / "p1", "--la", "E06990001", "--data", data)[0] == 0
+    code, out, err = cli("load", tmp_path / "p1")
+    assert_one_line_error(
+        code, out, err, r"row 2, column '.*Decile.*': value 5\.5 is not a whole number"
+    )
+    with_row(lambda c: c.__setitem__(0, "W01000001"))
+    assert_one_line_error(*cli("load", tmp_path / "p1"), r"Welsh LSOA code")
+    iod.write_text(original, encoding="utf-8")
+    assert cli("load", tmp_path / "p1")[0] == 0
+    spend = tmp_path / "spend.csv"
+    for body, pattern in (
+        (
+            "area_code,current\nE05990001,lots\n",
+            r"row 2, column 'current': 'lots' is not an amount",
+        ),
+        ("area_code,current\nE05990001,-500\n", r"'-500' is not an amount"),
+        ("area_code,current\nE05990099,100\n", r"'E05990099' is not an area of this place"),
+    ):
+        spend.write_text(body, encoding="utf-8")
+        assert_one_line_error(
+            *cli(
+                "allocate",
+                tmp_path / "p1",
+                "--budget",
+                "1000",
+                "--level",
+                "ward",
+                "--current",
+                spend,
+            ),
+            pattern,
+        )
+    assert_one_line_error(*cli("allocate", tmp_path / "p1", "--budget", "inf"), "positive amount")
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"PK\x03\x04 not really a workbook")
+    assert_one_line_error(
+        *cli("stats", "proportion", junk, "-o", tmp_path / "o.csv", "--x", "a", "--n", "b"),
+        r"junk\.xlsx: cannot read file",
+    )

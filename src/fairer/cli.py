@@ -492,6 +492,10 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # a full disk, no permission, a folder where a file should be
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(2)
     except Exception as exc:  # the last line of defence: no traceback unless asked for
         if os.environ.get("FAIRER_DEBUG"):
             raise

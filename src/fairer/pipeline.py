@@ -34,7 +34,7 @@ from fairer.publish import FORMATS, check_formats, protect, write_outputs
 from fairer.report import Report
 from fairer.sources.boundaries import ATTRIBUTION as BOUNDARY_ATTRIBUTION
 from fairer.store import queries
-from fairer.tabular import atomic_path, write_table
+from fairer.tabular import atomic_path, clean_stale_temporaries, write_table
 
 __all__ = [
     "FORMATS",
@@ -160,6 +160,7 @@ def _consultation_summary(ctx: PlaceContext):
 def _staged(out_dir: Path):
     """A staging folder whose files move into ``out_dir`` only if the block succeeds."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    clean_stale_temporaries(out_dir)  # what a killed earlier run left behind
     stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
     try:
         yield stage

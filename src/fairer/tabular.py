@@ -92,13 +92,19 @@ def read_header(path: str | Path, max_rows: int = 12) -> list[list[str]]:
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
-        rows: list[list[str]] = []
-        for ws in wb.worksheets:
-            for row in ws.iter_rows(max_row=max_rows, values_only=True):
-                rows.append(["" if v is None else str(v) for v in row])
-            rows.append([])
-        wb.close()
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+            rows: list[list[str]] = []
+            for ws in wb.worksheets:
+                for row in ws.iter_rows(max_row=max_rows, values_only=True):
+                    rows.append(["" if v is None else str(v) for v in row])
+                rows.append([])
+            wb.close()
+        except Exception as exc:  # a junk or truncated workbook: zipfile, XML or openpyxl errors
+            raise FairerError(
+                f"cannot read workbook ({type(exc).__name__}: {exc}); is it a real .xlsx file?",
+                path=path,
+            ) from None
         return rows
     text = _open_text(path)
     reader = csv.reader(io.StringIO(text))
@@ -316,6 +322,48 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def clean_stale_temporaries(folder: str | Path, older_than: float = 600.0) -> list[Path]:
+    """Remove what an interrupted write left in ``folder``: ``.name.XXXX.tmp`` files and
+    ``.staging-*`` folders untouched for ``older_than`` seconds (a live write is newer).
+
+    Parameters
+    ----------
+    folder : path-like
+    older_than : float
+        Seconds.
+
+    Returns
+    -------
+    list of Path
+        What was removed.
+
+    Examples
+    --------
+    >>> import tempfile, os, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); stale = d / ".report.html.abc123.tmp"
+    >>> _ = stale.write_text("half")
+    >>> os.utime(stale, (0, 0))
+    >>> [p.name for p in clean_stale_temporaries(d)]
+    ['.report.html.abc123.tmp']
+    """
+    import shutil
+    import time
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    now, gone = time.time(), []
+    for p in list(folder.glob(".*.tmp")) + list(folder.glob(".staging-*")):
+        try:
+            if now - p.stat().st_mtime < older_than:
+                continue
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+            gone.append(p)
+        except OSError:  # another process is finishing with it
+            continue
+    return gone
 
 
 def _umask() -> int:

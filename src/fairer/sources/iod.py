@@ -243,11 +243,15 @@ def _check_complete(layout: IoDLayout, path: Path) -> None:
 def _validate_rows(df: pd.DataFrame, layout: IoDLayout, path: Path, header_row: int) -> None:
     codes = df[layout.code_column]
     first_data_row = header_row + 1
-    bad = ~codes.astype(str).str.strip().str.match(LSOA_CODE)
+    clean = codes.astype(str).str.strip()
+    bad = ~clean.str.match(LSOA_CODE) | ~clean.str.startswith("E")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
+        welsh = clean.iloc[i].startswith("W01")
         raise FairerError(
-            f"'{codes.iloc[i]}' is not an LSOA code (expected E01 and six digits)",
+            f"'{codes.iloc[i]}' is a Welsh LSOA code: the English Indices cover England only"
+            if welsh
+            else f"'{codes.iloc[i]}' is not an LSOA code (expected E01 and six digits)",
             path=path,
             row=first_data_row + i,
             column=layout.code_column,
@@ -280,10 +284,32 @@ def _validate_rows(df: pd.DataFrame, layout: IoDLayout, path: Path, header_row: 
                 row=first_data_row + i,
                 column=header,
             )
+        infinite = np.isinf(col.to_numpy(dtype=float))
+        if infinite.any():
+            i = int(np.flatnonzero(infinite)[0])
+            raise FairerError(
+                f"value {df[header].iloc[i]} is not a finite number",
+                path=path,
+                row=first_data_row + i,
+                column=header,
+            )
+        whole = canon.endswith(("_decile", "_rank")) or canon.startswith("pop_")
+        fraction = (col != col.round()).to_numpy() if whole else np.zeros(len(col), bool)
+        if fraction.any():
+            i = int(np.flatnonzero(fraction)[0])
+            raise FairerError(
+                f"value {col.iloc[i]} is not a whole number, as a {canon.replace('_', ' ')} must be",
+                path=path,
+                row=first_data_row + i,
+                column=header,
+            )
         if canon.endswith("_decile"):
             out = (col < 1) | (col > 10)
-        elif canon.endswith("_rank") or canon.startswith("pop_"):
-            out = col < (1 if canon.endswith("_rank") else 0)
+        elif canon.endswith("_rank"):
+            top = EDITION_LSOA_COUNT.get(layout.edition or 0)
+            out = (col < 1) | (col > top) if top else col < 1
+        elif canon.startswith("pop_"):
+            out = col < 0
         else:
             continue
         if out.any():

@@ -119,7 +119,20 @@ def read_lookup(path: str | Path) -> pd.DataFrame:
                 out[key] = df[col].astype(str).str.strip()
                 if g.part == "code":
                     years[g.level] = g.year
-    out = out.dropna(subset=["lsoa_code"]).drop_duplicates()
+    header_row = int(df.attrs.get("header_row", 1))
+    for key in [c for c in out.columns if c.endswith("_code")]:
+        # A blank or malformed code would link LSOAs to an area that does not exist.
+        codes = out[key]
+        bad = ~codes.str.fullmatch(r"[EWSNK]\d{8}") | df[_source_column(geo, key)].isna().to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise FairerError(
+                f"'{df[_source_column(geo, key)].iloc[i]}' is not an area code (a letter and eight digits)",
+                path=path,
+                row=header_row + 1 + i,
+                column=_source_column(geo, key),
+            )
+    out = out.drop_duplicates()
     dup = out["lsoa_code"].duplicated()
     if dup.any():
         code = out.loc[dup, "lsoa_code"].iloc[0]
@@ -131,6 +144,12 @@ def read_lookup(path: str | Path) -> pd.DataFrame:
     out = out.reset_index(drop=True)
     out.attrs.update(lsoa_year=years.get("lsoa"), years=years, path=str(path))
     return out
+
+
+def _source_column(geo: dict, key: str) -> str:
+    """The file's header behind a canonical ``<level>_code`` column."""
+    level = key.removesuffix("_code")
+    return next(c for c, g in geo.items() if g.level == level and g.part == "code")
 
 
 def read_bridge(path: str | Path) -> pd.DataFrame:

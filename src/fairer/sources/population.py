@@ -103,9 +103,17 @@ def read_population(path: str | Path) -> pd.DataFrame:
     long["sex"] = sexes
     counts = pd.to_numeric(long["count"], errors="coerce")
     header_row = int(df.attrs.get("header_row", 1))
-    if counts.isna().any() or (counts < 0).any():
-        i = int(np.flatnonzero((counts.isna() | (counts < 0)).to_numpy())[0])
-        problem = "is missing" if pd.isna(counts.iloc[i]) else f"{counts.iloc[i]} is negative"
+    bad = counts.isna() | (counts < 0) | np.isinf(counts.astype(float))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        v = counts.iloc[i]
+        problem = (
+            "is missing"
+            if pd.isna(v)
+            else f"{v} is not a finite number"
+            if np.isinf(v)
+            else f"{v} is negative"
+        )
         n_rows = len(df)
         raise FairerError(
             f"population count {problem}",

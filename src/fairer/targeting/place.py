@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError
@@ -366,6 +367,8 @@ def allocate_place(
     budget = budget if budget is not None else cfg.budget
     if budget is None:
         raise FairerError("give a budget (--budget, or budget in [targeting] of place.toml)")
+    if not np.isfinite(budget) or budget <= 0:
+        raise FairerError(f"the budget must be a positive amount of pounds, not {budget}")
     universal_share = cfg.universal_share if universal_share is None else universal_share
     gradient = cfg.gradient if gradient is None else gradient
     td = td or targeting_data(ctx, need)
@@ -389,6 +392,7 @@ def allocate_place(
             raise FairerError(
                 "a current-spend file needs columns area_code and current", path=current
             )
+        _check_spend(spend, current, set(t["area_code"]))
         t = t.merge(spend[["area_code", "current"]], on="area_code", how="left")
         cur_col = "current"
     out = allocate(
@@ -406,6 +410,31 @@ def allocate_place(
         out = out.merge(td.lsoas[["area_code", "imd_decile"]], on="area_code", how="left")
         by_decile = spend_by_decile(out, td.lsoas)
     return Allocation(out, level, float(budget), universal_share, gradient, by_decile)
+
+
+def _check_spend(spend: pd.DataFrame, path, areas: set[str]) -> None:
+    """Current spend must be a finite, non-negative amount for an area of the place."""
+    header_row = int(spend.attrs.get("header_row", 1))
+    amount = pd.to_numeric(spend["current"], errors="coerce")
+    bad = amount.isna() | ~np.isfinite(amount.fillna(0)) | (amount < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FairerError(
+            f"'{spend['current'].iloc[i]}' is not an amount of pounds (a number, 0 or more)",
+            path=path,
+            row=header_row + 1 + i,
+            column="current",
+        )
+    unknown = ~spend["area_code"].astype(str).isin(areas)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise FairerError(
+            f"'{spend['area_code'].iloc[i]}' is not an area of this place at this level "
+            f"({int(unknown.sum())} such rows)",
+            path=path,
+            row=header_row + 1 + i,
+            column="area_code",
+        )
 
 
 def spend_by_decile(alloc: pd.DataFrame, lsoas: pd.DataFrame) -> pd.DataFrame:
