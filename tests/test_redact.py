@@ -25,6 +25,14 @@ from fairer.voices import redact, redact_many
             "[ATTENDEES]\nWe discussed buses.",
         ),
         ("Ask for Gwen at reception", "Ask for [NAME] at reception"),
+        (
+            "my NHS number is 943 476 5919 if you need it",
+            "my NHS number is [NHS NUMBER] if you need it",
+        ),
+        ("NHS no 9434765919.", "NHS no [NHS NUMBER]."),
+        ("NI number QQ 12 34 56 C on the form", "NI number [NI NUMBER] on the form"),
+        ("ni: qq123456c", "ni: [NI NUMBER]"),
+        ("we moved to 12 acacia avenue last year", "we moved to [ADDRESS] last year"),
     ],
 )
 def test_each_kind_is_replaced(text, expected):
@@ -52,3 +60,16 @@ def test_redact_many_counts_by_kind():
     out, counts = redact_many(texts)
     assert out == ["[EMAIL]", "[POSTCODE] and [EMAIL]", "", ""]
     assert counts == {"EMAIL": 2, "POSTCODE": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The survey had 1234567890 responses in total",  # ten digits that fail the NHS check
+        "2 more people walk to school now",  # a lower-case 'walk' is not a street
+        "3 shops close early on the high street",
+        "We need 10 more buses an hour",
+    ],
+)
+def test_ordinary_text_is_left_alone(text):
+    assert redact(text)[0] == text

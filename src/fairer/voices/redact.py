@@ -1,8 +1,9 @@
 """Redact personal data from residents' free text, before anything is stored.
 
-Replaces e-mail addresses, phone numbers, postcodes, street addresses, person names and
+Replaces e-mail addresses, phone numbers, postcodes, street addresses (in any case), NHS
+numbers (checked by their modulus 11 digit), National Insurance numbers, person names and
 attendee lists with typed placeholders (``[EMAIL]``, ``[PHONE]``, ``[POSTCODE]``,
-``[ADDRESS]``, ``[NAME]``, ``[ATTENDEES]``). The redaction log records what kind of thing was
+``[ADDRESS]``, ``[NHS NUMBER]``, ``[NI NUMBER]``, ``[NAME]``, ``[ATTENDEES]``). The redaction log records what kind of thing was
 removed and where, never the original text. Names are found by rule, not by a statistical
 model: a title (Mr, Mrs, Dr, Cllr …) before a capitalised word; a common UK first name before
 a capitalised surname; phrases such as "my name is …" and "ask for …"; and any names the caller
@@ -17,7 +18,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-PLACEHOLDERS = ("[EMAIL]", "[PHONE]", "[POSTCODE]", "[ADDRESS]", "[NAME]", "[ATTENDEES]")
+PLACEHOLDERS = (
+    "[EMAIL]",
+    "[PHONE]",
+    "[POSTCODE]",
+    "[ADDRESS]",
+    "[NAME]",
+    "[ATTENDEES]",
+    "[NHS NUMBER]",
+    "[NI NUMBER]",
+)
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?(?:[\s-]?\d){6,8}(?![\w])")
@@ -29,6 +39,16 @@ _STREETS = (
     "Gardens|Walk|Square|Hill|View|Row|Mews|Parade|Rise|Green|Park"
 )
 _ADDRESS = re.compile(rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][a-z']+\s){{1,3}}(?:{_STREETS})\b\.?")
+# Written in lower case, only street words that are not also everyday words ("walk", "green",
+# "park" and "close" are, so those need the capitals of the pattern above).
+_ADDRESS_ANY_CASE = re.compile(
+    r"(?i)\b\d{1,4}[a-z]?,?\s+(?:[a-z']+\s){1,3}"
+    r"(?:road|rd|street|avenue|lane|drive|crescent|terrace|gardens|grove|mews|parade|square)\b\.?"
+)
+# NHS numbers: ten digits (3-3-4 as printed), kept only when the modulus 11 check digit holds.
+_NHS = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+# National Insurance numbers: two letters, six digits (spaced in pairs or not), A-D.
+_NINO = re.compile(r"(?i)\b[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]\b")
 _TITLE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Councillor|Rev|Sister|Nurse)\.?\s+(?:[A-Z][a-z'-]+)(?:\s+[A-Z][a-z'-]+)?"
 )
@@ -67,6 +87,31 @@ class Redaction:
     end: int
 
 
+def nhs_number_is_valid(digits: str) -> bool:
+    """The NHS number's modulus 11 check (NHS Digital's published algorithm).
+
+    Parameters
+    ----------
+    digits : str
+        Ten digits.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> nhs_number_is_valid("9434765919"), nhs_number_is_valid("9434765918")
+    (True, False)
+    """
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
 def _spans(text: str, known_names: Iterable[str]) -> list[Redaction]:
     spans: list[Redaction] = []
     for kind, pattern in (
@@ -74,10 +119,15 @@ def _spans(text: str, known_names: Iterable[str]) -> list[Redaction]:
         ("EMAIL", _EMAIL),
         ("PHONE", _PHONE),
         ("ADDRESS", _ADDRESS),
+        ("ADDRESS", _ADDRESS_ANY_CASE),
         ("POSTCODE", _POSTCODE),
+        ("NI NUMBER", _NINO),
         ("NAME", _TITLE),
     ):
         spans += [Redaction(kind, m.start(), m.end()) for m in pattern.finditer(text)]
+    for m in _NHS.finditer(text):
+        if nhs_number_is_valid("".join(m.groups())):
+            spans.append(Redaction("NHS NUMBER", m.start(), m.end()))
     for m in _INTRO.finditer(text):
         spans.append(Redaction("NAME", m.start(1), m.end(1)))
     for m in _CAPWORD.finditer(text):
