@@ -192,7 +192,9 @@ def test_bad_values_in_official_files_and_spend_are_refused(cli, demo_run, tmp_p
             ),
             pattern,
         )
-    assert_one_line_error(*cli("allocate", tmp_path / "p1", "--budget", "inf"), "positive amount")
+    assert_one_line_error(
+        *cli("allocate", tmp_path / "p1", "--budget", "inf"), "more than zero and finite"
+    )
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"PK\x03\x04 not really a workbook")
     assert_one_line_error(

@@ -368,7 +368,7 @@ def allocate_place(
     if budget is None:
         raise FairerError("give a budget (--budget, or budget in [targeting] of place.toml)")
     if not np.isfinite(budget) or budget <= 0:
-        raise FairerError(f"the budget must be a positive amount of pounds, not {budget}")
+        raise FairerError(f"the budget must be more than zero and finite, not £{budget}")
     universal_share = cfg.universal_share if universal_share is None else universal_share
     gradient = cfg.gradient if gradient is None else gradient
     td = td or targeting_data(ctx, need)
