@@ -275,3 +275,44 @@ def test_control_characters_are_removed(tmp_path):
     assert load_statements(open_consultation(tmp_path / "c"))["text"].tolist() == [
         "Buses  are late  and rare"
     ]
+
+
+def test_an_attendee_list_is_never_statements(tmp_path):
+    """A write-up that ends with its attendee list (a heading, "Full Name", one name per line,
+    councillors among them): none of the names becomes a statement, and each is redacted where
+    the notes mention it."""
+    names = [
+        "Cllr Jim Beall",
+        "Wojciech Kowalski",
+        "Aisha Begum",
+        "Kwame Mensah (Age UK)",
+        "Priya Shah",
+    ]
+    notes = tmp_path / "cafe.md"
+    notes.write_text(
+        "# Strategy café, 12 March (synthetic)\n\n"
+        "## What would make the biggest difference?\n\n"
+        "- Buses after 7pm, said Wojciech Kowalski\n"
+        "- A warm space in the library\n\n"
+        "Attendee list (retrieved from Teams chat/internet so may not be 100% accurate)\n\n"
+        "Full Name\n\n" + "\n\n".join(names) + "\n",
+        encoding="utf-8",
+    )
+    import_files(tmp_path / "c", [notes])
+    s = load_statements(open_consultation(tmp_path / "c"), include_all=True)
+    texts = " ".join(s["text"])
+    assert len(s) == 2, s["text"].tolist()
+    for name in ("Beall", "Kowalski", "Begum", "Mensah", "Priya", "Full Name", "Attendee"):
+        assert name not in texts, (name, texts)
+    assert "Buses after 7pm" in texts and "[NAME]" in texts
+
+
+def test_words_like_present_in_an_answer_are_kept(tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text(
+        "## What matters most?\n\nPresent day services are poor\n\nParticipants said buses\n",
+        encoding="utf-8",
+    )
+    import_files(tmp_path / "c", [notes])
+    texts = load_statements(open_consultation(tmp_path / "c"))["text"].tolist()
+    assert texts == ["Present day services are poor", "Participants said buses"]

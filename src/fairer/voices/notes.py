@@ -31,6 +31,19 @@ _QUESTION = re.compile(r"^(?:q(?:uestion)?\s*\d+\b|.*\?\s*$)", re.I)
 _ATTENDEES = re.compile(
     r"^\s*(?:attendees|present|apologies|in attendance|participants)\s*[:\-]", re.I
 )
+# A heading (or a line standing as one) that opens a list of people, not answers:
+# "Attendee list (retrieved from Teams …)", "Participants", "Full Name".
+_ATTENDEE_SECTION = re.compile(
+    r"^\s*(?:attendee(?:s)?(?:\s+list)?|attendance(?:\s+list)?|participants|people present|"
+    r"present|apologies|in attendance|full names?)\s*(?:\(.*\))?\s*:?\s*$",
+    re.I,
+)
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Councillor|Rev)"
+# One person per line, as an attendee list gives them: an optional title, two to four
+# capitalised words, and perhaps a role in brackets.
+_NAME_LINE = re.compile(
+    rf"^(?:{_TITLES}\.?\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){{0,3}}\s*(?:\([^)]*\))?$"
+)
 _CHAT = re.compile(
     r"^\s*\[?(?:\d{1,2}/\d{1,2}/\d{2,4},?\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?\]?\s*[-–]?\s*"
     r"([^:\[\]]{1,60}?):\s+(.+?)\s*$"
@@ -243,9 +256,37 @@ def _table_statements(rows: list[list[str]], context: dict, sheet: str) -> list[
     return out
 
 
+def attendee_lines(blocks: list[Block]) -> set[int]:
+    """Indexes of the blocks that are an attendee list: its heading and one name per line.
+
+    A list of names is never an answer, whatever heading it sits under. The list runs from a
+    heading such as "Attendee list" or "Participants" over the lines that read as names, and
+    ends at the next heading or at the first line that is not a name.
+    """
+    out: set[int] = set()
+    inside = False
+    for i, b in enumerate(blocks):
+        text = (b.text or "").strip()
+        if b.kind != "table" and len(text) < 150 and _ATTENDEE_SECTION.match(text):
+            inside = True
+            out.add(i)
+        elif inside and b.kind != "heading" and b.kind != "table" and _NAME_LINE.match(text):
+            out.add(i)
+        else:
+            inside = False
+    return out
+
+
 def attendee_names(blocks: list[Block]) -> list[str]:
-    """Names listed on attendee lines ("Attendees: Jane Smith, Dr Ali Khan"), to redact."""
+    """Names listed on attendee lines ("Attendees: Jane Smith, Dr Ali Khan") or in an
+    attendee list (one per line), to redact wherever else they appear."""
     names = []
+    for i in sorted(attendee_lines(blocks)):
+        line = re.sub(r"\(.*?\)", "", blocks[i].text or "").strip()
+        if _NAME_LINE.match(line) and not _ATTENDEE_SECTION.match(line):
+            person = re.sub(rf"^{_TITLES}\.?\s+", "", line).strip()
+            names.append(person)
+            names += [w for w in person.split() if len(w) > 2]
     for b in blocks:
         if b.kind != "table" and _ATTENDEES.match(b.text):
             listed = b.text.split(":", 1)[-1] if ":" in b.text else b.text.split("-", 1)[-1]
@@ -273,7 +314,10 @@ def blocks_to_statements(blocks: list[Block], source: str = "") -> pd.DataFrame:
     tables = 0
     structured = any(b.kind in ("heading", "table") for b in blocks)
     first = next((i for i, b in enumerate(blocks) if not _ATTENDEES.match(b.text or "")), None)
+    people = attendee_lines(blocks)
     for i, b in enumerate(blocks):
+        if i in people:
+            continue  # an attendee list: names, not statements
         opening = i == first and b.kind == "heading"
         if opening and not (
             _GROUP.match(b.text) or _ROUND.match(b.text) or _QUESTION.match(b.text)
