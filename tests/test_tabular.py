@@ -30,3 +30,18 @@ def test_unknown_suffix_and_folder(tmp_path):
         read_table(tmp_path)
     with pytest.raises(FairerError, match="not found"):
         read_table(tmp_path / "nope.csv")
+
+
+def test_a_file_cut_short_mid_row_is_refused(tmp_path):
+    import pytest
+
+    from fairer.errors import FairerError
+    from fairer.tabular import read_table
+
+    cut = tmp_path / "cut.csv"
+    cut.write_text("x,n,m\n1,10,5\n2,3", encoding="utf-8")
+    with pytest.raises(FairerError, match=r"row 3: the last row has 2 of 3 columns"):
+        read_table(cut)
+    whole = tmp_path / "whole.csv"
+    whole.write_text("x,n\n1,10\n2,20", encoding="utf-8")  # no final newline, but complete
+    assert read_table(whole)["n"].tolist() == [10, 20]

@@ -259,7 +259,24 @@ def _read_csv(path, is_header, thousands, dtype) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise FairerError("file has no header or data", path=path) from None
     df.attrs["header_row"] = skip + 1
+    _check_last_row(text, df, sep, path, skip)
     return df
+
+
+def _check_last_row(text: str, df: pd.DataFrame, sep: str, path: Path, skip: int) -> None:
+    """A file that stops part-way through its last row was cut short (a copy or save that did
+    not finish): refuse it rather than read the row's missing cells as blanks."""
+    if not text or text.endswith(("\n", "\r")) or df.empty:
+        return
+    last = text.rsplit("\n", 1)[-1]
+    fields = next(csv.reader([last], delimiter=sep), [])
+    if len(fields) < df.shape[1]:
+        raise FairerError(
+            f"the last row has {len(fields)} of {df.shape[1]} columns and no line end: "
+            "the file looks cut short; save or copy it again",
+            path=path,
+            row=skip + 1 + len(df),
+        )
 
 
 def _read_xlsx(path, is_header, dtype) -> pd.DataFrame:
