@@ -175,23 +175,22 @@ def validate_rows(
     messages = []
     bad = pd.Series(False, index=rows.index)
 
-    def flag(mask: pd.Series, what: str, column: str) -> None:
+    def flag(mask: pd.Series, what, column: str) -> None:
+        """One note per row set aside (``what`` may be a function of the row's position)."""
         nonlocal bad
         mask = mask.fillna(False) & ~bad
         column = rows.attrs.get("headers", {}).get(column, column)  # the file's own header
-        if mask.any():
-            first = int(np.flatnonzero(mask.to_numpy())[0])
+        for i in np.flatnonzero(mask.to_numpy()):
+            text = what(int(i)) if callable(what) else what
             messages.append(
-                f"{path.name}: row {first_row + first}, column '{column}': {what} "
-                f"({int(mask.sum())} row{'s' if mask.sum() > 1 else ''} set aside)"
+                f"{path.name}: row {first_row + int(i)}, column '{column}': {text} (set aside)"
             )
-            bad = bad | mask
+        bad = bad | mask
 
     code_ok = rows["area_code"].astype(str).str.match(_GSS)
     if known_codes is not None:
         code_ok &= rows["area_code"].isin(known_codes | {ENGLAND})
-    first_bad = rows.loc[~code_ok, "area_code"].head(1).tolist()
-    flag(~code_ok, f"unknown area code '{first_bad[0] if first_bad else ''}'", "area_code")
+    flag(~code_ok, lambda i: f"unknown area code '{rows['area_code'].iloc[i]}'", "area_code")
     nothing = rows["value"].isna() & rows["numerator"].isna()
     flag(nothing, "no value and no numerator", "value")
     flag(rows["numerator"] < 0, "negative count", "numerator")
