@@ -35,6 +35,7 @@ PACKAGES = [
 #: Modules whose examples run (the documented ones, the packages' modules and more).
 DOCTESTED = [
     *DOCUMENTED,
+    "fairer.errors",
     "fairer.store.queries",
     "fairer.store.base",
     "fairer.tabular",

@@ -204,21 +204,15 @@ def test_rug_filters_and_sorts_in_the_browser(demo_rug_page, tmp_path):
     assert len(rows) == 1
 
 
-def test_large_rug_pages(tmp_path):
-    """7,000 areas stay usable: the page shows 50 rows at a time."""
-    from fairer.framework import load_framework
-    from fairer.report.rug import rug_payload, write_rug_html
-
-    fw = load_framework("fairer-nine-domains")
-    inds = fw.indicators[:5]
-    n = 7000
-    cells = pd.DataFrame(
+def _similar_cells(codes, names, indicators) -> pd.DataFrame:
+    """Latest rug cells, all 'similar' to the benchmark, with values 0, 1, 2 …"""
+    return pd.DataFrame(
         {
-            "area_code": np.repeat([f"E05{i:06d}" for i in range(n)], len(inds)),
-            "area_name": np.repeat([f"Ward {i}" for i in range(n)], len(inds)),
-            "indicator_id": [i.id for i in inds] * n,
+            "area_code": codes,
+            "area_name": names,
+            "indicator_id": indicators,
             "period": "2024",
-            "value": np.arange(n * len(inds), dtype=float),
+            "value": np.arange(len(codes), dtype=float),
             "lowercl": np.nan,
             "uppercl": np.nan,
             "benchmark": 1.0,
@@ -229,6 +223,21 @@ def test_large_rug_pages(tmp_path):
             "latest": True,
             "change": np.nan,
         }
+    )
+
+
+def test_large_rug_pages(tmp_path):
+    """7,000 areas stay usable: the page shows 50 rows at a time."""
+    from fairer.framework import load_framework
+    from fairer.report.rug import rug_payload, write_rug_html
+
+    fw = load_framework("fairer-nine-domains")
+    inds = fw.indicators[:5]
+    n = 7000
+    cells = _similar_cells(
+        np.repeat([f"E05{i:06d}" for i in range(n)], len(inds)),
+        np.repeat([f"Ward {i}" for i in range(n)], len(inds)),
+        [i.id for i in inds] * n,
     )
     page = write_rug_html(rug_payload(cells, fw, "big", "England"), tmp_path / "big.html")
     rows, dom = _rows_in_dom(page, tmp_path, "#page=3")
@@ -243,23 +252,8 @@ def test_typed_text_never_becomes_markup(tmp_path):
 
     fw = load_framework("fairer-nine-domains")
     hostile = '"><img src=x onerror="document.title=`pwned`">'
-    cells = pd.DataFrame(
-        {
-            "area_code": ["E05000001", "E05000002"],
-            "area_name": [hostile, "<b>bold</b> ward"],
-            "indicator_id": fw.indicators[0].id,
-            "period": "2024",
-            "value": [1.0, 2.0],
-            "lowercl": np.nan,
-            "uppercl": np.nan,
-            "benchmark": 1.0,
-            "comparison": "similar",
-            "quintile": 3.0,
-            "trend": "",
-            "suppressed": False,
-            "latest": True,
-            "change": np.nan,
-        }
+    cells = _similar_cells(
+        ["E05000001", "E05000002"], [hostile, "<b>bold</b> ward"], [fw.indicators[0].id] * 2
     )
     page = write_rug_html(rug_payload(cells, fw, hostile, "England"), tmp_path / "h.html")
     text = page.read_text(encoding="utf-8")

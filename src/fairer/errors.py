@@ -47,3 +47,42 @@ class FairerError(Exception):
             where.append(f"column '{self.column}'")
         prefix = ", ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+def raise_first(mask, message, *, path=None, first_row: int = 2, column: str | None = None) -> None:
+    """Raise a :class:`FairerError` at the first row where ``mask`` is true (if any).
+
+    Parameters
+    ----------
+    mask : array-like of bool
+        Which data rows are bad, in file order.
+    message : str or callable
+        The problem; a callable gets the bad row's position (0-based) and returns the text.
+    path : path-like, optional
+    first_row : int
+        The file row of the first data row (the header is row ``first_row - 1``).
+    column : str, optional
+
+    Returns
+    -------
+    None
+        Only when no row is bad.
+
+    Examples
+    --------
+    >>> raise_first([False, True], lambda i: f"bad value at {i}", path="f.csv", column="x")
+    Traceback (most recent call last):
+    ...
+    fairer.errors.FairerError: f.csv, row 3, column 'x': bad value at 1
+    """
+    import numpy as np
+
+    hits = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if len(hits):
+        i = int(hits[0])
+        raise FairerError(
+            message(i) if callable(message) else message,
+            path=path,
+            row=first_row + i,
+            column=column,
+        )

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fairer.errors import FairerError
+from fairer.errors import FairerError, raise_first
 from fairer.sources.geocodes import LSOA_CODE, geo_columns
 from fairer.tabular import read_header, read_table
 
@@ -284,24 +284,19 @@ def _validate_rows(df: pd.DataFrame, layout: IoDLayout, path: Path, header_row: 
                 row=first_data_row + i,
                 column=header,
             )
-        infinite = np.isinf(col.to_numpy(dtype=float))
-        if infinite.any():
-            i = int(np.flatnonzero(infinite)[0])
-            raise FairerError(
-                f"value {df[header].iloc[i]} is not a finite number",
-                path=path,
-                row=first_data_row + i,
-                column=header,
-            )
-        whole = canon.endswith(("_decile", "_rank")) or canon.startswith("pop_")
-        fraction = (col != col.round()).to_numpy() if whole else np.zeros(len(col), bool)
-        if fraction.any():
-            i = int(np.flatnonzero(fraction)[0])
-            raise FairerError(
-                f"value {col.iloc[i]} is not a whole number, as a {canon.replace('_', ' ')} must be",
-                path=path,
-                row=first_data_row + i,
-                column=header,
+        where = {"path": path, "first_row": first_data_row, "column": header}
+        raise_first(
+            np.isinf(col.to_numpy(dtype=float)),
+            lambda i, raw=df[header]: f"value {raw.iloc[i]} is not a finite number",
+            **where,
+        )
+        if canon.endswith(("_decile", "_rank")) or canon.startswith("pop_"):
+            raise_first(
+                col != col.round(),
+                lambda i, c=col, name=canon: (
+                    f"value {c.iloc[i]} is not a whole number, as a {name.replace('_', ' ')} must be"
+                ),
+                **where,
             )
         if canon.endswith("_decile"):
             out = (col < 1) | (col > 10)

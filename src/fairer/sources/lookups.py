@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fairer.errors import FairerError
+from fairer.errors import FairerError, raise_first
 from fairer.sources.geocodes import geo_columns
 from fairer.tabular import read_header, read_table
 
@@ -122,16 +122,16 @@ def read_lookup(path: str | Path) -> pd.DataFrame:
     header_row = int(df.attrs.get("header_row", 1))
     for key in [c for c in out.columns if c.endswith("_code")]:
         # A blank or malformed code would link LSOAs to an area that does not exist.
-        codes = out[key]
-        bad = ~codes.str.fullmatch(r"[EWSNK]\d{8}") | df[_source_column(geo, key)].isna().to_numpy()
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise FairerError(
-                f"'{df[_source_column(geo, key)].iloc[i]}' is not an area code (a letter and eight digits)",
-                path=path,
-                row=header_row + 1 + i,
-                column=_source_column(geo, key),
-            )
+        source = _source_column(geo, key)
+        raise_first(
+            ~out[key].str.fullmatch(r"[EWSNK]\d{8}") | df[source].isna().to_numpy(),
+            lambda i, source=source: (
+                f"'{df[source].iloc[i]}' is not an area code (a letter and eight digits)"
+            ),
+            path=path,
+            first_row=header_row + 1,
+            column=source,
+        )
     out = out.drop_duplicates()
     dup = out["lsoa_code"].duplicated()
     if dup.any():

@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from fairer.errors import FairerError
+from fairer.errors import FairerError, raise_first
 from fairer.place import TargetingSettings
 from fairer.profile.deprivation import place_mask
 from fairer.store import queries
@@ -414,27 +414,24 @@ def allocate_place(
 
 def _check_spend(spend: pd.DataFrame, path, areas: set[str]) -> None:
     """Current spend must be a finite, non-negative amount for an area of the place."""
-    header_row = int(spend.attrs.get("header_row", 1))
+    where = {"path": path, "first_row": int(spend.attrs.get("header_row", 1)) + 1}
     amount = pd.to_numeric(spend["current"], errors="coerce")
-    bad = amount.isna() | ~np.isfinite(amount.fillna(0)) | (amount < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise FairerError(
-            f"'{spend['current'].iloc[i]}' is not an amount of pounds (a number, 0 or more)",
-            path=path,
-            row=header_row + 1 + i,
-            column="current",
-        )
+    raise_first(
+        amount.isna() | ~np.isfinite(amount.fillna(0)) | (amount < 0),
+        lambda i: f"'{spend['current'].iloc[i]}' is not an amount of pounds (a number, 0 or more)",
+        column="current",
+        **where,
+    )
     unknown = ~spend["area_code"].astype(str).isin(areas)
-    if unknown.any():
-        i = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise FairerError(
+    raise_first(
+        unknown,
+        lambda i: (
             f"'{spend['area_code'].iloc[i]}' is not an area of this place at this level "
-            f"({int(unknown.sum())} such rows)",
-            path=path,
-            row=header_row + 1 + i,
-            column="area_code",
-        )
+            f"({int(unknown.sum())} such rows)"
+        ),
+        column="area_code",
+        **where,
+    )
 
 
 def spend_by_decile(alloc: pd.DataFrame, lsoas: pd.DataFrame) -> pd.DataFrame:
