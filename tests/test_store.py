@@ -10,6 +10,7 @@ from fairer.load import load_place_sources
 from fairer.place import init_place
 from fairer.store import open_store
 from fairer.store.schema import DATA_TABLES
+from tests.conftest import shared_path
 
 
 @pytest.fixture
@@ -123,3 +124,29 @@ def test_a_header_only_or_cut_short_file_never_replaces_stored_data(cli, demo_ru
             with open_store(place / "fairer.duckdb", read_only=True) as store:
                 assert store.counts() == before
         path.write_text(original, encoding="utf-8")
+
+
+def test_an_iod_file_cut_at_a_row_end_is_refused_for_a_real_place(cli, tmp_path):
+    """A real place's IoD file must hold every LSOA of its edition: the official File 2 cut at a
+    row end (as a copy that stopped part-way would be) is refused before anything is stored."""
+    import gzip
+
+    source = shared_path("imd", "iod2019_file2_domains_ranks_deciles_lsoa11.csv.gz")
+    with gzip.open(source, "rt", encoding="utf-8") as f:
+        lines = f.readlines()
+    assert len(lines) == 32844 + 1  # the published file: a header and every English LSOA
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "File_2_IoD2019_cut.csv").write_text("".join(lines[:20001]), encoding="utf-8")
+    code, out, err = cli("init", tmp_path / "p", "--la", "E06000004", "--data", data)
+    assert code == 0, err
+    code, out, err = cli("load", tmp_path / "p")
+    assert code == 2
+    assert err.count("\n") == 1 and "32,844" in err and "20,000" in err
+    assert "File_2_IoD2019_cut.csv" in err
+    assert not (tmp_path / "p" / "fairer.duckdb").exists() or _store_is_empty(tmp_path / "p")
+
+
+def _store_is_empty(place) -> bool:
+    with open_store(place / "fairer.duckdb", read_only=True) as store:
+        return not any(n for n in store.counts().values())

@@ -178,6 +178,22 @@ def _register(store, entry: SourceEntry, digest: str, licence: str, attribution:
     )
 
 
+def _check_every_lsoa(df: pd.DataFrame, edition: int, place: Place, path: Path) -> None:
+    """An IoD file has a row for every LSOA in England (a synthetic place's files excepted).
+
+    England-wide deciles, ranks and comparisons need the whole edition; a file cut at a row end
+    or filtered to one area would otherwise be stored as if it were the edition.
+    """
+    expected = iod.EDITION_LSOA_COUNT[edition]
+    if place.synthetic or len(df) == expected:
+        return
+    raise FairerError(
+        f"an IoD{edition} file has a row for each of England's {expected:,} LSOAs; this one has "
+        f"{len(df):,} (cut short, or filtered to one area?): use the whole file as published",
+        path=path,
+    )
+
+
 def _load_iod(store, entry: SourceEntry, digest: str, place: Place, messages: list[str]) -> int:
     df = iod.read_iod_file(entry.path)
     edition = df.attrs["edition"] or entry.edition
@@ -186,6 +202,7 @@ def _load_iod(store, entry: SourceEntry, digest: str, place: Place, messages: li
             "cannot tell which IoD edition this is; set 'edition' in place.toml", path=entry.path
         )
     lsoa_year = iod.EDITION_GEOGRAPHY[edition]
+    _check_every_lsoa(df, edition, place, entry.path)
     _check_codes_in_geography(store, df, lsoa_year, entry.path)
     sid = _register(store, entry, digest, iod.LICENCE, iod.ATTRIBUTION)
     n = 0

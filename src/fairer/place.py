@@ -391,8 +391,11 @@ def init_place(
             + ", ".join(str(p) for p in data_paths)
             + "; run `fairer fetch iod2025` (online) or pass --data FOLDER"
         )
+    table = known_local_authorities().set_index("lad_code")["lad_name"]
+    # An authority that is not one of England's is defined by its own files: a synthetic place,
+    # whose files need not cover the whole of England.
+    synthetic = synthetic or not all(c in table.index for c in codes)
     if name is None:
-        table = known_local_authorities().set_index("lad_code")["lad_name"]
         if all(c in table.index for c in codes):
             name = " and ".join(str(table[c]) for c in codes)
         else:
