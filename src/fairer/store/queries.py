@@ -137,6 +137,17 @@ def children_of(store: Store, la_codes: list[str]) -> set[str]:
     return set(df["child_code"])
 
 
+def place_area_names(store: Store, la_codes: list[str]) -> list[str]:
+    """The names of the authorities and of every area linked to them (wards, LSOAs, MSOAs)."""
+    df = store.query(
+        "SELECT DISTINCT area_name FROM areas WHERE area_name IS NOT NULL AND (area_code IN"
+        " (SELECT unnest(?)) OR area_code IN (SELECT child_code FROM area_links"
+        " WHERE parent_code IN (SELECT unnest(?))))",
+        [list(la_codes), list(la_codes)],
+    )
+    return df["area_name"].astype(str).tolist()
+
+
 def place_lsoas(store: Store, la_codes: list[str], geo_year: int | None) -> list[str]:
     """The LSOA codes linked to the authorities (on ``geo_year``, or any year)."""
     df = store.query(

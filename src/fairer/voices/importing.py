@@ -113,7 +113,9 @@ def _read_one(path: Path, kind: str | None, text_columns, id_column):
     )
 
 
-def _prepare(path: Path, kind, text_columns, id_column, known_names, postcodes, report):
+def _prepare(
+    path: Path, kind, text_columns, id_column, known_names, place_names, postcodes, report
+):
     kind, answers, resp, names, notes = _read_one(path, kind, text_columns, id_column)
     report.notes += notes
     prefix = f"{path.stem}:"
@@ -141,13 +143,13 @@ def _prepare(path: Path, kind, text_columns, id_column, known_names, postcodes, 
     all_names = list(known_names) + list(names)
     texts, red_rows = [], []
     for sid, text in zip(answers["statement_id"], answers["text"], strict=True):
-        clean, spans = redact(text, all_names)
+        clean, spans = redact(text, all_names, place_names)
         texts.append(clean)
         red_rows += [(sid, s.kind, s.start, s.end) for s in spans]
     answers["text"] = texts
     # Group labels and questions in notes can carry names too ("Table 2 – hosted by Jane Smith").
     for col in ("question", "group_name"):
-        answers[col] = [redact(v, all_names)[0] for v in answers[col]]
+        answers[col] = [redact(v, all_names, place_names)[0] for v in answers[col]]
     answers["kind"] = kind
     answers["file"] = path.name
     answers["row"] = pd.to_numeric(answers["row"], errors="coerce").astype("Int64")
@@ -241,6 +243,8 @@ def _import(folder, files, kind, text_columns, id_column, known_names) -> Import
     store = open_store(cons.store_path)
     totals: dict[str, int] = {}
     try:
+        # The place's own ward and town names are places, not people ("Norton", "Billingham").
+        place_names = queries.place_area_names(store, cons.place.la_codes) if cons.place else []
         with store.transaction():
             for f in files:
                 path = Path(f)
@@ -249,7 +253,7 @@ def _import(folder, files, kind, text_columns, id_column, known_names) -> Import
                     report.unchanged.append(path.name)
                     continue
                 answers, resp, red, counts = _prepare(
-                    path, kind, text_columns, id_column, known_names, postcodes, report
+                    path, kind, text_columns, id_column, known_names, place_names, postcodes, report
                 )
                 for sid in queries.source_ids_for_path(store, "voices", path):
                     store.drop_source_rows(sid)
