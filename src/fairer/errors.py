@@ -49,7 +49,9 @@ class FairerError(Exception):
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
-def raise_first(mask, message, *, path=None, first_row: int = 2, column: str | None = None) -> None:
+def raise_first(
+    mask, message, *, path=None, first_row: int = 2, column: str | None = None, row_of=None
+) -> None:
     """Raise a :class:`FairerError` at the first row where ``mask`` is true (if any).
 
     Parameters
@@ -62,6 +64,8 @@ def raise_first(mask, message, *, path=None, first_row: int = 2, column: str | N
     first_row : int
         The file row of the first data row (the header is row ``first_row - 1``).
     column : str, optional
+    row_of : callable, optional
+        The file row of a position, where rows are not in file order (a reshaped table).
 
     Returns
     -------
@@ -83,6 +87,6 @@ def raise_first(mask, message, *, path=None, first_row: int = 2, column: str | N
         raise FairerError(
             message(i) if callable(message) else message,
             path=path,
-            row=first_row + i,
+            row=row_of(i) if row_of else first_row + i,
             column=column,
         )

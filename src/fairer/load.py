@@ -93,7 +93,7 @@ def load_place_sources(place: Place, store: Store | None = None) -> LoadReport:
                 if store.source_with_checksum(entry.kind, digest) is not None:
                     skipped.append(str(entry.path))
                     continue
-                previous = queries.source_ids_for_path(store, entry.kind, entry.path)
+                previous = _previous_loads(store, entry, place)
                 before = queries.source_row_counts(store, previous)
                 for sid in previous:
                     store.drop_source_rows(sid)
@@ -104,6 +104,21 @@ def load_place_sources(place: Place, store: Store | None = None) -> LoadReport:
         if own:
             store.close()
     return LoadReport(loaded, skipped, messages)
+
+
+def _previous_loads(store, entry: SourceEntry, place: Place) -> list[int]:
+    """Earlier loads of this source: from its path, or, if the place's folder has moved, from a
+    file of the same name and kind that no source of the place now points at."""
+    same_path = queries.source_ids_for_path(store, entry.kind, entry.path)
+    if same_path:
+        return same_path
+    current = {str(s.path.resolve()) for s in place.sources}
+    loads = queries.source_paths(store, entry.kind)
+    return [
+        int(sid)
+        for sid, path in zip(loads["source_id"], loads["path"], strict=True)
+        if path not in current and Path(path).name == entry.path.name
+    ]
 
 
 #: Reference files whose new version may not hold much less than the one it replaces.
@@ -472,12 +487,40 @@ def _load_indicators(
 def _load_reference(
     store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
 ) -> int:
-    """Asset registers and spend files are read when used; record the file and its checksum."""
+    """Asset registers, spend files and delivery records are used by the commands that need
+    them; here each is read through its own reader, so a damaged file is refused now, and the
+    file and its checksum are recorded."""
+    messages += _check_reference(entry)
     sid = _register(
         store, entry, digest, "as the file's owner states", f"{entry.detail}: {entry.path.name}"
     )
     store.set_row_count(sid, 0)
     return 0
+
+
+def _check_reference(entry: SourceEntry) -> list[str]:
+    """Read a reference file with the reader its command will use; its notes (rows set aside)."""
+    from fairer.delivery.actions import read_action_plan
+    from fairer.delivery.impact import read_assessment
+    from fairer.delivery.learning import read_learning_log
+    from fairer.targeting.assets import read_assets
+    from fairer.targeting.spend import read_current_spend
+
+    if entry.kind == "assets":
+        # Postcodes are placed when the register is used (with the place's lookup); here an
+        # empty lookup lets the rest of the file be checked.
+        no_postcodes = pd.DataFrame(columns=["postcode", "latitude", "longitude"])
+        notes = read_assets(entry.path, no_postcodes, default_type="asset").messages
+        return [n for n in notes if "postcodes not in the lookup" not in n]
+    if entry.kind == "spend":
+        read_current_spend(entry.path)
+    elif entry.kind == "actions":
+        read_action_plan(entry.path)
+    elif entry.kind == "assessment":
+        read_assessment(entry.path)
+    elif entry.kind == "learning":
+        return list(read_learning_log(entry.path)[1])
+    return []
 
 
 _LOADERS = {

@@ -17,6 +17,23 @@ from fairer.errors import FairerError
 TABLE_SUFFIXES = (".csv", ".csv.gz", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
 
 
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def check_file(path: Path) -> None:
+    """Fail clearly on a missing, empty, folder or oversized file."""
+    path = Path(path)
+    if not path.exists():
+        raise FairerError("file not found", path=path)
+    if path.is_dir():
+        raise FairerError("expected a file but found a folder", path=path)
+    size = path.stat().st_size
+    if size == 0:
+        raise FairerError("file is empty", path=path)
+    if size > MAX_BYTES:
+        raise FairerError(f"file is {size / 1e6:.0f} MB, more than the 200 MB limit", path=path)
+
+
 def suffix_of(path: str | Path) -> str:
     """The table suffix of ``path``, folding ``.csv.gz`` into one suffix.
 
@@ -279,8 +296,106 @@ def _check_last_row(text: str, df: pd.DataFrame, sep: str, path: Path, skip: int
         )
 
 
+def read_workbook(path: str | Path, **options) -> dict[str, pd.DataFrame]:
+    """Every sheet of an Excel workbook; a damaged or cut-short file is one clear error.
+
+    Parameters
+    ----------
+    path : path-like
+    **options
+        Passed to :func:`pandas.read_excel` (``sheet_name`` is always every sheet).
+
+    Returns
+    -------
+    dict of str to DataFrame
+
+    Raises
+    ------
+    FairerError
+        If the file is not a readable workbook (empty, junk, truncated, or not Excel at all).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "plan.xlsx"
+    >>> _ = f.write_bytes(b"PK not really a workbook")
+    >>> read_workbook(f)
+    Traceback (most recent call last):
+    ...
+    fairer.errors.FairerError: ...plan.xlsx: not a readable Excel workbook (BadZipFile): is it damaged or cut short? Save it again from Excel
+    """
+    check_file(Path(path))
+    try:
+        return pd.read_excel(path, sheet_name=None, **options)
+    except Exception as exc:  # zipfile, XML and openpyxl errors of many types: one line
+        raise FairerError(
+            f"not a readable Excel workbook ({type(exc).__name__}): is it damaged or cut short? "
+            "Save it again from Excel",
+            path=path,
+        ) from None
+
+
+def read_yaml(path: str | Path, expect: type = dict):
+    """A YAML file's content, which must be a ``expect`` (a mapping, or a list).
+
+    A file that stops without a line end is refused as cut short: a YAML document cut part-way
+    through often still parses, as less than was written.
+
+    Parameters
+    ----------
+    path : path-like
+    expect : type
+        ``dict`` or ``list``.
+
+    Returns
+    -------
+    dict or list
+
+    Raises
+    ------
+    FairerError
+        If the file is empty, cut short, not YAML, or holds something else.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.yaml"
+    >>> _ = f.write_text("id: IIA-01\ntitle: Fam")
+    >>> read_yaml(f)
+    Traceback (most recent call last):
+    ...
+    fairer.errors.FairerError: ...a.yaml: the file stops part-way through a line (no line end): it looks cut short; save or copy it again
+    """
+    import yaml
+
+    path = Path(path)
+    check_file(path)
+    text = _open_text(path)
+    if not text.strip():
+        raise FairerError("the file is empty", path=path)
+    if not text.endswith("\n"):
+        raise FairerError(
+            "the file stops part-way through a line (no line end): it looks cut short; "
+            "save or copy it again",
+            path=path,
+        )
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise FairerError(
+            f"invalid YAML ({getattr(exc, 'problem', None) or type(exc).__name__})",
+            path=path,
+            row=mark.line + 1 if mark else None,
+        ) from None
+    if not isinstance(data, expect):
+        want = "a mapping of keys to values" if expect is dict else "a list"
+        raise FairerError(f"expected {want}, found {type(data).__name__}", path=path)
+    return data
+
+
 def _read_xlsx(path, is_header, dtype) -> pd.DataFrame:
-    sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object)
+    sheets = read_workbook(path, header=None, dtype=object)
     for name, raw in sheets.items():
         rows = raw.head(30).fillna("").astype(str).values.tolist()
         if is_header is None or any(is_header(r) for r in rows):

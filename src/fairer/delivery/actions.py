@@ -25,6 +25,8 @@ from fairer.tabular import (
     atomic_path,
     neutralise_formulas,
     read_table,
+    read_workbook,
+    read_yaml,
     restore_formulas,
     write_text_atomic,
 )
@@ -98,14 +100,12 @@ def read_action_plan(path: str | Path, known_measures: set[str] | None = None) -
     """
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        except yaml.YAMLError as exc:
-            raise FairerError(f"invalid YAML ({exc})", path=path) from None
+        items = read_yaml(path, (list, dict))
+        items = items if isinstance(items, list) else items.get("actions") or []
+        if not isinstance(items, list) or not all(isinstance(a, dict) for a in items):
+            raise FairerError("an action plan is a list of actions (action_id, title …)", path=path)
         rows, ms = [], []
-        for a in items if isinstance(items, list) else items.get("actions", []):
+        for a in items:
             rows.append(
                 {
                     k: ", ".join(v) if isinstance(v, list) else v
@@ -118,10 +118,7 @@ def read_action_plan(path: str | Path, known_measures: set[str] | None = None) -
         actions, milestones = pd.DataFrame(rows), pd.DataFrame(ms)
         first_row = 1
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = {
-            k: restore_formulas(v)
-            for k, v in pd.read_excel(path, sheet_name=None, dtype=object).items()
-        }
+        sheets = {k: restore_formulas(v) for k, v in read_workbook(path, dtype=object).items()}
         if "actions" not in sheets:
             raise FairerError("an action plan workbook needs a sheet called 'actions'", path=path)
         actions = sheets["actions"]

@@ -18,7 +18,14 @@ import pandas as pd
 
 from fairer.delivery.dates import parse_date
 from fairer.errors import FairerError
-from fairer.tabular import atomic_path, neutralise_formulas, restore_formulas, write_text_atomic
+from fairer.tabular import (
+    atomic_path,
+    neutralise_formulas,
+    read_workbook,
+    read_yaml,
+    restore_formulas,
+    write_text_atomic,
+)
 
 RATINGS = ("positive", "neutral", "negative", "unknown")
 SIZES = ("small", "medium", "large", "")
@@ -83,18 +90,13 @@ def read_assessment(path: str | Path) -> Assessment:
     """
     path = Path(path)
     if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise FairerError(f"invalid YAML ({exc})", path=path) from None
-        impacts = pd.DataFrame(data.get("impacts", []))
+        data = read_yaml(path, dict)
+        impacts = data.get("impacts") or []
+        if not isinstance(impacts, list) or not all(isinstance(i, dict) for i in impacts):
+            raise FairerError("'impacts' must be a list of impacts (group, rating …)", path=path)
+        impacts = pd.DataFrame(impacts)
     elif path.suffix.lower() == ".xlsx":
-        sheets = {
-            k: restore_formulas(v)
-            for k, v in pd.read_excel(path, sheet_name=None, dtype=object).items()
-        }
+        sheets = {k: restore_formulas(v) for k, v in read_workbook(path, dtype=object).items()}
         if "assessment" not in sheets:
             raise FairerError(
                 "an assessment workbook needs a sheet called 'assessment' (key, value)", path=path

@@ -191,6 +191,18 @@ def validate_rows(
     if known_codes is not None:
         code_ok &= rows["area_code"].isin(known_codes | {ENGLAND})
     flag(~code_ok, lambda i: f"unknown area code '{rows['area_code'].iloc[i]}'", "area_code")
+    for c, text in rows.attrs.get("raw", {}).items():
+        written = text.reindex(rows.index)
+        flag(
+            written.notna() & (written != "") & rows[c].isna(),
+            lambda i, w=written: f"'{w.iloc[i]}' is not a number",
+            c,
+        )
+        flag(
+            pd.Series(np.isinf(rows[c].to_numpy(dtype=float)), index=rows.index),
+            lambda i, w=written: f"'{w.iloc[i]}' is not a finite number",
+            c,
+        )
     nothing = rows["value"].isna() & rows["numerator"].isna()
     flag(nothing, "no value and no numerator", "value")
     flag(rows["numerator"] < 0, "negative count", "numerator")
@@ -227,12 +239,14 @@ def _as_tidy(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     out["area_code"] = out["area_code"].astype(str).str.strip()
     out["period"] = out["period"].map(normalise_period)
     out["group"] = out["group"].astype("string").fillna("").astype(str).str.strip()
+    raw = {}
     for c in ("numerator", "denominator", "value", "lowercl", "uppercl"):
-        conv = pd.to_numeric(
-            out[c].astype(str).str.replace(",", "").str.rstrip("%"), errors="coerce"
-        )
-        out[c] = conv.where(out[c].notna())
+        text = out[c].astype("string").str.strip()
+        conv = pd.to_numeric(text.str.replace(",", "").str.rstrip("%"), errors="coerce")
+        out[c] = conv.astype(float).where(out[c].notna())
+        raw[c] = text
     out.attrs["headers"] = dict(cols)
+    out.attrs["raw"] = raw  # the file's own text, so a non-number is reported as written
     return out
 
 

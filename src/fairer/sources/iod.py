@@ -243,15 +243,19 @@ def _check_complete(layout: IoDLayout, path: Path) -> None:
 def _validate_rows(df: pd.DataFrame, layout: IoDLayout, path: Path, header_row: int) -> None:
     codes = df[layout.code_column]
     first_data_row = header_row + 1
-    clean = codes.astype(str).str.strip()
+    clean = codes.fillna("").astype(str).str.strip()
     bad = ~clean.str.match(LSOA_CODE) | ~clean.str.startswith("E")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        welsh = clean.iloc[i].startswith("W01")
+        code = clean.iloc[i]
+        if not code:
+            what = "the LSOA code is missing"
+        elif code.startswith("W01"):
+            what = f"'{code}' is a Welsh LSOA code: the English Indices cover England only"
+        else:
+            what = f"'{code}' is not an LSOA code (expected E01 and six digits)"
         raise FairerError(
-            f"'{codes.iloc[i]}' is a Welsh LSOA code: the English Indices cover England only"
-            if welsh
-            else f"'{codes.iloc[i]}' is not an LSOA code (expected E01 and six digits)",
+            what,
             path=path,
             row=first_data_row + i,
             column=layout.code_column,

@@ -132,6 +132,14 @@ def read_lookup(path: str | Path) -> pd.DataFrame:
             first_row=header_row + 1,
             column=source,
         )
+    # A row repeated whole is a copying slip, refused; rows alike only in the columns read here
+    # (an output-area lookup has many rows per LSOA) are one LSOA's mapping, kept once.
+    raise_first(
+        df.duplicated(keep="first"),
+        lambda i: f"this row repeats an earlier one whole (LSOA {out['lsoa_code'].iloc[i]})",
+        path=path,
+        first_row=header_row + 1,
+    )
     out = out.drop_duplicates()
     dup = out["lsoa_code"].duplicated()
     if dup.any():

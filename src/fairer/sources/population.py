@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fairer.errors import FairerError
+from fairer.errors import FairerError, raise_first
 from fairer.sources.geocodes import geo_columns
 from fairer.tabular import read_header, read_table
 
@@ -101,8 +101,32 @@ def read_population(path: str | Path) -> pd.DataFrame:
     if sex_col:
         long = long.drop(columns=sex_col)
     long["sex"] = sexes
-    counts = pd.to_numeric(long["count"], errors="coerce")
     header_row = int(df.attrs.get("header_row", 1))
+    n_rows = len(df)
+    codes = long["area_code"].fillna("").astype(str).str.strip()
+    raise_first(
+        ~codes.str.fullmatch(r"[EWSNK]\d{8}"),
+        lambda i: (
+            f"'{codes.iloc[i]}' is not an area code (a letter and eight digits)"
+            if codes.iloc[i]
+            else "the area code is missing"
+        ),
+        path=path,
+        row_of=lambda i: header_row + 1 + (i % n_rows),
+        column=code_col,
+    )
+    repeated = pd.DataFrame({"a": codes, "s": long["sex"], "g": long["age"]}).duplicated()
+    raise_first(
+        repeated,
+        lambda i: (
+            f"area {codes.iloc[i]} ({long['sex'].iloc[i]}, age {long['age'].iloc[i]}) "
+            "appears twice; remove the repeated row"
+        ),
+        path=path,
+        row_of=lambda i: header_row + 1 + (i % n_rows),
+        column=code_col,
+    )
+    counts = pd.to_numeric(long["count"], errors="coerce")
     bad = counts.isna() | (counts < 0) | np.isinf(counts.astype(float))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -114,7 +138,6 @@ def read_population(path: str | Path) -> pd.DataFrame:
             if np.isinf(v)
             else f"{v} is negative"
         )
-        n_rows = len(df)
         raise FairerError(
             f"population count {problem}",
             path=path,

@@ -36,6 +36,11 @@ def source_ids_for_path(store: Store, kind: str, path: Path) -> list[int]:
     return [int(s) for s in df["source_id"]]
 
 
+def source_paths(store: Store, kind: str) -> pd.DataFrame:
+    """``source_id, path`` of every load of a source of ``kind``."""
+    return store.query("SELECT source_id, path FROM sources WHERE kind = ?", [kind])
+
+
 def source_row_counts(store: Store, source_ids: list[int]) -> int:
     """How many rows the given sources contributed, together."""
     if not source_ids:

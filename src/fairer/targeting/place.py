@@ -24,6 +24,7 @@ from fairer.targeting.allocate import allocate
 from fairer.targeting.assets import access, area_points, high_need_low_access, read_assets
 from fairer.targeting.need import NeedSpec, need_index, need_sensitivity
 from fairer.targeting.neighbourhoods import priority_neighbourhoods
+from fairer.targeting.spend import read_current_spend
 
 if TYPE_CHECKING:
     from fairer.context import PlaceContext
@@ -387,11 +388,7 @@ def allocate_place(
         raise FairerError(f"unknown level '{level}': choose lsoa or ward")
     cur_col = None
     if current:
-        spend = read_table(current)
-        if not {"area_code", "current"} <= set(spend.columns):
-            raise FairerError(
-                "a current-spend file needs columns area_code and current", path=current
-            )
+        spend = read_current_spend(current)
         _check_spend(spend, current, set(t["area_code"]))
         t = t.merge(spend[["area_code", "current"]], on="area_code", how="left")
         cur_col = "current"
@@ -413,24 +410,17 @@ def allocate_place(
 
 
 def _check_spend(spend: pd.DataFrame, path, areas: set[str]) -> None:
-    """Current spend must be a finite, non-negative amount for an area of the place."""
-    where = {"path": path, "first_row": int(spend.attrs.get("header_row", 1)) + 1}
-    amount = pd.to_numeric(spend["current"], errors="coerce")
-    raise_first(
-        amount.isna() | ~np.isfinite(amount.fillna(0)) | (amount < 0),
-        lambda i: f"'{spend['current'].iloc[i]}' is not an amount of pounds (a number, 0 or more)",
-        column="current",
-        **where,
-    )
-    unknown = ~spend["area_code"].astype(str).isin(areas)
+    """Current spend must be for areas of the place (the amounts are checked when read)."""
+    unknown = ~spend["area_code"].isin(areas)
     raise_first(
         unknown,
         lambda i: (
             f"'{spend['area_code'].iloc[i]}' is not an area of this place at this level "
             f"({int(unknown.sum())} such rows)"
         ),
+        path=path,
+        first_row=int(spend.attrs.get("header_row", 1)) + 1,
         column="area_code",
-        **where,
     )
 
 

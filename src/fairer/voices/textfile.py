@@ -9,25 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fairer.errors import FairerError
+from fairer.tabular import MAX_BYTES, check_file  # noqa: F401 (used by the voices readers)
+
 
 #: Largest file the importers read (bytes). A 20 MB DOCX is mostly images; the text is far less.
-MAX_BYTES = 200 * 1024 * 1024
-
-
-def check_file(path: Path) -> None:
-    """Fail clearly on a missing, empty, folder or oversized file."""
-    if not path.exists():
-        raise FairerError("file not found", path=path)
-    if path.is_dir():
-        raise FairerError("expected a file but found a folder", path=path)
-    size = path.stat().st_size
-    if size == 0:
-        raise FairerError("file is empty", path=path)
-    if size > MAX_BYTES:
-        raise FairerError(f"file is {size / 1e6:.0f} MB, more than the 200 MB limit", path=path)
-
-
 def decode_mixed(raw: bytes) -> tuple[str, int]:
     """Decode bytes line by line: UTF-8 where valid, Windows-1252 where not.
 
