@@ -199,5 +199,5 @@ def test_bad_values_in_official_files_and_spend_are_refused(cli, demo_run, tmp_p
     junk.write_bytes(b"PK\x03\x04 not really a workbook")
     assert_one_line_error(
         *cli("stats", "proportion", junk, "-o", tmp_path / "o.csv", "--x", "a", "--n", "b"),
-        r"junk\.xlsx: cannot read file",
+        r"junk\.xlsx: not a readable Excel workbook",
     )

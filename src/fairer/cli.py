@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from fairer.disclosure import DEFAULT_THRESHOLD
-from fairer.errors import FairerError
+from fairer.errors import FairerError, one_line
 from fairer.place import DEFAULT_FRAMEWORK
 
 app = typer.Typer(
@@ -494,13 +494,15 @@ def main() -> None:
         sys.exit(130)
     except OSError as exc:  # a full disk, no permission, a folder where a file should be
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        typer.echo(one_line(f"error: {where}{exc.strerror or exc}"), err=True)
         sys.exit(2)
     except Exception as exc:  # the last line of defence: no traceback unless asked for
         if os.environ.get("FAIRER_DEBUG"):
             raise
         typer.echo(
-            f"error: unexpected {type(exc).__name__}: {exc} (set FAIRER_DEBUG=1 for details)",
+            one_line(
+                f"error: unexpected {type(exc).__name__}: {exc} (set FAIRER_DEBUG=1 for details)"
+            ),
             err=True,
         )
         sys.exit(1)

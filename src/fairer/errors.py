@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# Control characters (a line break, a NUL from a binary file) from the user's data would break
+# the one-line message or the terminal; they are shown escaped.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with control characters escaped, so it prints as one line.
+
+    Examples
+    --------
+    >>> one_line("columns: \x00\nname")
+    'columns: \\x00\\nname'
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class FairerError(Exception):
@@ -46,7 +62,8 @@ class FairerError(Exception):
         if self.column is not None:
             where.append(f"column '{self.column}'")
         prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        text = f"{prefix}: {self.message}" if prefix else self.message
+        return one_line(text)
 
 
 def raise_first(

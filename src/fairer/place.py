@@ -425,6 +425,29 @@ def _detect(path: Path):
     return detect(path)
 
 
+def setting(table: dict, key: str, kind: type, default, path: Path | None, section: str):
+    """A typed value from a settings table; a value of the wrong type is one clear error.
+
+    Examples
+    --------
+    >>> setting({"disclosure_threshold": "five"}, "disclosure_threshold", int, 5, None, "[place]")
+    Traceback (most recent call last):
+    ...
+    fairer.errors.FairerError: [place] disclosure_threshold = 'five' is not a whole number
+    """
+    value = table.get(key, default)
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+    elif kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif isinstance(value, kind):
+        return value
+    what = {int: "a whole number", bool: "true or false"}.get(kind, kind.__name__)
+    raise FairerError(f"{section} {key} = {value!r} is not {what}", path=path)
+
+
 def load_place(folder: str | Path) -> Place:
     """Read a place's ``place.toml``.
 
@@ -478,14 +501,19 @@ def load_place(folder: str | Path) -> Place:
                 s.get("detail", ""),
             )
         )
+    if not isinstance(p["la_codes"], list) or not all(isinstance(c, str) for c in p["la_codes"]):
+        raise FairerError('[place] la_codes must be a list of codes, e.g. ["E06000004"]', path=path)
+    threshold = setting(p, "disclosure_threshold", int, DEFAULT_THRESHOLD, path, "[place]")
+    if threshold < 1:
+        raise FairerError("[place] disclosure_threshold must be at least 1", path=path)
     return Place(
         folder=folder,
         name=str(p.get("name", ", ".join(p["la_codes"]))),
         la_codes=list(p["la_codes"]),
-        geography_year=int(p.get("geography_year", 2021)),
-        disclosure_threshold=int(p.get("disclosure_threshold", DEFAULT_THRESHOLD)),
+        geography_year=setting(p, "geography_year", int, 2021, path, "[place]"),
+        disclosure_threshold=threshold,
         framework=str(p.get("framework", DEFAULT_FRAMEWORK)),
-        synthetic=bool(p.get("synthetic", False)),
+        synthetic=setting(p, "synthetic", bool, False, path, "[place]"),
         sources=sources,
         targeting=TargetingSettings.from_toml(data.get("targeting"), path),
     )

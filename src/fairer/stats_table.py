@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fairer.errors import FairerError
 from fairer.stats import (
     StatsError,
     StatsWarning,
@@ -38,7 +39,7 @@ METHODS = (
 def _need(opts: dict, method: str, *names: str) -> None:
     for n in names:
         if opts.get(n) in (None, ""):
-            raise StatsError(f"{method} needs --{n.replace('_', '-')}")
+            raise FairerError(f"{method} needs --{n.replace('_', '-')}")  # an option, not the data
 
 
 def _vector_or_column(v: str | None):
@@ -197,7 +198,15 @@ def run_stats(
     data = read_table(input_path, thousands=None)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", StatsWarning)
-        result = compute(method, data, **opts)
+        try:
+            result = compute(method, data, **opts)
+        except StatsError as exc:
+            if exc.path is not None:
+                raise
+            # The statistic names the rule; the user also needs the file it was broken in.
+            raise FairerError(
+                exc.message, path=input_path, row=exc.row, column=exc.column
+            ) from None
     messages = list(
         dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, StatsWarning))
     )

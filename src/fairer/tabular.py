@@ -276,23 +276,42 @@ def _read_csv(path, is_header, thousands, dtype) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise FairerError("file has no header or data", path=path) from None
     df.attrs["header_row"] = skip + 1
-    _check_last_row(text, df, sep, path, skip)
+    check_last_row(text, df.shape[1], sep, path, skip + 1 + len(df))
     return df
 
 
-def _check_last_row(text: str, df: pd.DataFrame, sep: str, path: Path, skip: int) -> None:
+def check_last_row(text: str, width: int, sep: str, path: Path, row: int) -> None:
     """A file that stops part-way through its last row was cut short (a copy or save that did
-    not finish): refuse it rather than read the row's missing cells as blanks."""
-    if not text or text.endswith(("\n", "\r")) or df.empty:
+    not finish): refuse it rather than read the row's missing cells as blanks.
+
+    Parameters
+    ----------
+    text : str
+        The whole file.
+    width : int
+        How many columns the header has.
+    sep : str
+    path : Path
+    row : int
+        The last row's number, for the message.
+
+    Raises
+    ------
+    FairerError
+        If the text has no final line end and its last record has fewer fields than the header.
+    """
+    if not text or text.endswith(("\n", "\r")):
         return
-    last = text.rsplit("\n", 1)[-1]
-    fields = next(csv.reader([last], delimiter=sep), [])
-    if len(fields) < df.shape[1]:
+    # The last record, parsed as the CSV reader sees it (a quoted answer may span lines).
+    last: list[str] = []
+    for last in csv.reader(io.StringIO(text), delimiter=sep):  # noqa: B007
+        pass
+    if 0 < len(last) < width:
         raise FairerError(
-            f"the last row has {len(fields)} of {df.shape[1]} columns and no line end: "
+            f"the last row has {len(last)} of {width} columns and no line end: "
             "the file looks cut short; save or copy it again",
             path=path,
-            row=skip + 1 + len(df),
+            row=row,
         )
 
 
@@ -322,7 +341,7 @@ def read_workbook(path: str | Path, **options) -> dict[str, pd.DataFrame]:
     >>> read_workbook(f)
     Traceback (most recent call last):
     ...
-    fairer.errors.FairerError: ...plan.xlsx: not a readable Excel workbook (BadZipFile): is it damaged or cut short? Save it again from Excel
+    fairer.errors.FairerError: ...plan.xlsx: not a readable Excel workbook (ValueError): is it damaged or cut short? Save it again from Excel
     """
     check_file(Path(path))
     try:
@@ -336,7 +355,7 @@ def read_workbook(path: str | Path, **options) -> dict[str, pd.DataFrame]:
 
 
 def read_yaml(path: str | Path, expect: type = dict):
-    """A YAML file's content, which must be a ``expect`` (a mapping, or a list).
+    r"""A YAML file's content, which must be a ``expect`` (a mapping, or a list).
 
     A file that stops without a line end is refused as cut short: a YAML document cut part-way
     through often still parses, as less than was written.

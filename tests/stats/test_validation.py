@@ -257,7 +257,7 @@ def test_cli_errors_are_one_line(cli, tmp_path):
         "stats", "dsr", path, "-o", tmp_path / "o.csv", "--x", "count", "--n", "pop"
     )
     assert code == 2 and "Traceback" not in err
-    assert err.strip() == "error: numerators must all be greater than or equal to zero"
+    assert err.strip() == f"error: {path}: numerators must all be greater than or equal to zero"
     assert not (tmp_path / "o.csv").exists()
     code, _, err = cli("stats", "proportion", path, "-o", tmp_path / "o.csv", "--x", "count")
     assert code == 2 and err.strip() == "error: proportion needs --n"

@@ -130,7 +130,14 @@ def numeric(data: pd.DataFrame, col: str) -> np.ndarray:
                 f"field {col} must be numeric ('{s[bad].iloc[0]}' at row {int(np.flatnonzero(bad)[0]) + 2})"
             )
         s = conv
-    return s.to_numpy(dtype=float)
+    values = s.to_numpy(dtype=float)
+    infinite = np.isinf(values)
+    if infinite.any():
+        i = int(np.flatnonzero(infinite)[0])
+        raise StatsError(
+            f"field {col} must be a finite number ('{data[col].iloc[i]}' at row {i + 2})"
+        )
+    return values
 
 
 def normalise_by(by) -> list[str]:

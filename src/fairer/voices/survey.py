@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from fairer.errors import FairerError
-from fairer.tabular import suffix_of
-from fairer.voices.textfile import check_file, decode_mixed
+from fairer.tabular import check_last_row, suffix_of
+from fairer.voices.textfile import check_file, decode_mixed, refuse_binary
 
 #: Respondent attributes fairer understands, and the header words that name them.
 ATTRIBUTE_PATTERNS: dict[str, str] = {
@@ -100,7 +100,9 @@ def _read_frames(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
         return {"": pd.read_parquet(path).astype(str)}, notes
     if suffix not in (".csv", ".tsv", ".txt"):
         raise FairerError(f"unknown survey file type '{suffix}': use CSV or XLSX", path=path)
-    text, fallback = decode_mixed(path.read_bytes())
+    raw = path.read_bytes()
+    refuse_binary(raw, path)
+    text, fallback = decode_mixed(raw)
     if fallback:
         notes.append(
             f"{path.name}: {fallback} line(s) were not UTF-8 and were read as Windows-1252"
@@ -119,6 +121,7 @@ def _read_frames(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
         ) from None
     except pd.errors.EmptyDataError:
         raise FairerError("file has no header or data", path=path) from None
+    check_last_row(text, df.shape[1], sep, path, 1 + len(df))
     return {"": df}, notes
 
 

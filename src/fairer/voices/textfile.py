@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fairer.errors import FairerError
 from fairer.tabular import MAX_BYTES, check_file  # noqa: F401 (used by the voices readers)
 
 
@@ -38,7 +39,19 @@ def decode_mixed(raw: bytes) -> tuple[str, int]:
     return "\n".join(lines), fallback
 
 
+def refuse_binary(raw: bytes, path: Path) -> None:
+    """Text never holds NUL bytes; a file that does is binary (a renamed or damaged file)."""
+    if b"\x00" in raw:
+        raise FairerError(
+            "this is not a text file: it holds binary data (is it damaged, or another kind of "
+            "file renamed?)",
+            path=path,
+        )
+
+
 def read_text(path: Path) -> tuple[str, int]:
     """Read a text file with :func:`decode_mixed`, after :func:`check_file`."""
     check_file(path)
-    return decode_mixed(path.read_bytes())
+    raw = path.read_bytes()
+    refuse_binary(raw, path)
+    return decode_mixed(raw)

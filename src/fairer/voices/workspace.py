@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from fairer.disclosure import DEFAULT_THRESHOLD
 from fairer.errors import FairerError
-from fairer.place import Place
+from fairer.place import Place, setting
 from fairer.store import Store
 from fairer.tabular import write_text_atomic
 
@@ -133,13 +133,18 @@ def open_consultation(
             f"disclosure_threshold = {place.disclosure_threshold if place else DEFAULT_THRESHOLD}\n",
         )
     try:
-        data = tomllib.loads(settings.read_text(encoding="utf-8")).get("voices", {})
+        data = tomllib.loads(settings.read_text(encoding="utf-8")).get("voices")
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise FairerError(f"invalid TOML ({exc})", path=settings) from None
+    if not isinstance(data, dict):
+        raise FairerError(
+            "no [voices] table (is the file empty or damaged? it needs name and codebook)",
+            path=settings,
+        )
     threshold = (
         place.disclosure_threshold
         if place
-        else int(data.get("disclosure_threshold", DEFAULT_THRESHOLD))
+        else setting(data, "disclosure_threshold", int, DEFAULT_THRESHOLD, settings, "[voices]")
     )
     if threshold < 1:
         raise FairerError("disclosure_threshold must be at least 1", path=settings)
