@@ -316,3 +316,31 @@ def test_words_like_present_in_an_answer_are_kept(tmp_path):
     import_files(tmp_path / "c", [notes])
     texts = load_statements(open_consultation(tmp_path / "c"))["text"].tolist()
     assert texts == ["Present day services are poor", "Participants said buses"]
+
+
+def test_a_list_of_names_without_a_heading_is_never_statements(tmp_path):
+    """Names pasted one per line under a question (a chat roster, a sign-in sheet), with no
+    attendee heading: they are neither statements nor left in the text anywhere."""
+    notes = tmp_path / "session.md"
+    notes.write_text(
+        "## What would make the biggest difference?\n\n"
+        "- Later buses from the estate\n\n"
+        "Siobhan O'Neill\n\nJamal Rahman\n\nOlena Shevchenko\n\nMarek Nowak\n\n"
+        "- Repairs done on time\n",
+        encoding="utf-8",
+    )
+    import_files(tmp_path / "c", [notes])
+    texts = load_statements(open_consultation(tmp_path / "c"), include_all=True)["text"].tolist()
+    assert texts == ["Later buses from the estate", "Repairs done on time"]
+
+
+def test_short_answers_that_are_not_names_stay_statements(tmp_path):
+    notes = tmp_path / "wall.md"
+    notes.write_text(
+        "## Two words for Fairhaven\n\n- Later Buses\n- Cheaper Housing\n- Safer Streets\n"
+        "- Better Jobs\n",
+        encoding="utf-8",
+    )
+    import_files(tmp_path / "c", [notes])
+    texts = load_statements(open_consultation(tmp_path / "c"))["text"].tolist()
+    assert texts == ["Later Buses", "Cheaper Housing", "Safer Streets", "Better Jobs"]

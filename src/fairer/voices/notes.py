@@ -274,6 +274,29 @@ def attendee_lines(blocks: list[Block]) -> set[int]:
             out.add(i)
         else:
             inside = False
+    return out | _unheaded_name_runs(blocks)
+
+
+def _is_only_a_name(text: str) -> bool:
+    """The line is a person's name and nothing else (redaction would leave only ``[NAME]``)."""
+    from fairer.voices.redact import redact
+
+    line = re.sub(r"\(.*?\)", "", text).strip(" .,;-•*")
+    return bool(_NAME_LINE.match(line)) and redact(line)[0].strip() == "[NAME]"
+
+
+def _unheaded_name_runs(blocks: list[Block], shortest: int = 3) -> set[int]:
+    """Runs of three or more lines that are each only a person's name: a list of people pasted
+    in without a heading (a chat roster, a sign-in sheet) is not a set of answers either."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, b in enumerate([*blocks, None]):
+        if b is not None and b.kind not in ("heading", "table") and _is_only_a_name(b.text or ""):
+            run.append(i)
+            continue
+        if len(run) >= shortest:
+            out.update(run)
+        run = []
     return out
 
 
