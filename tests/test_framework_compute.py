@@ -225,3 +225,49 @@ def test_gaps_by_local_decile(fw):
         100 * rows["numerator"].sum() / rows["denominator"].sum()
     )
     assert len(res.deciles) == 10
+
+
+def test_without_england_or_counts_there_is_no_comparator_not_a_median(fw):
+    """Authority values with limits but no counts and no England row (as many published
+    files are): no comparator can be had, so none is invented; with England's published row,
+    England is the comparator and cells are tested against its value."""
+    las = [f"E0600000{i}" for i in range(1, 6)]
+    rows = pd.DataFrame(
+        {
+            "indicator_id": "kids",
+            "area_code": las,
+            "period": "2023/24",
+            "group": "",
+            "value": [18.0, 22.0, 30.0, 25.0, 12.0],
+            "lowercl": [16.0, 20.0, 28.0, 23.0, 10.0],
+            "uppercl": [20.0, 24.0, 32.0, 27.0, 14.0],
+            "numerator": np.nan,
+            "denominator": np.nan,
+        }
+    )
+    areas = pd.DataFrame({"area_code": las, "area_name": list("ABCDE")})
+    cells = compute_indicators(fw, rows, areas).cells
+    assert cells["benchmark"].isna().all() and cells["benchmark_name"].isna().all()
+    assert (cells["comparison"] == "not compared").all()
+    england = pd.DataFrame(
+        [
+            {
+                "indicator_id": "kids",
+                "area_code": "E92000001",
+                "period": "2023/24",
+                "group": "",
+                "value": 21.0,
+                "numerator": np.nan,
+                "denominator": np.nan,
+            }
+        ]
+    )
+    cells = compute_indicators(fw, pd.concat([rows, england]), areas).cells.set_index("area_code")
+    assert (cells["benchmark"] == 21.0).all() and (cells["benchmark_name"] == "England").all()
+    assert cells["comparison"].to_dict() == {
+        "E06000001": "better",
+        "E06000002": "similar",
+        "E06000003": "worse",
+        "E06000004": "worse",
+        "E06000005": "better",
+    }

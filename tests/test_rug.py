@@ -264,3 +264,24 @@ def test_typed_text_never_becomes_markup(tmp_path):
     assert "<img" not in table and "<b>bold" not in table
     assert "&lt;img src=x" in table and "&lt;b&gt;bold&lt;/b&gt; ward" in table
     assert dom.split("<title>")[1].split("</title>")[0] != "pwned"  # no handler ran
+
+
+def test_a_file_without_england_gets_no_invented_england(tmp_path_factory):
+    """ONS's healthy life expectancy file gives authorities only (no England row, no counts):
+    against 'England' the cells are "not compared", never tested against a median of areas."""
+    if not SHARED.exists():
+        pytest.skip(f"needs the shared reference data at {SHARED}")
+    folder = tmp_path_factory.mktemp("stockton_england")
+    data = [
+        SHARED / "imd" / "imd2025_lsoa21_scores_ranks_deciles.parquet",
+        SHARED / "lookups" / "lsoa21_ward24_ltla24.parquet",
+        ONS / "male_hle.csv",
+    ]
+    init_place(folder, ["E06000004"], data=data)
+    res, paths, _ = rug_place(folder, level="lad", benchmark="england", formats=("csv",))
+    raw = pd.read_csv(ONS / "male_hle.csv", skiprows=5)
+    assert "E92000001" not in set(raw["Area Code"])
+    cells = pd.read_csv(paths["csv"])
+    hle = cells[cells["indicator_id"] == "male_hle"]
+    assert len(hle) == 12
+    assert hle["benchmark"].isna().all() and (hle["comparison"] == "not compared").all()

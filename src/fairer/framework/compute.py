@@ -250,8 +250,10 @@ def compute_indicators(
     weights : Series, optional
         Population by small area, for weighting scores.
     benchmark : {'england', 'place'}
-        England (rows for ``E92000001``; if absent, the median of the areas in the data, said so)
-        or the place itself (aggregated from its small areas or its own rows).
+        England (its published rows, ``E92000001``; if absent, the counts of every area in the
+        data pooled, named so) or the place itself (aggregated from its small areas or its own
+        rows). Where neither can be had, there is no comparator and cells are "not compared";
+        a median of areas is never used, as no publisher's comparator is one.
     place_codes : list of str
         The place's LA codes (for the place benchmark and place-level values).
     threshold : int
@@ -366,12 +368,9 @@ def _benchmarks(r, ind, vals, benchmark, place_codes, links, weights, areas) -> 
             return pooled[["period", "benchmark"]].assign(
                 benchmark_name="all areas in the data, pooled"
             )
-        med = (
-            peers.groupby("period", as_index=False)["value"]
-            .median()
-            .rename(columns={"value": "benchmark"})
-        )
-        return med.assign(benchmark_name="median of areas in the data")
+        # Neither a published England figure nor counts to pool: a median of areas is no
+        # comparator anyone publishes, so there is none (the cells say "not compared").
+        return _no_benchmark(vals)
     place_areas = pd.DataFrame({"area_code": place_codes or [], "area_name": place_codes or []})
     place_links = (
         links.assign(parent_code=(place_codes or [""])[0])
@@ -380,16 +379,19 @@ def _benchmarks(r, ind, vals, benchmark, place_codes, links, weights, areas) -> 
     )
     pv = _area_rows(r, ind, place_areas, place_links, weights)
     if pv.empty:
-        pv = vals.groupby("period", as_index=False)["value"].median()
-        return pv.rename(columns={"value": "benchmark"}).assign(
-            benchmark_name="median of areas shown"
-        )
+        return _no_benchmark(vals)
     return (
         pv.groupby("period", as_index=False)["value"]
         .first()
         .rename(columns={"value": "benchmark"})
         .assign(benchmark_name="the place")
     )
+
+
+def _no_benchmark(vals: pd.DataFrame) -> pd.DataFrame:
+    """No comparator for these periods: every cell is left "not compared"."""
+    periods = pd.Series(sorted(vals["period"].unique()), name="period")
+    return pd.DataFrame({"period": periods, "benchmark": np.nan, "benchmark_name": None})
 
 
 def _gaps(r, ind, imd, bench) -> tuple[list[dict], list[pd.DataFrame]]:

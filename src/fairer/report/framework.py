@@ -24,6 +24,7 @@ def scorecard_section(res: PlaceResults, place_name: str) -> Section | None:
             "value",
             "lowercl",
             "uppercl",
+            "benchmark_name",
             "benchmark",
             "comparison",
             "trend",
@@ -38,17 +39,20 @@ def scorecard_section(res: PlaceResults, place_name: str) -> Section | None:
             "value": "Value",
             "lowercl": "Lower 95%",
             "uppercl": "Upper 95%",
-            "benchmark": "England",
-            "comparison": "vs England",
+            "benchmark_name": "Compared with",
+            "benchmark": "Comparator value",
+            "comparison": "Against comparator",
             "trend": "Trend",
             "absolute_gap": "Gap (most − least deprived quintile)",
             "sii": "SII",
         }
     )
+    show["Compared with"] = show["Compared with"].fillna("no comparator available")
     red = card[card["red_red"]]["indicator"].tolist()
     notes = (
         [
-            f"<p><strong>Significantly worse than England and getting worse:</strong> {', '.join(red)}.</p>"
+            "<p><strong>Significantly worse than the comparator and getting worse:</strong> "
+            f"{', '.join(red)}.</p>"
         ]
         if red
         else []
@@ -66,16 +70,21 @@ def scorecard_section(res: PlaceResults, place_name: str) -> Section | None:
     return Section("scorecard", "Outcomes framework scorecard", body)
 
 
+def comparator_names(cells: pd.DataFrame) -> str:
+    """The comparators the cells were tested against, as the legend names them."""
+    names = cells.drop_duplicates("benchmark_name")["benchmark_name"].dropna().tolist()
+    return " / ".join(names) or "no comparator"
+
+
 def rug_section(res: PlaceResults, place_name: str) -> Section | None:
     cells = res.rug.cells
     if cells.empty:
         return None
-    names = cells.drop_duplicates("benchmark_name")["benchmark_name"].dropna().tolist()
     payload = rug_payload(
         cells,
         res.framework,
         f"{place_name}: {res.level}s × indicators",
-        ", ".join(names) or "benchmark",
+        comparator_names(cells),
     )
     body = rug_html_fragment(payload)
     return Section("rug", "The tartan rug", body)
@@ -220,14 +229,15 @@ def framework_sections(res: PlaceResults | None, static_rug: bool = False) -> li
     name = res.place_name
     if static_rug and not res.rug.cells.empty:
         svg = charts.to_svg(rug_figure(res.rug.cells, res.framework, f"{name}: wards × indicators"))
+        against = comparator_names(res.rug.cells)
         rug = Section(
             "rug",
             "The tartan rug",
             figure(
                 svg,
-                "Wards × indicators: blue better than England, grey similar, orange worse; quintile colours where "
-                "there is no confidence interval.",
-                f"Tartan rug of {name}'s wards against England.",
+                f"Wards × indicators against {against}: blue better, grey similar, orange worse; "
+                "quintile colours where there is no confidence interval.",
+                f"Tartan rug of {name}'s wards against {against}.",
             ),
         )
     else:
