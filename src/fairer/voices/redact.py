@@ -85,133 +85,32 @@ _VEHICLE = re.compile(
 )
 # A word: letters, with apostrophes or hyphens inside (O'Neill, Lily-Mae).
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as words."""
+    return frozenset(text.split())
+
+
 # Words before a capitalised word that make it a person: the people residents write about,
 # and what they do with them ("thank Dawn", "my son Jack").
-_PEOPLE_WORDS = frozenset(
-    [
-        "son",
-        "daughter",
-        "husband",
-        "wife",
-        "partner",
-        "mum",
-        "mam",
-        "mother",
-        "dad",
-        "father",
-        "brother",
-        "sister",
-        "nan",
-        "nana",
-        "gran",
-        "grandma",
-        "grandad",
-        "grandson",
-        "granddaughter",
-        "niece",
-        "nephew",
-        "cousin",
-        "uncle",
-        "aunt",
-        "auntie",
-        "boyfriend",
-        "girlfriend",
-        "friend",
-        "neighbour",
-        "colleague",
-        "boss",
-        "landlord",
-        "landlady",
-        "carer",
-        "worker",
-        "officer",
-        "manager",
-        "teacher",
-        "nurse",
-        "doctor",
-        "midwife",
-        "coach",
-        "mentor",
-        "volunteer",
-        "caretaker",
-        "councillor",
-        "named",
-        "called",
-        "baby",
-        "child",
-        "thank",
-        "thanks",
-        "ask",
-        "asked",
-        "tell",
-        "told",
-        "met",
-        "meet",
-        "saw",
-        "phoned",
-        "rang",
-        "emailed",
-        "texted",
-        "visited",
-    ]
+_PEOPLE_WORDS = _words(
+    """son daughter husband wife partner mum mam mother dad father brother sister nan nana gran
+    grandma grandad grandson granddaughter niece nephew cousin uncle aunt auntie boyfriend
+    girlfriend friend neighbour colleague boss landlord landlady carer worker officer
+    manager teacher nurse doctor midwife coach mentor volunteer caretaker councillor named
+    called baby child thank thanks ask asked tell told met meet saw phoned rang emailed
+    texted visited"""
 )
 # Words after a capitalised word that make it a person ("Mark said"); the weaker ones
 # ("Selam needs help") only for a word no list knows.
-_SPEECH_VERBS = frozenset(
-    [
-        "said",
-        "says",
-        "told",
-        "tells",
-        "asked",
-        "asks",
-        "explained",
-        "helped",
-        "helps",
-        "promised",
-        "thinks",
-        "thought",
-    ]
+_SPEECH_VERBS = _words(
+    """said says told tells asked asks explained helped helps promised thinks thought"""
 )
-_PERSON_VERBS = _SPEECH_VERBS | frozenset(
-    [
-        "wants",
-        "wanted",
-        "needs",
-        "needed",
-        "has",
-        "had",
-        "is",
-        "was",
-        "cannot",
-        "can't",
-        "can",
-        "could",
-        "would",
-        "will",
-        "lives",
-        "lived",
-        "works",
-        "worked",
-        "runs",
-        "ran",
-        "came",
-        "comes",
-        "goes",
-        "went",
-        "lost",
-        "loves",
-        "loved",
-        "volunteers",
-        "volunteered",
-        "teaches",
-        "drives",
-        "organised",
-        "organized",
-        "started",
-        "set",
-        "plays",
-    ]
+_PERSON_VERBS = _SPEECH_VERBS | _words(
+    """wants wanted needs needed has had is was cannot can't can could would will lives lived
+    works worked runs ran came comes goes went lost loves loved volunteers volunteered
+    teaches drives organised organized started set plays"""
 )
 # After a name-like word, these make it a place: "Ropner Park", "James Cook hospital".
 _FACILITY_WORDS = frozenset(
@@ -225,61 +124,15 @@ _PLACE_PREPOSITIONS = frozenset(
     ["in", "at", "near", "from", "to", "around", "outside", "towards", "via", "into"]
 )
 # Months and weekdays that are also first names ("June", "April") need a surname beside them.
-_CALENDAR = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
+_CALENDAR = _words(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday"""
 )
 # Shops, services, bodies and festivals residents name that the name lists also hold.
-_NOT_PEOPLE = frozenset(
-    [
-        "aldi",
-        "asda",
-        "lidl",
-        "tesco",
-        "morrisons",
-        "sainsbury",
-        "sainsburys",
-        "greggs",
-        "primark",
-        "boots",
-        "costa",
-        "iceland",
-        "mcdonald",
-        "mcdonalds",
-        "healthwatch",
-        "arriva",
-        "barnardo",
-        "ofsted",
-        "mencap",
-        "stagecoach",
-        "nspcc",
-        "eid",
-        "ramadan",
-        "diwali",
-        "vaisakhi",
-        "hanukkah",
-        "christmas",
-        "easter",
-    ]
+_NOT_PEOPLE = _words(
+    """aldi asda lidl tesco morrisons sainsbury sainsburys greggs primark boots costa iceland
+    mcdonald mcdonalds healthwatch arriva barnardo ofsted mencap stagecoach nspcc eid
+    ramadan diwali vaisakhi hanukkah christmas easter"""
 )
 
 
@@ -321,6 +174,12 @@ def _name_lists() -> _NameLists:
         proper=read("proper_nouns.txt.gz"),
         places=frozenset(places),
     )
+
+
+@lru_cache(maxsize=16)
+def _exempt_words(not_names: tuple[str, ...]) -> frozenset[str]:
+    """The look-up forms of the words of the place's own names (built once per set of names)."""
+    return frozenset(_key(w) for n in not_names for w in _WORD.findall(n))
 
 
 def _is_capitalised(word: str) -> bool:
@@ -563,7 +422,7 @@ def _spans(text: str, known_names: Iterable[str], not_names: Iterable[str] = ())
             continue
         if key in lists.first or key.replace("'", "") in lists.surnames:
             spans.append(Redaction("NAME", m.start(), m.end()))
-    exempt = frozenset(_key(w) for n in not_names for w in _WORD.findall(n))
+    exempt = _exempt_words(tuple(not_names))
     spans += [Redaction("NAME", a, b) for a, b in _names_by_list(text, exempt)]
     for name in {n.strip() for n in known_names if n and len(n.strip()) > 1}:
         for m in re.finditer(rf"\b{re.escape(name)}\b", text, flags=re.IGNORECASE):
