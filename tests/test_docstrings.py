@@ -20,6 +20,8 @@ DOCUMENTED = [
     "fairer.delivery.progress",
     "fairer.framework.results",
     "fairer.demo.run",
+    "fairer.sources.iod_summary",
+    "fairer.targeting.spend",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [
@@ -52,6 +54,8 @@ DOCTESTED = [
     "fairer.delivery.learning",
     "fairer.voices.redact",
     "fairer.voices.codebook",
+    "fairer.sources.iod_summary",
+    "fairer.targeting.spend",
     *(
         f"fairer.stats.{m}"
         for m in [

@@ -24,6 +24,9 @@ FILES = [
     ("lookups", "lsoa11_lsoa21_ltla22.parquet"),
     ("population", "population20_lsoa11.parquet"),
     ("boundaries", "lsoa21_4la.geojson"),
+    # MHCLG's local authority summaries (File 10) for both editions: the official LA ranks.
+    ("imd", "imd2019_ltla19_summary_scores.parquet"),
+    ("imd", "imd2025_ltla24_summary.parquet"),
 ]
 
 
@@ -37,6 +40,7 @@ def profiles(tmp_path_factory):
         folder = tmp_path_factory.mktemp(code)
         init_place(folder, [code], data=data)
         out[code] = profile_place(folder, formats=("csv",))
+        out[code].folder = folder
     return out
 
 
@@ -142,3 +146,52 @@ def test_outputs_are_written(profiles):
     assert len(wards) == 52
     html = r.report.read_text()
     assert "Cheshire East" in html and "<svg" in html and "SYNTHETIC" not in html
+
+
+@pytest.mark.parametrize("code", list(LAS))
+def test_the_borough_rank_is_mhclgs(profiles, official, code):
+    """With File 10 in the data folder, the reported rank is MHCLG's published rank of average
+    score (Stockton 69th of 296 in IoD2025, where an estimate from LSOA scores said 67th)."""
+    _, _, _, summary25 = official
+    h = profiles[code].profiles[2025].headlines
+    assert h["la_rank"] == summary25.loc[code, "imd_rank_of_average_score"]
+    assert h["la_of"] == len(summary25) == 296
+    assert h["la_average_score"] == summary25.loc[code, "imd_average_score"]
+    assert "MHCLG" in h["la_rank_source"]
+    sentences = " ".join(profiles[code].profiles[2025].headline_sentences())
+    assert f"is {h['la_rank']} of 296" in sentences and "File 10" in sentences
+
+
+@pytest.mark.parametrize("edition", [2019, 2025])
+def test_every_authoritys_reported_rank_is_the_published_one(profiles, official, edition):
+    """For every local authority of both editions, the rank fairer reports (profiling that
+    authority from the national data) equals File 10's rank of average score."""
+    from fairer.context import open_place
+    from fairer.profile.deprivation import deprivation_profile
+
+    _, _, summary19, summary25 = official
+    if edition == 2025:
+        published = summary25["imd_rank_of_average_score"]
+    else:  # this copy of File 10 gives the scores; MHCLG's rank is the rank of those scores
+        published = summary19["Score"].rank(ascending=False, method="min")
+    with open_place(profiles["E06000004"].folder) as ctx:
+        data = ctx.national(edition)
+        reported = {
+            code: deprivation_profile(data, [code], code).headlines["la_rank"]
+            for code in published.index
+        }
+    assert len(reported) == len(published) in (296, 317)
+    wrong = {c: (r, published[c]) for c, r in reported.items() if r != published[c]}
+    assert not wrong, wrong
+
+
+def test_file_10_is_recognised_by_its_header():
+    from fairer.sources.detect import detect
+
+    for name, edition in (
+        ("imd2019_ltla19_summary_scores.parquet", 2019),
+        ("imd2025_ltla24_summary.parquet", 2025),
+    ):
+        found = detect(shared_path("imd", name))
+        assert found is not None and found.kind == "iod_summary" and found.edition == edition
+        assert "File 10" in found.detail

@@ -27,6 +27,7 @@ _ORDER = {
     "lookup": 0,
     "bridge": 1,
     "iod": 2,
+    "iod_summary": 2,
     "population": 3,
     "boundaries": 4,
     "indicators": 5,
@@ -484,6 +485,43 @@ def _load_indicators(
     return n
 
 
+def _load_iod_summary(
+    store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
+) -> int:
+    """MHCLG's File 10: each authority's IMD summary measures, kept as published."""
+    from fairer.sources import iod_summary
+
+    df = iod_summary.read_la_summary(entry.path)
+    edition = df.attrs["edition"]
+    sid = _register(store, entry, digest, iod_summary.LICENCE, iod_summary.ATTRIBUTION)
+    measures = [m for m in iod_summary.MEASURES if m in df]
+    long = df.melt(id_vars="lad_code", value_vars=measures, var_name="measure")
+    rows = pd.DataFrame(
+        {
+            "indicator_id": iod_summary.LA_SUMMARY_PREFIX + long["measure"],
+            "area_code": long["lad_code"],
+            "period": f"iod{edition}",
+            "grouping": "",
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "value": long["value"].astype(float),
+            "lowercl": np.nan,
+            "uppercl": np.nan,
+            "source_id": sid,
+        }
+    )
+    n = _insert_new(
+        store, "indicator_values", rows, ["indicator_id", "area_code", "period", "grouping"]
+    )
+    for m in df.attrs["derived"]:
+        messages.append(
+            f"{entry.path.name}: {m.replace('_', ' ')} is not in the file; it is the rank of the "
+            "published average scores (1 = most deprived)"
+        )
+    store.set_row_count(sid, n)
+    return n
+
+
 def _load_reference(
     store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
 ) -> int:
@@ -525,6 +563,7 @@ def _check_reference(entry: SourceEntry) -> list[str]:
 
 _LOADERS = {
     "iod": _load_iod,
+    "iod_summary": _load_iod_summary,
     "lookup": _load_lookup,
     "bridge": _load_bridge,
     "population": _load_population,

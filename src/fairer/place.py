@@ -285,7 +285,15 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
                 covered |= levels
                 add(d)
     for d in found:
-        if d.kind in ("indicators", "assets", "spend", "actions", "assessment", "learning"):
+        if d.kind in (
+            "iod_summary",
+            "indicators",
+            "assets",
+            "spend",
+            "actions",
+            "assessment",
+            "learning",
+        ):
             add(d)
     for year in (2011, 2021):
         layers = [

@@ -22,6 +22,7 @@ import pandas as pd
 from fairer.errors import FairerError
 from fairer.sources.iod import ATTRIBUTION as iod_attribution
 from fairer.sources.iod import DOMAINS, EDITION_GEOGRAPHY, EDITION_LSOA_COUNT, MAIN_DOMAINS
+from fairer.sources.iod_summary import LA_SUMMARY_PREFIX
 from fairer.store import queries
 
 #: The attribution every IoD figure carries (MHCLG, OGL v3.0).
@@ -43,6 +44,8 @@ class DeprivationData:
     ward_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     la_scores: dict[str, pd.DataFrame] = field(default_factory=dict)
     england_shares: dict[str, pd.Series] = field(default_factory=dict)
+    #: MHCLG's own LA summaries (File 10), one row per authority, where the place loaded them.
+    official_la: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         # National figures are computed once here, so profiling each LA is cheap.
@@ -180,7 +183,8 @@ def national_data(store, edition: int) -> DeprivationData:
         missing = int(wide["population"].isna().sum())
         wide["population"] = wide["population"].fillna(wide["population"].median())
         note += f" {missing} LSOAs had no population and were given the median."
-    return DeprivationData(edition, lsoa_year, wide, note)
+    official = queries.la_summaries(store, LA_SUMMARY_PREFIX, f"iod{edition}")
+    return DeprivationData(edition, lsoa_year, wide, note, official_la=official)
 
 
 def _population(store, edition: int, lsoa_year: int) -> tuple[pd.Series, str]:
@@ -260,8 +264,9 @@ class DeprivationProfile:
             )
         if h.get("la_rank") is not None:
             out.append(
-                f"By population-weighted average IMD score, {self.place_name} ranks {h['la_rank']} of "
-                f"{h['la_of']} local authorities (1 = most deprived)."
+                f"By rank of average IMD score, {self.place_name} is {h['la_rank']} of "
+                f"{h['la_of']} local authorities (1 = most deprived; source: "
+                f"{h['la_rank_source']})."
             )
         return out
 
@@ -398,6 +403,7 @@ def deprivation_profile(
         ),
         "la_rank": None,
         "la_of": None,
+        "la_rank_source": None,
         "la_average_score": None,
     }
     la_summary = pd.DataFrame()
@@ -411,6 +417,10 @@ def deprivation_profile(
         if len(la_codes) == 1 and la_codes[0] in scores.index:
             headlines["la_rank"] = int(scores.loc[la_codes[0], "national_rank"])
             headlines["la_of"] = int(scores.loc[la_codes[0], "of"])
+            headlines["la_rank_source"] = (
+                "fairer's estimate from population-weighted LSOA scores "
+                "(MHCLG's local authority summaries, File 10, are not loaded)"
+            )
         la_summary = (
             scores.loc[scores.index.intersection(la_codes)]
             .reset_index()
@@ -418,6 +428,25 @@ def deprivation_profile(
         )
         la_summary["proportion_lsoas_most_deprived_10"] = (
             la_summary["n_lsoas_most_deprived_10"] / la_summary["n_lsoas"]
+        )
+
+    official = data.official_la
+    if len(la_codes) == 1 and la_codes[0] in official.index:
+        # Official figures first: MHCLG's published rank of average score.
+        headlines["la_rank"] = int(official.loc[la_codes[0], "rank_of_average_score"])
+        headlines["la_of"] = len(official)
+        headlines["la_average_score"] = float(official.loc[la_codes[0], "average_score"])
+        headlines["la_rank_source"] = "MHCLG, local authority summaries (File 10)"
+    if not official.empty:
+        published = official.loc[official.index.intersection(la_codes)].add_prefix("published_")
+        la_summary = (
+            (
+                la_summary.set_index("lad_code").join(published, how="outer")
+                if not la_summary.empty
+                else published
+            )
+            .rename_axis("lad_code")
+            .reset_index()
         )
 
     keep = ["lsoa_code", "lsoa_name", "ward_code", "ward_name", "lad_code", "population"] + [

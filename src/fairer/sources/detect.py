@@ -8,6 +8,7 @@ from pathlib import Path
 from fairer.sources.boundaries import BOUNDARY_SUFFIXES, boundary_info
 from fairer.sources.indicators import indicator_layout
 from fairer.sources.iod import is_iod_file
+from fairer.sources.iod_summary import is_la_summary
 from fairer.sources.lookups import is_lookup_file, levels_year, lookup_levels
 from fairer.sources.population import population_geography
 from fairer.tabular import TABLE_SUFFIXES, suffix_of
@@ -61,6 +62,15 @@ def detect(path: str | Path) -> DetectedSource | None:
             "LSOA → " + ", ".join(sorted(levels - {"lsoa"})) + " lookup",
             level=",".join(sorted(levels)),
             year=levels_year(path),
+        )
+    summary_edition = is_la_summary(path)
+    if summary_edition is not None:
+        return DetectedSource(
+            path,
+            "iod_summary",
+            f"IoD{summary_edition} local authority summaries (File 10)",
+            edition=summary_edition,
+            level="lad",
         )
     kind = _targeting_kind(path) or _delivery_kind(path)
     if kind:

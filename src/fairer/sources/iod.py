@@ -85,7 +85,9 @@ _POP_PATTERNS = [
 EDITION_GEOGRAPHY = {2015: 2011, 2019: 2011, 2025: 2021}
 EDITION_LSOA_COUNT = {2015: 32844, 2019: 32844, 2025: 33755}
 # The LAD vintage each edition's files carry, for recognising the edition from a header.
-_LAD_YEAR_EDITION = {2013: 2015, 2019: 2019, 2024: 2025}
+#: The LAD vintage each edition's files use, and so the edition a LAD year means.
+LAD_YEAR_EDITION = {2013: 2015, 2019: 2019, 2024: 2025}
+_LAD_YEAR_EDITION = LAD_YEAR_EDITION
 
 LICENCE = "Open Government Licence v3.0"
 ATTRIBUTION = (

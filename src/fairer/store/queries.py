@@ -259,6 +259,19 @@ def indicator_values(store: Store) -> pd.DataFrame:
     )
 
 
+def la_summaries(store: Store, prefix: str, period: str) -> pd.DataFrame:
+    """Official LA summary measures of one edition: ``lad_code`` and one column per measure."""
+    df = store.query(
+        "SELECT area_code AS lad_code, indicator_id, value FROM indicator_values"
+        " WHERE starts_with(indicator_id, ?) AND period = ?",
+        [prefix, period],
+    )
+    if df.empty:
+        return pd.DataFrame()
+    df["measure"] = df["indicator_id"].str.removeprefix(prefix)
+    return df.pivot(index="lad_code", columns="measure", values="value")
+
+
 # -- loading helpers ------------------------------------------------------------------------
 
 
