@@ -110,7 +110,7 @@ def is_la_summary(path: str | Path) -> int | None:
     --------
     >>> import pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "file10.csv"
-    >>> _ = f.write_text("ltla24_code,imd_average_score\nE06000001,37.58\n")
+    >>> _ = f.write_text("ltla24_code,imd_average_score\\nE06000001,37.58\\n")
     >>> is_la_summary(f)
     2025
     """
