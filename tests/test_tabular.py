@@ -45,3 +45,22 @@ def test_a_file_cut_short_mid_row_is_refused(tmp_path):
     whole = tmp_path / "whole.csv"
     whole.write_text("x,n\n1,10\n2,20", encoding="utf-8")  # no final newline, but complete
     assert read_table(whole)["n"].tolist() == [10, 20]
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_written_files_get_the_users_ordinary_permissions(tmp_path, mask, mode):
+    """Atomic writes go through a private temporary file, but the result has the mode any other
+    program would give it under the user's umask, so colleagues on a shared drive can open it."""
+    import os
+
+    from fairer.tabular import write_table, write_text_atomic
+
+    old = os.umask(mask)
+    try:
+        text = write_text_atomic(tmp_path / "report.html", "<p>hi</p>")
+        table = write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.csv")
+        book = write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.xlsx")
+    finally:
+        os.umask(old)
+    for path in (text, table, book):
+        assert path.stat().st_mode & 0o777 == mode, path
