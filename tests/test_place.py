@@ -52,3 +52,10 @@ def test_missing_folder_and_bad_options(tmp_path):
         init_place(tmp_path / "x", ["E06000004"], data=[tmp_path], geography_year=2015)
     with pytest.raises(FairerError, match="no Indices of Deprivation file"):
         init_place(tmp_path / "x", ["E06000004"], data=[tmp_path])
+
+
+def test_init_without_data_says_how_to_get_it(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("FAIRER_CACHE", str(tmp_path / "no_cache_yet"))
+    code, _, err = cli("init", tmp_path / "p", "--la", "E06000004")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--data" in err and "fairer fetch iod2025" in err

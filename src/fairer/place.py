@@ -385,7 +385,12 @@ def init_place(
     found: list[DetectedSource] = []
     for p in data_paths:
         if not p.exists():
-            raise FairerError("data folder not found", path=p)
+            raise FairerError(
+                "data folder not found: pass --data FOLDER (where your downloaded files are), "
+                "or run `fairer fetch iod2025` and `fairer fetch lookups` (online) to fill this "
+                "cache",
+                path=p,
+            )
         found += discover(p) if p.is_dir() else [d for d in [_detect(p)] if d]
     codes = []
     for v in la:
