@@ -71,6 +71,11 @@ def test_redact_many_counts_by_kind():
         "2 more people walk to school now",  # a lower-case 'walk' is not a street
         "3 shops close early on the high street",
         "We need 10 more buses an hour",
+        # Patterns from real patient comments that once came out as names.
+        "The staff were kind to My Dad's carer",
+        "The Co-Ordinator rang back the same day",
+        "Support for Bi-Polar Disorder is hard to find",
+        "We will miss them when the clinic closes",
     ],
 )
 def test_ordinary_text_is_left_alone(text):

@@ -237,7 +237,7 @@ class _Words:
     def is_surname(self, i: int) -> bool:
         """Capitalised and a surname, or shaped like one (O'Neill, McCarthy, MacLeod)."""
         w, k = self.word(i), self.keys[i]
-        if k in self.exempt:
+        if k in self.exempt or k in _PEOPLE_WORDS:  # "my Dad's" is no surname
             return False
         if _CLAN_PREFIX.fullmatch(w.removesuffix("'s")):
             return True
@@ -266,7 +266,9 @@ class _Words:
                 and all(_is_capitalised(p) for p in w.split("-"))
                 and not any(p in _FACILITY_WORDS for p in parts)
                 and any(
-                    (p in lists.first or p in lists.surnames) and p not in lists.words
+                    len(p) >= 3
+                    and (p in lists.first or p in lists.surnames)
+                    and p not in lists.words
                     for p in parts
                 )
             )
