@@ -22,6 +22,7 @@ DOCUMENTED = [
     "fairer.demo.run",
     "fairer.sources.iod_summary",
     "fairer.targeting.spend",
+    "fairer.wording",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [
@@ -56,6 +57,7 @@ DOCTESTED = [
     "fairer.voices.codebook",
     "fairer.sources.iod_summary",
     "fairer.targeting.spend",
+    "fairer.wording",
     *(
         f"fairer.stats.{m}"
         for m in [

@@ -24,6 +24,7 @@ from fairer.sources.iod import ATTRIBUTION as iod_attribution
 from fairer.sources.iod import DOMAINS, EDITION_GEOGRAPHY, EDITION_LSOA_COUNT, MAIN_DOMAINS
 from fairer.sources.iod_summary import LA_SUMMARY_PREFIX
 from fairer.store import queries
+from fairer.wording import percent
 
 #: The attribution every IoD figure carries (MHCLG, OGL v3.0).
 IOD_ATTRIBUTION = iod_attribution
@@ -248,8 +249,9 @@ class DeprivationProfile:
         out = [
             f"{h['n_lsoas_most_deprived_10']} of our {h['n_lsoas']} LSOAs are in the 10% most deprived "
             f"in England (IoD{self.edition}); {h['n_lsoas_most_deprived_20']} are in the most deprived 20%.",
-            f"{h['share_population_most_deprived_10']:.1%} of residents live in England's most deprived "
-            f"10% of neighbourhoods, and {h['share_population_most_deprived_20']:.1%} in the most "
+            f"{percent(h['share_population_most_deprived_10'])} of residents live in England's most "
+            f"deprived 10% of neighbourhoods, and {percent(h['share_population_most_deprived_20'])} "
+            "in the most "
             "deprived 20% (England: 10% and 20% of neighbourhoods by definition).",
         ]
         if not self.national:

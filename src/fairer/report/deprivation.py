@@ -8,8 +8,9 @@ from fairer.profile import DeprivationChange, DeprivationProfile
 from fairer.profile.deprivation import IOD_ATTRIBUTION as ATTRIBUTION
 from fairer.report import charts
 from fairer.report.build import Section, figure, table_html
+from fairer.wording import percent
 
-PCT = "{:.1%}".format
+PCT = percent
 
 
 def deprivation_section(
@@ -147,7 +148,7 @@ def change_section(change: DeprivationChange, before: int, after: int) -> Sectio
 
 def _num(v) -> str:
     if isinstance(v, float) and 0 <= v < 1:
-        return f"{v:.1%}"
+        return percent(v)
     return f"{v:,.0f}" if isinstance(v, (int, float)) else str(v)
 
 

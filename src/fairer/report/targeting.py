@@ -8,6 +8,7 @@ import pandas as pd
 from fairer.report import charts
 from fairer.report.build import Section, figure, table_html
 from fairer.targeting.place import TargetingResults
+from fairer.wording import percent
 
 MARKERS = {
     "library": "s",
@@ -49,7 +50,7 @@ def targeting_section(res: TargetingResults | None) -> Section | None:
         table_html(
             show,
             "Priority neighbourhoods",
-            {"Robustness": "{:.0%}".format, "Residents": "{:,.0f}".format},
+            {"Robustness": lambda v: percent(v, 0), "Residents": "{:,.0f}".format},
         )
     )
     parts.append(

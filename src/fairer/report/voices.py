@@ -17,6 +17,7 @@ from fairer.disclosure import SUPPRESSED
 from fairer.report.build import Report, Section, figure, table_html
 from fairer.report.charts import LOCAL, to_svg
 from fairer.voices.summary import ConsultationSummary, by_group_wide
+from fairer.wording import plural
 
 KEY_THEMES = 8
 
@@ -96,7 +97,7 @@ def voices_section(summary: ConsultationSummary | None) -> Section | None:
     parts = [
         f"<p>{survey_people:,} people answered the survey and {groups:,} workshop tables or chats "
         f"were written up, giving {summary.statement_total:,} statements "
-        f"from {summary.files} files ({no_answer:,} blank or 'n/a' answers were left out). "
+        f"from {plural(summary.files, 'file')} ({no_answer:,} blank or 'n/a' answers were left out). "
         "Personal details were removed before anything was stored "
         f"(removed: {_esc(red_text)}). Counts below {threshold} are not shown.</p>"
     ]
