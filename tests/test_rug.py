@@ -285,3 +285,40 @@ def test_a_file_without_england_gets_no_invented_england(tmp_path_factory):
     hle = cells[cells["indicator_id"] == "male_hle"]
     assert len(hle) == 12
     assert hle["benchmark"].isna().all() and (hle["comparison"] == "not compared").all()
+
+
+def test_the_printed_rug_shows_every_area(tmp_path):
+    """124 areas (Stockton's LSOAs) print on three pages of at most 60, each page saying which
+    areas it holds, and together every area once: none is dropped without a word."""
+    from fairer.framework import load_framework
+    from fairer.report.rug import ROWS_PER_PAGE, rug_figures
+
+    fw = load_framework("fairer-nine-domains")
+    inds = fw.indicators[:3]
+    n = 124
+    names = [f"Stockton-on-Tees {i:03d}A" for i in range(n)]
+    cells = _similar_cells(
+        np.repeat([f"E01{i:06d}" for i in range(n)], len(inds)),
+        np.repeat(names, len(inds)),
+        [i.id for i in inds] * n,
+    )
+    pages = rug_figures(cells, fw, "Stockton-on-Tees: LSOAs × indicators")
+    assert len(pages) == 3 and ROWS_PER_PAGE == 60
+    shown = [t.get_text() for fig in pages for t in fig.axes[0].get_yticklabels() if t.get_text()]
+    assert sorted(shown) == sorted(names)
+    titles = [fig.axes[0].get_title(loc="left") for fig in pages]
+    assert titles[0].endswith("(page 1 of 3: areas 1–60 of 124)")
+    assert titles[2].endswith("(page 3 of 3: areas 121–124 of 124)")
+
+
+def test_the_printed_rug_files_hold_every_page(demo_run, tmp_path):
+    """The demo's 120 LSOAs: the PDF has two pages and the PNGs are two files."""
+    from tests.conftest import copy_demo
+
+    if not shutil.which("pdfinfo"):
+        pytest.skip("needs poppler's pdfinfo (apt install poppler-utils)")
+    place = copy_demo(demo_run, tmp_path / "demo")
+    _, paths, _ = rug_place(place, level="lsoa", formats=("pdf", "png"))
+    info = subprocess.run(["pdfinfo", str(paths["pdf"])], capture_output=True, text=True).stdout
+    assert re.search(r"Pages:\s+2\b", info), info
+    assert paths["png"].exists() and paths["png"].with_name("rug_lsoa_2.png").exists()

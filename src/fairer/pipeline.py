@@ -312,7 +312,7 @@ def rug_place(
     >>> paths["csv"].name, res.rug.cells["area_code"].nunique()
     ('rug_ward.csv', 20)
     """
-    from fairer.report.rug import rug_figure, rug_payload, write_rug_html
+    from fairer.report.rug import rug_payload, write_rug_html
 
     check_formats(formats, RUG_FORMATS)
     with open_place(place_dir) as ctx:
@@ -347,11 +347,28 @@ def rug_place(
                     synthetic=place.synthetic,
                 )
             else:
-                fig = rug_figure(res.rug.cells, res.framework, title)
-                with atomic_path(target) as tmp:
-                    fig.savefig(tmp, format=fmt, dpi=200, bbox_inches="tight")
-                paths[fmt] = target
+                paths[fmt] = _write_rug_pages(res, title, target, fmt)
     return res, _moved(paths, stage, out), load
+
+
+def _write_rug_pages(res, title: str, target: Path, fmt: str) -> Path:
+    """The printed rug, every area on some page: one PDF of pages, or one PNG per page
+    (``rug_ward.png``, ``rug_ward_2.png`` …)."""
+    from fairer.report.rug import rug_figures
+
+    pages = rug_figures(res.rug.cells, res.framework, title)
+    if fmt == "pdf":
+        from matplotlib.backends.backend_pdf import PdfPages
+
+        with atomic_path(target) as tmp, PdfPages(tmp) as pdf:
+            for fig in pages:
+                pdf.savefig(fig, bbox_inches="tight")
+        return target
+    for k, fig in enumerate(pages, start=1):
+        page = target if k == 1 else target.with_name(f"{target.stem}_{k}{target.suffix}")
+        with atomic_path(page) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=200, bbox_inches="tight")
+    return target
 
 
 # -- fairer priorities | assets | allocate ----------------------------------------------------

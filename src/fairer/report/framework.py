@@ -222,22 +222,27 @@ def indicator_maps(res: PlaceResults, max_maps: int = 12) -> Section | None:
 
 def framework_sections(res: PlaceResults | None, static_rug: bool = False) -> list[Section]:
     """Scorecard, rug, gaps and maps for the place (the rug a static picture for print)."""
-    from fairer.report.rug import rug_figure
+    from fairer.report.rug import rug_figures
 
     if res is None:
         return []
     name = res.place_name
     if static_rug and not res.rug.cells.empty:
-        svg = charts.to_svg(rug_figure(res.rug.cells, res.framework, f"{name}: wards × indicators"))
+        pages = rug_figures(res.rug.cells, res.framework, f"{name}: wards × indicators")
         against = comparator_names(res.rug.cells)
         rug = Section(
             "rug",
             "The tartan rug",
-            figure(
-                svg,
-                f"Wards × indicators against {against}: blue better, grey similar, orange worse; "
-                "quintile colours where there is no confidence interval.",
-                f"Tartan rug of {name}'s wards against {against}.",
+            "\n".join(
+                figure(
+                    charts.to_svg(fig),
+                    f"Wards × indicators against {against}: blue better, grey similar, orange "
+                    "worse; quintile colours where there is no confidence interval"
+                    + (f" (page {k} of {len(pages)})." if len(pages) > 1 else "."),
+                    f"Tartan rug of {name}'s wards against {against}"
+                    + (f", page {k} of {len(pages)}." if len(pages) > 1 else "."),
+                )
+                for k, fig in enumerate(pages, start=1)
             ),
         )
     else:

@@ -302,16 +302,57 @@ def write_rug_html(payload: dict, path: str | Path, synthetic: bool = False) -> 
     return write_text_atomic(path, with_csp(page))
 
 
-def rug_figure(cells: pd.DataFrame, framework: Framework, title: str, max_rows: int = 60):
-    """A print version of the rug (matplotlib figure), first ``max_rows`` areas."""
+#: Areas on one printed page of the rug (more would shrink the text below reading size).
+ROWS_PER_PAGE = 60
+
+
+def rug_figures(
+    cells: pd.DataFrame, framework: Framework, title: str, rows_per_page: int = ROWS_PER_PAGE
+) -> list:
+    """The print version of the rug: one matplotlib figure per page, every area on some page.
+
+    Parameters
+    ----------
+    cells : DataFrame
+        The rug's cells (protected).
+    framework : Framework
+    title : str
+    rows_per_page : int
+        Areas per page; a page's title says which of how many it shows.
+
+    Returns
+    -------
+    list of matplotlib.figure.Figure
+    """
+    latest = cells[cells["latest"]] if "latest" in cells else cells
+    areas = sorted(latest["area_name"].dropna().unique())
+    pages = [areas[i : i + rows_per_page] for i in range(0, len(areas), rows_per_page)] or [[]]
+    if len(pages) == 1:
+        return [_rug_page(latest, framework, title, pages[0])]
+    return [
+        _rug_page(
+            latest,
+            framework,
+            f"{title} (page {k} of {len(pages)}: areas {k * rows_per_page - rows_per_page + 1}"
+            f"–{k * rows_per_page - rows_per_page + len(page)} of {len(areas)})",
+            page,
+        )
+        for k, page in enumerate(pages, start=1)
+    ]
+
+
+def rug_figure(cells: pd.DataFrame, framework: Framework, title: str):
+    """The print rug as one figure, when it fits one page (see :func:`rug_figures`)."""
+    return rug_figures(cells, framework, title, rows_per_page=10**9)[0]
+
+
+def _rug_page(latest: pd.DataFrame, framework: Framework, title: str, areas: list[str]):
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    latest = cells[cells["latest"]] if "latest" in cells else cells
     inds = [i for i in framework.indicators if i.id in set(latest["indicator_id"])]
-    areas = sorted(latest["area_name"].dropna().unique())[:max_rows]
     fig, ax = plt.subplots(figsize=(2 + 0.45 * len(inds), 1.2 + 0.22 * len(areas)))
     for yi, a in enumerate(areas):
         row = latest[latest["area_name"] == a].set_index("indicator_id")
