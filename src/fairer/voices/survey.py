@@ -153,6 +153,14 @@ def read_survey(
     answers, respondents, used, ignored = [], [], [], []
     for sheet, df in frames.items():
         df.columns = [str(c).strip() for c in df.columns]
+        repeated = df.columns[df.columns.duplicated()]
+        if len(repeated):
+            raise FairerError(
+                f"the header has two columns called '{repeated[0]}'; give each question its own "
+                "heading",
+                path=path,
+                row=1,
+            )
         a, r, u, i = _split_sheet(path, sheet, df, text_columns, id_column)
         answers.append(a)
         respondents.append(r)
