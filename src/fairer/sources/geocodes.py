@@ -74,3 +74,54 @@ def geo_columns(columns) -> dict[str, GeoColumn]:
         if g is not None:
             out[c] = g
     return out
+
+
+def refuse_bad_area_codes(codes, *, path, column: str, first_row: int = 2, row_of=None):
+    """Area codes (GSS: a letter and eight digits) tidied, refusing a blank or malformed one.
+
+    Parameters
+    ----------
+    codes : pandas.Series
+        The codes as read.
+    path : path-like
+    column : str
+        The file's header for the codes.
+    first_row : int
+        The file row of the first code.
+    row_of : callable, optional
+        The file row of a position, where codes are not in file order.
+
+    Returns
+    -------
+    pandas.Series of str
+        The codes with surrounding spaces removed.
+
+    Raises
+    ------
+    FairerError
+        At the first blank or malformed code, naming its row and column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> refuse_bad_area_codes(pd.Series(["E05000001 ", "E0500"]), path="f.csv", column="code")
+    Traceback (most recent call last):
+    ...
+    fairer.errors.FairerError: f.csv, row 3, column 'code': 'E0500' is not an area code (a letter and eight digits)
+    """
+    from fairer.errors import raise_first
+
+    tidy = codes.fillna("").astype(str).str.strip()
+    raise_first(
+        ~tidy.str.fullmatch(r"[EWSNK]\d{8}"),
+        lambda i: (
+            f"'{tidy.iloc[i]}' is not an area code (a letter and eight digits)"
+            if tidy.iloc[i]
+            else "the area code is missing"
+        ),
+        path=path,
+        first_row=first_row,
+        column=column,
+        row_of=row_of,
+    )
+    return tidy

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError, raise_first
-from fairer.sources.geocodes import geo_columns
+from fairer.sources.geocodes import geo_columns, refuse_bad_area_codes
 from fairer.tabular import read_header, read_table
 
 _AGE = re.compile(r"^(?:age[ds]?\s*)?(\d{1,3})(\+|\s*(?:and|&)\s*over|\s*plus)?$")
@@ -103,17 +103,11 @@ def read_population(path: str | Path) -> pd.DataFrame:
     long["sex"] = sexes
     header_row = int(df.attrs.get("header_row", 1))
     n_rows = len(df)
-    codes = long["area_code"].fillna("").astype(str).str.strip()
-    raise_first(
-        ~codes.str.fullmatch(r"[EWSNK]\d{8}"),
-        lambda i: (
-            f"'{codes.iloc[i]}' is not an area code (a letter and eight digits)"
-            if codes.iloc[i]
-            else "the area code is missing"
-        ),
+    codes = refuse_bad_area_codes(
+        long["area_code"],
         path=path,
-        row_of=lambda i: header_row + 1 + (i % n_rows),
         column=code_col,
+        row_of=lambda i: header_row + 1 + (i % n_rows),
     )
     repeated = pd.DataFrame({"a": codes, "s": long["sex"], "g": long["age"]}).duplicated()
     raise_first(

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError, raise_first
+from fairer.sources.geocodes import refuse_bad_area_codes
 from fairer.tabular import read_table
 
 
@@ -46,16 +47,8 @@ def read_current_spend(path: str | Path) -> pd.DataFrame:
         raise FairerError("a current-spend file needs columns area_code and current", path=path)
     header_row = int(spend.attrs.get("header_row", 1))
     where = {"path": path, "first_row": header_row + 1}
-    codes = spend["area_code"].fillna("").astype(str).str.strip()
-    raise_first(
-        ~codes.str.fullmatch(r"[EWSNK]\d{8}"),
-        lambda i: (
-            f"'{codes.iloc[i]}' is not an area code (a letter and eight digits)"
-            if codes.iloc[i]
-            else "the area code is missing"
-        ),
-        column="area_code",
-        **where,
+    codes = refuse_bad_area_codes(
+        spend["area_code"], path=path, column="area_code", first_row=header_row + 1
     )
     raise_first(
         codes.duplicated(),
