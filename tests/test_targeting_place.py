@@ -195,3 +195,42 @@ def test_stockton_priorities_through_the_place(tmp_path, geography, files):
         assert np.mean([c in top_third for c in codes]) >= 0.5
     assert picks["need"].is_monotonic_decreasing
     assert (tmp_path / "p" / "output" / "priority_neighbourhoods.csv").exists()
+
+
+def test_the_report_shows_the_analysts_runs_not_a_rerun(tmp_path):
+    """CLI runs are kept with their settings; the report shows them, and says when data moved on."""
+    from fairer.context import open_place
+    from fairer.demo import example_place
+    from fairer.pipeline import allocate_command, priorities_command
+    from fairer.report.targeting import targeting_section
+    from fairer.targeting.place import targeting_results
+
+    place = example_place(copy=True)
+    first = priorities_command(place, count=2, runs=77)
+    pin = first.result.picks["area_codes"].iloc[1][0]
+    ran = priorities_command(place, count=2, runs=77, pinned=[pin])
+    allocate_command(place, "lsoa", budget=123_456, gradient=2.0)
+    with open_place(place) as ctx:
+        res = targeting_results(ctx)
+    assert res.priorities.settings.runs == 77 and res.priorities.settings.pinned == [pin]
+    pd.testing.assert_frame_equal(
+        res.priorities.picks.drop(columns="area_codes"),
+        ran.result.picks.drop(columns="area_codes"),
+        check_dtype=False,
+    )
+    # the other level follows the analyst's allocation settings, not place.toml's £600,000
+    assert res.allocation_lsoa.budget == res.allocation_ward.budget == 123_456
+    assert res.allocation_ward.gradient == 2.0
+    html = targeting_section(res).body
+    assert "77 sensitivity runs" in html and f"built around {pin} (pinned)" in html
+    assert "As run with <code>fairer priorities</code>" in html
+    assert "£123,456" in html and "<code>fairer allocate --level lsoa</code>" in html
+
+    # a source changes: the stored runs are run again with their own settings, and it says so
+    assets = next((place.parent / "data").glob("community_assets_*.csv"))
+    lines = assets.read_text().splitlines()
+    assets.write_text("\n".join(lines[:-1]) + "\n")
+    with open_place(place) as ctx:
+        res = targeting_results(ctx)
+    assert res.priorities.settings.runs == 77
+    assert "The data changed after `fairer priorities` ran" in res.provenance["priorities"]

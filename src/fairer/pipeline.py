@@ -411,17 +411,18 @@ def priorities_command(
     Examples
     --------
     >>> from fairer.demo import example_place
-    >>> run = priorities_command(example_place(), count=2, runs=50)
+    >>> run = priorities_command(example_place(copy=True), count=2, runs=50)
     >>> len(run.result.picks), sorted(run.tables)
     (2, ['need_index.csv', 'priority_neighbourhoods.csv'])
     """
     from dataclasses import replace
 
-    from fairer.targeting.place import priorities
+    from fairer.targeting.place import priorities, save_run
 
     with open_place(place_dir) as ctx:
         cfg = replace(settings or ctx.place.targeting, **overrides)
         raw = priorities(ctx, cfg, communities)
+        save_run(ctx, raw, communities=str(communities) if communities else None)
         place = ctx.place
     res = protect(raw, place.disclosure_threshold)
     with _staged(place.output_dir) as stage:
@@ -458,14 +459,17 @@ def assets_command(
     >>> from fairer.demo import example_place
     >>> place = example_place()
     >>> registers = sorted((place.parent / "data").glob("community_assets_*.csv"))
-    >>> run = assets_command(place, registers)
+    >>> run = assets_command(example_place(copy=True), registers)
     >>> "library" in set(run.result.summary["asset_type"])
     True
     """
-    from fairer.targeting.place import assets_against_need
+    from fairer.targeting.place import assets_against_need, save_run
 
     with open_place(place_dir) as ctx:
         raw = assets_against_need(ctx, asset_files, need, walk, postcodes, default_type)
+        save_run(ctx, raw, files=[str(Path(f).resolve()) for f in asset_files], need=need,
+                 walk=walk, postcodes=str(postcodes) if postcodes else None,
+                 default_type=default_type)  # fmt: skip
         place = ctx.place
     res = protect(raw, place.disclosure_threshold)
     with _staged(place.output_dir) as stage:
@@ -492,14 +496,16 @@ def allocate_command(place_dir: str | Path, level: str = "lsoa", **options) -> T
     Examples
     --------
     >>> from fairer.demo import example_place
-    >>> run = allocate_command(example_place(), "ward", budget=100_000)
+    >>> run = allocate_command(example_place(copy=True), "ward", budget=100_000)
     >>> round(float(run.result.table["allocation"].sum()), 2)
     100000.0
     """
-    from fairer.targeting.place import allocate_place
+    from fairer.targeting.place import allocate_place, save_run
 
     with open_place(place_dir) as ctx:
         raw = allocate_place(ctx, level=level, **options)
+        kept = {k: options.get(k) for k in ("need", "floor", "cap", "pace", "current")}
+        save_run(ctx, raw, **{**kept, "current": str(kept["current"]) if kept["current"] else None})
         place = ctx.place
     res = protect(raw, place.disclosure_threshold)
     with _staged(place.output_dir) as stage:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from fairer.demo.synthetic import LA_CODE, make_borough, write_borough
@@ -29,7 +31,7 @@ def _borough_place(out: Path, seed: int) -> Path:
     return out / "place"
 
 
-def example_place(seed: int = 1) -> Path:
+def example_place(seed: int = 1, copy: bool = False) -> Path:
     """A synthetic place to try the library on: its files written and ``place.toml`` made.
 
     Built once per process in a temporary folder (the docstring examples use it), with the
@@ -40,6 +42,8 @@ def example_place(seed: int = 1) -> Path:
     ----------
     seed : int
         The same seed gives the same borough.
+    copy : bool
+        A fresh copy of its own (for examples that change the place, e.g. store a run).
 
     Returns
     -------
@@ -52,9 +56,13 @@ def example_place(seed: int = 1) -> Path:
     True
     """
     if seed not in _EXAMPLES or not (_EXAMPLES[seed] / "place.toml").exists():
-        import tempfile
-
         _EXAMPLES[seed] = _borough_place(Path(tempfile.mkdtemp(prefix="fairer-example-")), seed)
+    if copy:
+        target = Path(tempfile.mkdtemp(prefix="fairer-example-")) / _EXAMPLES[seed].name
+        shutil.copytree(_EXAMPLES[seed].parent, target.parent, dirs_exist_ok=True)
+        toml = target / "place.toml"  # the copy reads its own copy of the data
+        toml.write_text(toml.read_text().replace(str(_EXAMPLES[seed].parent), str(target.parent)))
+        return target
     return _EXAMPLES[seed]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 import numpy as np
 import pandas as pd
 
@@ -31,7 +34,8 @@ def targeting_section(res: TargetingResults | None) -> Section | None:
         "<p>Priority neighbourhoods are grown from the neediest LSOAs into contiguous groups of "
         f"{cfg.min_population:,.0f}–{cfg.max_population:,.0f} residents and "
         f"ranked by population-weighted need ({cfg.need}). Robustness: the share of {cfg.runs:,} "
-        "sensitivity runs (weights and data varied) in which their LSOAs stay among the neediest.</p>"
+        "sensitivity runs (weights and data varied) in which their LSOAs stay among the neediest."
+        f"{_pins(cfg)} {_source(res, 'priorities')}</p>"
     )
     show = picks[
         ["rank", "n_areas", "population", "need", "p_in_top_areas", "drivers", "names"]
@@ -70,6 +74,8 @@ def targeting_section(res: TargetingResults | None) -> Section | None:
             }
         )
         parts.append("<h3>Assets against need</h3>")
+        if "assets" in res.provenance:
+            parts.append(f"<p>{_source(res, 'assets')}</p>")
         parts.append(table_html(summary, "Access from each LSOA to the nearest asset of each type"))
         parts.append(
             figure(
@@ -78,25 +84,27 @@ def targeting_section(res: TargetingResults | None) -> Section | None:
                 "Map of need with community assets marked by type.",
             )
         )
-    if res.allocation_ward is not None:
-        ward = res.allocation_ward
-        current = res.spend_file is not None
+    alloc = res.allocation_ward or res.allocation_lsoa
+    if alloc is not None:
+        job = f"allocation_{alloc.level}"
+        current = res.spend_file is not None and alloc is res.allocation_ward
+        area = "Ward" if alloc.level == "ward" else "LSOA"
         parts.append("<h3>Allocation by proportionate universalism</h3>")
         parts.append(
-            f"<p>£{ward.budget:,.0f}: {ward.universal_share:.0%} shared equally per head, "
-            f"the rest weighted by need from 1 (least) to {ward.gradient:g} (most). "
-            "Allocations add up to the budget to the penny.</p>"
+            f"<p>£{alloc.budget:,.0f}: {percent(alloc.universal_share, 0)} shared equally per head, "
+            f"the rest weighted by need from 1 (least) to {alloc.gradient:g} (most). "
+            f"Allocations add up to the budget to the penny. {_source(res, job)}</p>"
         )
         cols = ["area_name", "population", "need", "allocation", "allocation_per_head"] + (
             ["current", "change"] if current else []
         )
         parts.append(
             table_html(
-                ward.table[cols]
+                alloc.table[cols]
                 .sort_values("need", ascending=False)
                 .rename(
                     columns={
-                        "area_name": "Ward",
+                        "area_name": area,
                         "population": "Residents",
                         "need": "Need",
                         "allocation": "Allocation (£)",
@@ -105,7 +113,7 @@ def targeting_section(res: TargetingResults | None) -> Section | None:
                         "change": "Change (£)",
                     }
                 ),
-                "Allocation by ward",
+                f"Allocation by {area if area == 'LSOA' else 'ward'}",
                 {
                     "Residents": "{:,.0f}".format,
                     "Need": "{:.1f}".format,
@@ -127,6 +135,21 @@ def targeting_section(res: TargetingResults | None) -> Section | None:
                 )
             )
     return Section("where-and-for-whom", "Where and for whom", "\n".join(parts))
+
+
+def _pins(cfg) -> str:
+    """The analyst's pins and exclusions, when there are any."""
+    said = []
+    if cfg.pinned:
+        said.append(f"built around {', '.join(cfg.pinned)} (pinned)")
+    if cfg.excluded:
+        said.append(f"never using {', '.join(cfg.excluded)} (excluded)")
+    return escape(f" Neighbourhoods are {' and '.join(said)}.") if said else ""
+
+
+def _source(res: TargetingResults, job: str) -> str:
+    """Where a result came from: the analyst's stored run, or place.toml."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(res.provenance.get(job, "")))
 
 
 def _base(ax, lsoas):

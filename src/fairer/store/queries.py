@@ -17,8 +17,14 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
 from fairer.store.base import Store
@@ -440,3 +446,71 @@ def theme_quotes(store: Store, coded: bool) -> pd.DataFrame:
 def clear_derived(store: Store) -> None:
     """Drop results computed from the statements (codes, themes): their inputs changed."""
     clear(store, DERIVED_TABLES)
+
+
+# -- targeting runs -------------------------------------------------------------------------
+
+
+@dataclass
+class JobRun:
+    """The last stored run of a targeting command: its settings, data digest and tables."""
+
+    job: str
+    settings: dict
+    data_version: str
+    ran_at: datetime
+    tables: dict[str, pd.DataFrame]
+
+
+def data_version(store: Store) -> str:
+    """A digest of every loaded source's checksum: it changes whenever the data does."""
+    rows = store.query("SELECT kind, sha256 FROM sources ORDER BY kind, sha256")
+    text = "\n".join(f"{k}:{s}" for k, s in rows.itertuples(index=False))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def save_job_run(store: Store, job: str, settings: dict, tables: dict[str, pd.DataFrame]) -> None:
+    """Replace the stored run of ``job`` with these settings and result tables (one transaction).
+
+    GeoDataFrames are kept as GeoParquet, other frames as Parquet; ``settings`` as JSON.
+    """
+    version = data_version(store)
+    rows = []
+    for name, df in tables.items():
+        buf = io.BytesIO()
+        df = df.copy()
+        df.attrs = {}  # notes travel in the settings; Parquet metadata holds JSON only
+        df.to_parquet(buf, index=False)
+        rows.append((job, name, isinstance(df, gpd.GeoDataFrame), buf.getvalue()))
+    with store.transaction():
+        store.execute("DELETE FROM job_runs WHERE job = ?", [job])
+        store.execute("DELETE FROM job_tables WHERE job = ?", [job])
+        store.execute(
+            "INSERT INTO job_runs VALUES (?, ?, ?, ?)",
+            [
+                job,
+                json.dumps(settings, sort_keys=True),
+                version,
+                datetime.now().replace(microsecond=0),
+            ],
+        )
+        for row in rows:
+            store.execute("INSERT INTO job_tables VALUES (?, ?, ?, ?)", list(row))
+
+
+def job_run(store: Store, job: str) -> JobRun | None:
+    """The stored run of ``job`` (None when the command has not been run in this place)."""
+    run = store.query("SELECT settings, data_version, ran_at FROM job_runs WHERE job = ?", [job])
+    if run.empty:
+        return None
+    tables = {}
+    for name, geo, data in store.query(
+        "SELECT name, geo, data FROM job_tables WHERE job = ? ORDER BY name", [job]
+    ).itertuples(index=False):
+        buf = io.BytesIO(bytes(data))
+        tables[name] = gpd.read_parquet(buf) if geo else pd.read_parquet(buf)
+    first = run.iloc[0]
+    return JobRun(
+        job, json.loads(first["settings"]), str(first["data_version"]),
+        pd.Timestamp(first["ran_at"]).to_pydatetime(), tables,
+    )  # fmt: skip

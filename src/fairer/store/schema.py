@@ -34,6 +34,10 @@ statement_codes, statement_themes
     Results of coding against a codebook and of theme discovery (derived, no ``source_id``).
 coding_rounds
     The history of the analyst's correction rounds: agreement before and after learning.
+job_runs, job_tables
+    The last run of each targeting command (``fairer priorities``, ``assets``, ``allocate``):
+    the settings it used, when, on which data (a digest of the sources' checksums), and its
+    result tables as Parquet, so the reports show what the analyst ran rather than a re-run.
 
 Asset registers, action plans, impact assessments and learning logs are the analyst's own
 files, read where they are used (each is recorded in ``sources`` with its checksum when
@@ -188,6 +192,20 @@ TABLES: dict[str, str] = {
             theme_id     VARCHAR NOT NULL,
             label        VARCHAR,
             similarity   DOUBLE
+        )""",
+    "job_runs": """
+        CREATE TABLE IF NOT EXISTS job_runs (
+            job          VARCHAR NOT NULL,
+            settings     VARCHAR NOT NULL,
+            data_version VARCHAR NOT NULL,
+            ran_at       TIMESTAMP NOT NULL
+        )""",
+    "job_tables": """
+        CREATE TABLE IF NOT EXISTS job_tables (
+            job          VARCHAR NOT NULL,
+            name         VARCHAR NOT NULL,
+            geo          BOOLEAN NOT NULL,
+            data         BLOB NOT NULL
         )""",
 }
 

@@ -7,7 +7,9 @@ defaults come from the place's typed ``[targeting]`` settings
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -457,19 +459,165 @@ def spend_by_decile(alloc: pd.DataFrame, lsoas: pd.DataFrame) -> pd.DataFrame:
     return g.assign(decile=g["decile"].astype(int))
 
 
+#: The targeting commands whose last run each place keeps (:func:`save_run`).
+JOBS = ("priorities", "assets", "allocation_ward", "allocation_lsoa")
+
+
+def save_run(ctx: PlaceContext, result: Priorities | AssetAccess | Allocation, **settings) -> str:
+    """Keep a command's result and the settings it used in the place's store, for the reports.
+
+    The report then shows what the analyst ran (its runs, pins, need definition and budget),
+    not a re-run with other settings. Each command's new run replaces its last one.
+
+    Parameters
+    ----------
+    ctx : PlaceContext
+    result : Priorities, AssetAccess or Allocation
+        The unprotected result (the reports protect what they publish).
+    **settings
+        Settings not held by the result itself (asset files, current-spend file, bounds).
+
+    Returns
+    -------
+    str
+        The job's name: ``priorities``, ``assets``, ``allocation_ward`` or ``allocation_lsoa``.
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place(copy=True)) as ctx:
+    ...     job = save_run(ctx, allocate_place(ctx, 250_000, level="ward"))
+    ...     stored = stored_result(ctx, job)
+    >>> job, stored.result.budget, stored.fresh
+    ('allocation_ward', 250000.0, True)
+    """
+    if isinstance(result, Priorities):
+        job, tables = "priorities", {
+            "picks": result.picks, "need_table": result.need_table, "lsoas": result.lsoas,
+        }  # fmt: skip
+        settings = {**asdict(result.settings), **settings}
+    elif isinstance(result, AssetAccess):
+        job = "assets"
+        tables = {"table": result.table, "assets": result.assets, "summary": result.summary,
+                  "lsoas": result.lsoas}  # fmt: skip
+        settings = {**settings, "messages": result.messages}
+    else:
+        job = f"allocation_{result.level}"
+        tables = {"table": result.table}
+        if result.by_decile is not None:
+            tables["by_decile"] = result.by_decile
+        settings = {**settings, "level": result.level, "budget": result.budget,
+                    "universal_share": result.universal_share, "gradient": result.gradient}  # fmt: skip
+    queries.save_job_run(ctx.store, job, _plain(settings), tables)
+    return job
+
+
+def _plain(settings: dict) -> dict:
+    """Settings as JSON can hold them (paths as text)."""
+    out = {}
+    for k, v in settings.items():
+        if isinstance(v, Path):
+            v = str(v)
+        elif isinstance(v, list | tuple):
+            v = [str(x) if isinstance(x, Path) else x for x in v]
+        out[k] = v
+    return out
+
+
+@dataclass
+class StoredResult:
+    """A command's stored run: its result rebuilt, its settings, and whether the data moved on."""
+
+    job: str
+    result: Priorities | AssetAccess | Allocation
+    settings: dict
+    ran_at: datetime
+    fresh: bool
+
+
+def stored_result(ctx: PlaceContext, job: str) -> StoredResult | None:
+    """The last run of a targeting command in this place, rebuilt (None if never run).
+
+    Parameters
+    ----------
+    ctx : PlaceContext
+    job : str
+        One of :data:`JOBS`.
+
+    Returns
+    -------
+    StoredResult or None
+        ``fresh`` is False when a source file changed after the run.
+
+    Examples
+    --------
+    See :func:`save_run`.
+    """
+    run = queries.job_run(ctx.store, job)
+    if run is None:
+        return None
+    s, t = run.settings, run.tables
+    if job == "priorities":
+        fields = {f.name for f in dataclasses.fields(TargetingSettings)}
+        cfg = TargetingSettings(**{k: v for k, v in s.items() if k in fields})
+        picks = t["picks"].assign(area_codes=t["picks"]["area_codes"].map(list))
+        result: Priorities | AssetAccess | Allocation = Priorities(
+            picks, t["need_table"], t["lsoas"], cfg
+        )
+    elif job == "assets":
+        result = AssetAccess(t["table"], t["assets"], t["summary"], t["lsoas"], list(s["messages"]))
+    else:
+        result = Allocation(t["table"], s["level"], s["budget"], s["universal_share"],
+                            s["gradient"], t.get("by_decile"))  # fmt: skip
+    fresh = run.data_version == queries.data_version(ctx.store)
+    return StoredResult(job, result, s, run.ran_at, fresh)
+
+
+def _rerun(ctx: PlaceContext, stored: StoredResult):
+    """Run a stored command again on changed data, with exactly the settings it used."""
+    s = stored.settings
+    if stored.job == "priorities":
+        return priorities(ctx, stored.result.settings, s.get("communities"))
+    if stored.job == "assets":
+        return assets_against_need(ctx, s["files"], s.get("need"), s.get("walk"),
+                                   s.get("postcodes"), s.get("default_type"))  # fmt: skip
+    options = {k: s.get(k) for k in ("need", "universal_share", "gradient", "floor", "cap",
+                                      "current", "pace")}  # fmt: skip
+    return allocate_place(ctx, s["budget"], s["level"], **options)
+
+
 @dataclass
 class TargetingResults:
-    """Everything the reports' "where and for whom" section shows."""
+    """Everything the reports' "where and for whom" section shows, and where each part came from.
+
+    ``provenance`` says, per job, whether it is the analyst's stored run (when, which settings)
+    or was computed from ``place.toml``.
+    """
 
     priorities: Priorities
     assets: AssetAccess | None = None
     allocation_ward: Allocation | None = None
     allocation_lsoa: Allocation | None = None
     spend_file: Path | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+COMMANDS = {
+    "priorities": "fairer priorities",
+    "assets": "fairer assets",
+    "allocation_ward": "fairer allocate --level ward",
+    "allocation_lsoa": "fairer allocate --level lsoa",
+}
 
 
 def targeting_results(ctx: PlaceContext) -> TargetingResults | None:
-    """Run the place's targeting jobs with its ``[targeting]`` settings, sharing one need index.
+    """The place's targeting results: the analyst's last runs, else ``[targeting]`` settings.
+
+    A command run from the CLI (:func:`save_run`) is shown as it ran. When a source file has
+    changed since, it is run again with the settings it used, and the report says so. Jobs
+    never run are computed from ``place.toml``, sharing one need index.
 
     Parameters
     ----------
@@ -478,7 +626,7 @@ def targeting_results(ctx: PlaceContext) -> TargetingResults | None:
     Returns
     -------
     TargetingResults or None
-        None when the place has neither ``[targeting]`` settings nor asset files.
+        None when the place has no ``[targeting]`` settings, asset files or stored runs.
 
     Examples
     --------
@@ -492,26 +640,76 @@ def targeting_results(ctx: PlaceContext) -> TargetingResults | None:
     cfg = ctx.place.targeting
     asset_files = [s.path for s in ctx.place.sources_of("assets")]
     spend_files = [s.path for s in ctx.place.sources_of("spend")]
-    if not cfg.enabled and not asset_files:
+    stored = {job: r for job in JOBS if (r := stored_result(ctx, job)) is not None}
+    if not cfg.enabled and not asset_files and not stored:
         return None
-    shared = targeting_data(ctx, cfg.need)  # built once, used by every job below
-    out = TargetingResults(priorities(ctx, cfg, td=shared))
-    if asset_files:
-        out.assets = assets_against_need(ctx, asset_files, td=shared)
-    if cfg.budget is not None:
-        out.spend_file = spend_files[0] if spend_files else None
-        out.allocation_ward = allocate_place(ctx, level="ward", current=out.spend_file, td=shared)
-        out.allocation_lsoa = allocate_place(ctx, level="lsoa", td=shared)
-    return out
+    shared: list[TargetingData] = []
+
+    def need_data() -> TargetingData:  # built once, only when some job is computed here
+        if not shared:
+            shared.append(targeting_data(ctx, cfg.need))
+        return shared[0]
+
+    found, provenance, messages = {}, {}, []
+    for job, run in stored.items():
+        when = f"{run.ran_at:%d %B %Y at %H:%M}".lstrip("0")
+        if run.fresh:
+            found[job] = run.result
+            provenance[job] = f"As run with `{COMMANDS[job]}` on {when}."
+            continue
+        try:
+            found[job] = _rerun(ctx, run)
+        except FairerError as exc:
+            messages.append(f"`{COMMANDS[job]}` (run {when}) could not be run again: {exc}")
+            continue
+        provenance[job] = (
+            f"The data changed after `{COMMANDS[job]}` ran on {when}; run again here with the "
+            "same settings."
+        )
+    if "priorities" not in found:
+        found["priorities"] = priorities(ctx, cfg, td=need_data())
+        provenance["priorities"] = "From the [targeting] settings in place.toml."
+    if "assets" not in found and asset_files:
+        found["assets"] = assets_against_need(ctx, asset_files, td=need_data())
+        provenance["assets"] = "From the asset files listed in place.toml."
+    place_spend = spend_files[0] if spend_files else None
+    spend_file = None  # the current-spend file the ward allocation actually used
+    ran = [j for j in ("allocation_ward", "allocation_lsoa") if j in found]
+    for job in ("allocation_ward", "allocation_lsoa"):
+        if job in found:
+            continue
+        level = job.removeprefix("allocation_")
+        if ran:  # the analyst's allocation settings, at the other level, so the two agree
+            s = stored[ran[0]].settings
+            found[job] = allocate_place(ctx, s["budget"], level, s.get("need"), s["universal_share"],
+                                        s["gradient"], s.get("floor"), s.get("cap"))  # fmt: skip
+            provenance[job] = f"With the settings of `{COMMANDS[ran[0]]}`."
+        elif cfg.budget is not None:
+            current = place_spend if level == "ward" else None
+            spend_file = current or spend_file
+            found[job] = allocate_place(ctx, level=level, current=current, td=need_data())
+            provenance[job] = "From the budget in place.toml."
+    ward = found.get("allocation_ward")
+    if ward is not None and "allocation_ward" in stored:
+        current = stored["allocation_ward"].settings.get("current")
+        spend_file = Path(current) if current else None
+    return TargetingResults(
+        found["priorities"], found.get("assets"), ward, found.get("allocation_lsoa"),
+        spend_file, provenance, messages,
+    )  # fmt: skip
 
 
 __all__ = [
+    "JOBS",
+    "StoredResult",
     "TargetingResults",
     "allocate_place",
     "assets_against_need",
     "parse_need",
     "priorities",
+    "save_run",
     "spend_by_decile",
+    "stored_result",
     "targeting_data",
     "targeting_results",
 ]
