@@ -21,6 +21,33 @@ def _pages(pdf, tmp_path):
     return [np.asarray(Image.open(p).convert("L")) for p in sorted(tmp_path.glob("page-*.png"))]
 
 
+def assert_prints_whole(pdf, tmp_path):
+    """Every page, drawn at 72 dpi: nothing in the right margin or below the text area.
+
+    The report's @page margins are 14 mm at the right and 20 mm at the bottom, where only the
+    footer sits (about 10 mm up). A table or figure that runs off the page leaves ink there.
+    """
+    if not shutil.which("pdftoppm"):
+        pytest.skip("needs pdftoppm (poppler-utils) to check PDF pages; CI installs it")
+    from PIL import Image
+
+    folder = tmp_path / "whole"
+    folder.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "72", "-png", str(pdf), str(folder / "p")], check=True)
+    mm = 72 / 25.4
+    pages = sorted(folder.glob("p-*.png"))
+    assert pages
+    for number, path in enumerate(pages, start=1):
+        ink = np.asarray(Image.open(path).convert("L")) < 200
+        height, width = ink.shape
+        assert not ink[:, int(width - 12 * mm) :].any(), f"page {number}: ink in the right margin"
+        assert not ink[int(height - 18 * mm) : int(height - 13 * mm)].any(), (
+            f"page {number}: content runs into the bottom margin"
+        )
+        assert not ink[int(height - 6 * mm) :].any(), f"page {number}: ink at the bottom edge"
+    return len(pages)
+
+
 def _text(pdf):
     if not shutil.which("pdftotext"):
         pytest.skip("needs pdftotext (poppler-utils)")
@@ -43,6 +70,7 @@ def test_demo_progress_report_pdf(demo_place, tmp_path):
     assert result.html.exists() and result.pdf.exists()
     pages = _pages(result.pdf, tmp_path)
     assert len(pages) >= 10
+    assert assert_prints_whole(result.pdf, tmp_path) == len(pages)
     for i, page in enumerate(pages):  # every page renders with content, not a blank sheet
         assert (page < 200).mean() > 0.002, f"page {i + 1} is blank"
     text = _text(result.pdf)
@@ -112,3 +140,4 @@ def test_real_place_progress_report(tmp_path):
     assert "Stockton-on-Tees" in text and "Deprivation: Indices of Deprivation 2025" in text
     pages = _pages(result.pdf, tmp_path)
     assert len(pages) >= 3 and all((p < 200).mean() > 0.002 for p in pages)
+    assert assert_prints_whole(result.pdf, tmp_path) == len(pages)

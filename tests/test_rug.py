@@ -288,10 +288,10 @@ def test_a_file_without_england_gets_no_invented_england(tmp_path_factory):
 
 
 def test_the_printed_rug_shows_every_area(tmp_path):
-    """124 areas (Stockton's LSOAs) print on three pages of at most 60, each page saying which
-    areas it holds, and together every area once: none is dropped without a word."""
+    """124 areas (Stockton's LSOAs) print on A4 pages, each page saying which areas it holds,
+    and together every area once: none is dropped without a word."""
     from fairer.framework import load_framework
-    from fairer.report.rug import ROWS_PER_PAGE, rug_figures
+    from fairer.report.rug import a4_bbox, rug_figures
 
     fw = load_framework("fairer-nine-domains")
     inds = fw.indicators[:3]
@@ -303,22 +303,29 @@ def test_the_printed_rug_shows_every_area(tmp_path):
         [i.id for i in inds] * n,
     )
     pages = rug_figures(cells, fw, "Stockton-on-Tees: LSOAs × indicators")
-    assert len(pages) == 3 and ROWS_PER_PAGE == 60
+    assert len(pages) == 3
+    for fig in pages:  # each page's content fits A4 inside the margins
+        box = a4_bbox(fig)
+        assert (round(box.width, 2), round(box.height, 2)) == (8.27, 11.69)
     shown = [t.get_text() for fig in pages for t in fig.axes[0].get_yticklabels() if t.get_text()]
     assert sorted(shown) == sorted(names)
     titles = [fig.axes[0].get_title(loc="left") for fig in pages]
-    assert titles[0].endswith("(page 1 of 3: areas 1–60 of 124)")
-    assert titles[2].endswith("(page 3 of 3: areas 121–124 of 124)")
+    first = re.search(r"\(page 1 of 3: areas 1–(\d+) of 124\)$", titles[0])
+    assert first and titles[2].endswith(" of 124)")
+    rows = int(first.group(1))
+    assert titles[2].endswith(f"(page 3 of 3: areas {2 * rows + 1}–124 of 124)")
 
 
 def test_the_printed_rug_files_hold_every_page(demo_run, tmp_path):
-    """The demo's 120 LSOAs: the PDF has two pages and the PNGs are two files."""
+    """The demo's 120 LSOAs: three A4 pages that print whole, and a PNG a page."""
     from tests.conftest import copy_demo
+    from tests.test_progress_report import assert_prints_whole
 
     if not shutil.which("pdfinfo"):
         pytest.skip("needs poppler's pdfinfo (apt install poppler-utils)")
     place = copy_demo(demo_run, tmp_path / "demo")
     _, paths, _ = rug_place(place, level="lsoa", formats=("pdf", "png"))
     info = subprocess.run(["pdfinfo", str(paths["pdf"])], capture_output=True, text=True).stdout
-    assert re.search(r"Pages:\s+2\b", info), info
-    assert paths["png"].exists() and paths["png"].with_name("rug_lsoa_2.png").exists()
+    assert re.search(r"Pages:\s+3\b", info) and "(A4)" in info, info
+    assert assert_prints_whole(paths["pdf"], tmp_path) == 3
+    assert paths["png"].exists() and paths["png"].with_name("rug_lsoa_3.png").exists()

@@ -354,7 +354,7 @@ def rug_place(
 def _write_rug_pages(res, title: str, target: Path, fmt: str) -> Path:
     """The printed rug, every area on some page: one PDF of pages, or one PNG per page
     (``rug_ward.png``, ``rug_ward_2.png`` …)."""
-    from fairer.report.rug import rug_figures
+    from fairer.report.rug import a4_bbox, rug_figures
 
     pages = rug_figures(res.rug.cells, res.framework, title)
     if fmt == "pdf":
@@ -362,7 +362,12 @@ def _write_rug_pages(res, title: str, target: Path, fmt: str) -> Path:
 
         with atomic_path(target) as tmp, PdfPages(tmp) as pdf:
             for fig in pages:
-                pdf.savefig(fig, bbox_inches="tight")
+                try:
+                    pdf.savefig(fig, bbox_inches=a4_bbox(fig))
+                except ValueError as exc:
+                    raise FairerError(
+                        f"{exc}: use the HTML rug, or a framework with fewer indicators, to see them all"
+                    ) from None
         return target
     for k, fig in enumerate(pages, start=1):
         page = target if k == 1 else target.with_name(f"{target.stem}_{k}{target.suffix}")

@@ -104,6 +104,10 @@ def figure(svg: str, caption: str, alt: str) -> str:
     return f"<figure>{svg}<figcaption>{_text(caption)}</figcaption></figure>"
 
 
+#: Tables with more columns than this print on a landscape page of their own.
+WIDE_COLUMNS = 8
+
+
 def table_html(
     df: pd.DataFrame, caption: str, formats: dict | None = None, max_rows: int = 200
 ) -> str:
@@ -133,8 +137,9 @@ def table_html(
         if len(df) > max_rows
         else ""
     )
+    wide = " wide" if len(d.columns) > WIDE_COLUMNS else ""
     return (
-        f'<div class="table-wrap"><table><caption>{_text(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f'<div class="table-wrap{wide}"><table><caption>{_text(caption)}</caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{more}"
     )
 

@@ -302,14 +302,19 @@ def write_rug_html(payload: dict, path: str | Path, synthetic: bool = False) -> 
     return write_text_atomic(path, with_csp(page))
 
 
-#: Areas on one printed page of the rug (more would shrink the text below reading size).
-ROWS_PER_PAGE = 60
+#: A4 in inches, and the printed margin on every side.
+A4 = (8.27, 11.69)
+PAGE_MARGIN = 0.55
+#: The bottom margin is deeper, as in the reports (20 mm), where a footer would sit.
+PAGE_MARGIN_BOTTOM = 0.8
+#: Height of one area's row on the printed rug, in inches (6 pt labels stay readable).
+ROW_HEIGHT = 0.17
 
 
 def rug_figures(
-    cells: pd.DataFrame, framework: Framework, title: str, rows_per_page: int = ROWS_PER_PAGE
+    cells: pd.DataFrame, framework: Framework, title: str, rows_per_page: int | None = None
 ) -> list:
-    """The print version of the rug: one matplotlib figure per page, every area on some page.
+    """The print version of the rug: one matplotlib figure per A4 page, every area on some page.
 
     Parameters
     ----------
@@ -317,8 +322,9 @@ def rug_figures(
         The rug's cells (protected).
     framework : Framework
     title : str
-    rows_per_page : int
-        Areas per page; a page's title says which of how many it shows.
+    rows_per_page : int, optional
+        Areas per page; default: as many as fit an A4 page (:func:`a4_bbox`). A page's title
+        says which of how many areas it shows.
 
     Returns
     -------
@@ -326,6 +332,8 @@ def rug_figures(
     """
     latest = cells[cells["latest"]] if "latest" in cells else cells
     areas = sorted(latest["area_name"].dropna().unique())
+    if rows_per_page is None:
+        rows_per_page = _rows_that_fit(latest, framework, title, areas)
     pages = [areas[i : i + rows_per_page] for i in range(0, len(areas), rows_per_page)] or [[]]
     if len(pages) == 1:
         return [_rug_page(latest, framework, title, pages[0])]
@@ -341,6 +349,69 @@ def rug_figures(
     ]
 
 
+def _rows_that_fit(latest, framework, title, areas) -> int:
+    """How many rows fit an A4 page: measure pages of 10 and 30 rows, fill the page."""
+    import matplotlib.pyplot as plt
+
+    longest = max(areas, key=len) if areas else ""
+    heights = []
+    for n in (10, 30):
+        fig = _rug_page(latest, framework, f"{title} (page 10 of 10: areas 100–200 of 200)",
+                        [f"{longest}{k}" for k in range(n)])  # fmt: skip
+        width, height = _tight_size(fig)
+        plt.close(fig)
+        heights.append(height)
+    per_row = (heights[1] - heights[0]) / 20
+    fixed = heights[0] - 10 * per_row
+    _, page_h = _orientation(width, heights[1])
+    usable = page_h - PAGE_MARGIN - PAGE_MARGIN_BOTTOM - fixed - 0.05
+    return max(5, int(usable // per_row))
+
+
+def _tight_size(fig) -> tuple[float, float]:
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    return box.width, box.height
+
+
+def _orientation(width: float, height: float) -> tuple[float, float]:
+    """A4 portrait, or landscape when the rug is wider than a portrait page can hold."""
+    portrait = width <= A4[0] - 2 * PAGE_MARGIN
+    return A4 if portrait else (A4[1], A4[0])
+
+
+def a4_bbox(fig):
+    """The region to save so the page is exactly A4, the rug at the top inside the margins.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        One page from :func:`rug_figures`.
+
+    Returns
+    -------
+    matplotlib.transforms.Bbox
+        In inches, for ``savefig(bbox_inches=...)``.
+
+    Raises
+    ------
+    ValueError
+        If the page's content is larger than A4 less its margins (too many indicators to print
+        across a landscape page).
+    """
+    from matplotlib.transforms import Bbox
+
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    page_w, page_h = _orientation(box.width, box.height)
+    too_wide = box.width > page_w - 2 * PAGE_MARGIN + 1e-6
+    if too_wide or box.height > page_h - PAGE_MARGIN - PAGE_MARGIN_BOTTOM + 1e-6:
+        raise ValueError(
+            f"the rug page is {box.width:.1f} × {box.height:.1f} in, larger than A4 can print"
+        )
+    left = box.x0 - (page_w - box.width) / 2
+    bottom = box.y1 + PAGE_MARGIN - page_h
+    return Bbox.from_bounds(left, bottom, page_w, page_h)
+
+
 def rug_figure(cells: pd.DataFrame, framework: Framework, title: str):
     """The print rug as one figure, when it fits one page (see :func:`rug_figures`)."""
     return rug_figures(cells, framework, title, rows_per_page=10**9)[0]
@@ -353,7 +424,7 @@ def _rug_page(latest: pd.DataFrame, framework: Framework, title: str, areas: lis
     import matplotlib.pyplot as plt
 
     inds = [i for i in framework.indicators if i.id in set(latest["indicator_id"])]
-    fig, ax = plt.subplots(figsize=(2 + 0.45 * len(inds), 1.2 + 0.22 * len(areas)))
+    fig, ax = plt.subplots(figsize=(2 + 0.45 * len(inds), 1.2 + ROW_HEIGHT * len(areas)))
     for yi, a in enumerate(areas):
         row = latest[latest["area_name"] == a].set_index("indicator_id")
         for xi, ind in enumerate(inds):
@@ -386,4 +457,33 @@ def _rug_page(latest: pd.DataFrame, framework: Framework, title: str, areas: lis
     for s in ax.spines.values():
         s.set_visible(False)
     ax.set_title(title, loc="left", fontsize=9)
+    _print_legend(ax, latest)
     return fig
+
+
+def _print_legend(ax, latest: pd.DataFrame) -> None:
+    """The colour key under the rug: the comparisons shown, then the local quintiles."""
+    from matplotlib.patches import Patch
+
+    shown = set(latest["comparison"].dropna()) if "comparison" in latest else set()
+    handles = [Patch(facecolor=COLOURS[k][0], edgecolor="#b1b4b6", label=text)
+               for k, text in LEGEND if k in shown]  # fmt: skip
+    if "quintile" in latest and latest["quintile"].notna().any():
+        handles += [
+            Patch(facecolor=c, edgecolor="#b1b4b6", label=label)
+            for c, label in zip(QUINTILE_COLOURS, _QUINTILE_LABELS, strict=True)
+        ]
+    handles.append(
+        Patch(facecolor="#ffffff", edgecolor="#b1b4b6", label="– no value; * suppressed")
+    )
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False,
+              fontsize=6, title="Key", title_fontsize=7, alignment="left")  # fmt: skip
+
+
+_QUINTILE_LABELS = [
+    "Not compared: worst fifth locally",
+    "second fifth",
+    "middle fifth",
+    "fourth fifth",
+    "best fifth locally",
+]
