@@ -23,6 +23,7 @@ DOCUMENTED = [
     "fairer.sources.iod_summary",
     "fairer.targeting.spend",
     "fairer.wording",
+    "fairer.delivery.summary",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [

@@ -569,7 +569,10 @@ def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> Pr
     threshold = place.disclosure_threshold
     published = protect(inputs, threshold)
     delivery = protect(delivery, threshold)
-    rep = render_progress_report(place, period, on, published, delivery, messages)
+    from fairer.delivery.summary import progress_summary
+
+    summary = progress_summary(on, published, delivery)
+    rep = render_progress_report(place, period, published, delivery, summary, messages)
     out = place.output_dir
     name = f"progress_{_safe_name(period)}"
     pdf_path, pdf_error = None, None
@@ -610,9 +613,9 @@ def _safe_name(text: str) -> str:
 
 
 def render_progress_report(
-    place: Place, period: str, on: date, inputs: PlaceReportInputs, delivery, messages
+    place: Place, period: str, inputs: PlaceReportInputs, delivery, summary, messages
 ) -> Report:
-    """The progress report from protected results."""
+    """The progress report from protected results and their summary."""
     from fairer.report.deprivation import deprivation_section
     from fairer.report.framework import framework_sections
     from fairer.report.progress import (
@@ -631,7 +634,7 @@ def render_progress_report(
     )
     prof = inputs.profile
     lead = prof.profiles.get(prof.lead) if prof.lead else None
-    rep.add(summary_section(on, lead.headline_sentences()[:2] if lead else []))
+    rep.add(summary_section(summary))
     for s in framework_sections(inputs.framework, static_rug=True):
         rep.add(s)
     for s in (

@@ -64,6 +64,7 @@ class PlaceResults:
                     "measure": ind.measure,
                     "indicator_id": ind.id,
                     "indicator": ind.title,
+                    "unit": ind.unit,
                     "period": c["period"],
                     "value": c["value"],
                     "lowercl": c["lowercl"],

@@ -19,10 +19,12 @@ import pandas as pd
 
 from fairer.delivery.actions import RAG_COLOURS, RAG_ORDER
 from fairer.delivery.progress import DeliveryResults, PlanStatus
+from fairer.delivery.summary import ProgressSummary
 from fairer.errors import FairerError
 from fairer.report import charts
 from fairer.report.build import Section, figure, table_html
 from fairer.tabular import atomic_path
+from fairer.wording import plural
 
 
 def _rag_badge(rag: str) -> str:
@@ -179,10 +181,59 @@ def learning_section(log: pd.DataFrame | None) -> Section | None:
     return Section("learning", "What we learned", body)
 
 
-def summary_section(on: date, headlines: list[str]) -> Section:
-    """The report's opening summary."""
-    items = [f"<li>Report date: {on:%d %B %Y}.</li>"] + [f"<li>{s}</li>" for s in headlines]
-    return Section("summary", "Summary", "<ul class='headlines'>" + "".join(items) + "</ul>")
+def summary_section(summary: ProgressSummary) -> Section:
+    """The one-page summary: gaps, how the indicators stand, delivery, money and lessons."""
+    e = html.escape
+    items = [f"<li>Report date: {summary.on:%d %B %Y}.</li>"]
+    for g in summary.gaps:
+        where = "higher" if g.higher_in_most_deprived else "lower"
+        low, high = sorted((abs(g.lowercl), abs(g.uppercl)))
+        items.append(
+            f"<li><strong>{e(g.indicator)}</strong> ({e(g.period)}) is {g.sii:,.1f} {e(g.units)} {where} at the "
+            "most deprived end of the place than at the least deprived (slope index of inequality; "
+            f"95% CI {low:,.1f} to {high:,.1f}).</li>"
+        )
+    if summary.verdicts:
+        total = sum(summary.verdicts.values())
+        order = ["worse", "similar", "better", "higher", "lower", "not compared"]
+        said = [f"{summary.verdicts[k]} {k}" for k in order if summary.verdicts.get(k)]
+        against = " and ".join(e(c) for c in summary.comparators) or "no comparator"
+        items.append(
+            f"<li>Of {plural(total, 'indicator')}: {e(', '.join(said))} (against {against}).</li>"
+        )
+    if summary.worse_and_worsening:
+        items.append(
+            "<li><strong>Worse than the comparator and getting worse:</strong> "
+            f"{e('; '.join(summary.worse_and_worsening))}.</li>"
+        )
+    elif summary.verdicts:
+        items.append("<li>No indicator is both worse than its comparator and getting worse.</li>")
+    if summary.rag is not None:
+        total = sum(summary.rag.values())
+        counts = ", ".join(f"{n} {k}" for k, n in summary.rag.items())
+        late = f" Late: {e('; '.join(summary.late))}." if summary.late else ""
+        slipped = (
+            f" {plural(summary.slipped, 'milestone')} slipped since the last report."
+            if summary.slipped
+            else ""
+        )
+        items.append(f"<li>Action plan: {plural(total, 'action')}, {counts}.{late}{slipped}</li>")
+    if summary.allocation is not None:
+        d = summary.allocation.sort_values("decile")
+        most, least = d.iloc[0], d.iloc[-1]
+        items.append(
+            f"<li>Allocation of £{summary.budget:,.0f}: £{most['per_head']:,.2f} a head in national "
+            f"IMD decile {int(most['decile'])} (the most deprived here) against "
+            f"£{least['per_head']:,.2f} in decile {int(least['decile'])}.</li>"
+        )
+    if summary.did_not_work:
+        items.append(
+            "<li><strong>What did not work:</strong> "
+            f"{e('; '.join(t.rstrip('.') for t in summary.did_not_work))}.</li>"
+        )
+    items += [f"<li>{e(s)}</li>" for s in summary.deprivation]
+    body = "<ul class='headlines'>" + "".join(i for i in items if i) + "</ul>"
+    return Section("summary", "Summary", body)
 
 
 def problems_section(messages: list[str]) -> Section | None:
