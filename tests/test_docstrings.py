@@ -24,6 +24,8 @@ DOCUMENTED = [
     "fairer.targeting.spend",
     "fairer.wording",
     "fairer.delivery.summary",
+    "fairer.sources.postcodes",
+    "fairer.sources.cni",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [

@@ -234,3 +234,43 @@ def test_the_report_shows_the_analysts_runs_not_a_rerun(tmp_path):
         res = targeting_results(ctx)
     assert res.priorities.settings.runs == 77
     assert "The data changed after `fairer priorities` ran" in res.provenance["priorities"]
+
+
+def test_stockton_need_combines_the_imd_with_the_community_needs_index(tmp_path):
+    """`fairer detect` finds the CNI; with it loaded, need can weigh IMD and CNI, and each
+    LSOA's CNI score is the one in OCSI's file."""
+    from tests.conftest import SHARED
+
+    if not SHARED.exists():
+        pytest.skip(f"needs the shared reference data at {SHARED}")
+    from fairer.context import open_place
+    from fairer.place import init_place
+    from fairer.targeting.place import targeting_data
+
+    cni_file = SHARED / "community" / "cni2023_lsoa21_community_needs_index.parquet"
+    init_place(
+        tmp_path / "p",
+        ["E06000004"],
+        data=[
+            SHARED / "imd" / "imd2025_lsoa21_scores_ranks_deciles.parquet",
+            SHARED / "lookups" / "lsoa21_ward24_ltla24.parquet",
+            SHARED / "boundaries" / "lsoa21_4la.geojson",
+            SHARED / "lookups" / "lsoa11_lsoa21_ltla22.parquet",
+            SHARED / "population" / "population20_lsoa11.parquet",
+            cni_file,
+        ],
+    )
+    assert 'kind = "cni"' in (tmp_path / "p" / "place.toml").read_text()
+    with open_place(tmp_path / "p") as ctx:
+        td = targeting_data(ctx, "imd_score:1,cni_score:1")
+        with pytest.raises(
+            FairerError, match="'nonsense' is not loaded for this place; choose from"
+        ):
+            targeting_data(ctx, "nonsense:1")
+    official = pd.read_parquet(cni_file).set_index("lsoa21_code")
+    got = td.lsoas.set_index("area_code")
+    assert len(got) == 124 and got["cni_score"].notna().all()
+    np.testing.assert_allclose(
+        got["cni_score"], official.loc[got.index, "Community Needs Index 2023 Score"], rtol=1e-12
+    )
+    assert {"contribution_imd_score", "contribution_cni_score"} <= set(got.columns)

@@ -31,6 +31,8 @@ _ORDER = {
     "population": 3,
     "boundaries": 4,
     "indicators": 5,
+    "cni": 5,
+    "postcodes": 5,
     "assets": 6,
     "spend": 6,
     "actions": 7,
@@ -522,6 +524,49 @@ def _load_iod_summary(
     return n
 
 
+def _load_cni(store, entry: SourceEntry, digest: str, place: Place, messages: list[str]) -> int:
+    """OCSI's Community Needs Index, national, kept as indicator values (higher = more need)."""
+    from fairer.sources import cni
+
+    rows = cni.read_cni(entry.path)
+    sid = _register(store, entry, digest, cni.LICENCE, cni.ATTRIBUTION)
+    rows = rows.assign(grouping="", numerator=np.nan, denominator=np.nan, lowercl=np.nan,
+                       uppercl=np.nan, source_id=sid)  # fmt: skip
+    n = _insert_new(
+        store, "indicator_values", rows, ["indicator_id", "area_code", "period", "grouping"]
+    )
+    store.set_row_count(sid, n)
+    return n
+
+
+def _load_postcodes(
+    store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
+) -> int:
+    """An ONS postcode directory: the place's postcodes, and those within 10 km of it."""
+    from fairer.sources.postcodes import read_postcodes
+
+    pcs = read_postcodes(entry.path)
+    local = pcs["lad"].isin(place.la_codes) if "lad" in pcs else pd.Series(False, index=pcs.index)
+    if local.any():  # and the neighbours' postcodes near the border, for assets just outside
+        lat, lon = pcs.loc[local, "latitude"], pcs.loc[local, "longitude"]
+        pad_lat, pad_lon = 0.09, 0.15  # about 10 km
+        near = pcs["latitude"].between(lat.min() - pad_lat, lat.max() + pad_lat) & pcs[
+            "longitude"
+        ].between(lon.min() - pad_lon, lon.max() + pad_lon)
+        pcs = pcs[local | near]
+    elif "lad" in pcs and pcs["lad"].notna().any():
+        messages.append(f"{entry.path.name}: no postcode in this place's authorities")
+    sid = _register(store, entry, digest, "Open Government Licence v3.0",
+                    "Contains OS data © Crown copyright and database right; Royal Mail data © "
+                    "Royal Mail copyright and database right; National Statistics data © Crown "
+                    "copyright and database right. ONS Postcode Directory.")  # fmt: skip
+    rows = pcs.reindex(columns=["postcode", "latitude", "longitude", "lsoa21", "lsoa11", "ward",
+                                "lad", "terminated"]).assign(source_id=sid)  # fmt: skip
+    n = store.append("postcodes", rows)
+    store.set_row_count(sid, n)
+    return n
+
+
 def _load_reference(
     store, entry: SourceEntry, digest: str, place: Place, messages: list[str]
 ) -> int:
@@ -569,6 +614,8 @@ _LOADERS = {
     "population": _load_population,
     "boundaries": _load_boundaries,
     "indicators": _load_indicators,
+    "cni": _load_cni,
+    "postcodes": _load_postcodes,
     "assets": _load_reference,
     "spend": _load_reference,
     "actions": _load_reference,

@@ -288,6 +288,8 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
         if d.kind in (
             "iod_summary",
             "indicators",
+            "cni",
+            "postcodes",
             "assets",
             "spend",
             "actions",

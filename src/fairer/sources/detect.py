@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fairer.sources.boundaries import BOUNDARY_SUFFIXES, boundary_info
+from fairer.sources.cni import cni_layout
 from fairer.sources.indicators import indicator_layout
 from fairer.sources.iod import is_iod_file
 from fairer.sources.iod_summary import is_la_summary
 from fairer.sources.lookups import is_lookup_file, levels_year, lookup_levels
 from fairer.sources.population import population_geography
+from fairer.sources.postcodes import is_postcode_directory
 from fairer.tabular import TABLE_SUFFIXES, suffix_of
 
 
@@ -39,8 +41,13 @@ def detect(path: str | Path) -> DetectedSource | None:
         return None
     if suffix in (".yaml", ".yml"):
         return _yaml_kind(path)
+    if suffix == ".zip":
+        return _postcode_kind(path)
     if suffix not in TABLE_SUFFIXES:
         return None
+    postcodes = _postcode_kind(path)
+    if postcodes is not None:
+        return postcodes
     layout = is_iod_file(path)
     if layout is not None:
         return DetectedSource(
@@ -72,12 +79,21 @@ def detect(path: str | Path) -> DetectedSource | None:
             edition=summary_edition,
             level="lad",
         )
+    cni = cni_layout(path)
+    if cni is not None:
+        return DetectedSource(
+            path, "cni", f"Community Needs Index {cni[1]} ({cni[0]})", level=cni[0],
+            year=int(cni[1]),
+        )  # fmt: skip
     kind = _targeting_kind(path) or _delivery_kind(path)
     if kind:
-        detail = {"assets": "asset register", "spend": "current spend by area", **_DELIVERY_DETAIL}[
-            kind
-        ]
-        return DetectedSource(path, kind, detail)
+        detail = {
+            "assets": "asset register",
+            "assets_by_postcode": "asset register (placed by postcode: needs a postcode directory)",
+            "spend": "current spend by area",
+            **_DELIVERY_DETAIL,
+        }[kind]
+        return DetectedSource(path, kind.removesuffix("_by_postcode"), detail)
     layout = indicator_layout(path)
     if layout is not None:
         return DetectedSource(path, "indicators", f"indicators ({layout.replace('_', ' ')})")
@@ -100,6 +116,9 @@ def _targeting_kind(path: Path) -> str | None:
     located = ({"latitude", "longitude"} <= set(head)) or ({"easting", "northing"} <= set(head))
     if located and ({"type", "asset_type", "category"} & set(head)):
         return "assets"
+    named = {"name", "library name", "asset_name", "site", "site name"} & set(head)
+    if "postcode" in head and named:
+        return "assets_by_postcode"
     if {"area_code", "current"} <= set(head):
         return "spend"
     return None
@@ -110,6 +129,24 @@ _DELIVERY_DETAIL = {
     "assessment": "impact assessment",
     "learning": "learning log",
 }
+
+
+def _postcode_kind(path: Path) -> DetectedSource | None:
+    """An ONS postcode directory (ONSPD, NSPL), by its header; a release zip by its name."""
+    from fairer.tabular import read_header
+
+    if path.suffix.lower() == ".zip":
+        name = path.name.upper()
+        if name.startswith(("ONSPD", "NSPL")):
+            return DetectedSource(path, "postcodes", "ONS postcode directory (release zip)")
+        return None
+    try:
+        head = [str(c).strip() for c in read_header(path, max_rows=1)[0]]
+    except Exception:  # unreadable files are other readers' business
+        return None
+    if is_postcode_directory(head):
+        return DetectedSource(path, "postcodes", "ONS postcode directory")
+    return None
 
 
 def _delivery_kind(path: Path) -> str | None:

@@ -448,6 +448,34 @@ def clear_derived(store: Store) -> None:
     clear(store, DERIVED_TABLES)
 
 
+def indicator_columns(store: Store, prefix: str, areas: list[str]) -> pd.DataFrame:
+    """Indicators whose id starts with ``prefix`` for these areas, one column each (latest
+    period), indexed by ``area_code``: e.g. the Community Needs Index beside the IMD."""
+    with store.registered("_areas", pd.DataFrame({"area_code": list(areas)})):
+        df = store.query(
+            "SELECT v.area_code, v.indicator_id, v.value FROM indicator_values v"
+            " JOIN _areas a USING (area_code)"
+            " WHERE starts_with(v.indicator_id, ?) AND v.grouping = ''"
+            " QUALIFY row_number() OVER (PARTITION BY v.area_code, v.indicator_id"
+            " ORDER BY v.period DESC) = 1",
+            [prefix],
+        )
+    if df.empty:
+        return pd.DataFrame(index=pd.Index([], name="area_code"))
+    return df.pivot(index="area_code", columns="indicator_id", values="value")
+
+
+# -- postcodes ------------------------------------------------------------------------------
+
+
+def postcodes(store: Store) -> pd.DataFrame:
+    """The place's postcode directory (``postcode`` normalised, position, LSOA, ward …)."""
+    return store.query(
+        "SELECT postcode, latitude, longitude, lsoa21, lsoa11, ward, lad, terminated"
+        " FROM postcodes ORDER BY postcode"
+    )
+
+
 # -- targeting runs -------------------------------------------------------------------------
 
 

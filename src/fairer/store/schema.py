@@ -34,6 +34,9 @@ statement_codes, statement_themes
     Results of coding against a codebook and of theme discovery (derived, no ``source_id``).
 coding_rounds
     The history of the analyst's correction rounds: agreement before and after learning.
+postcodes
+    The place's postcodes (and those within 10 km of it) from an ONS postcode directory:
+    where each is, and its LSOA, ward and authority; used to place assets and respondents.
 job_runs, job_tables
     The last run of each targeting command (``fairer priorities``, ``assets``, ``allocate``):
     the settings it used, when, on which data (a digest of the sources' checksums), and its
@@ -192,6 +195,18 @@ TABLES: dict[str, str] = {
             theme_id     VARCHAR NOT NULL,
             label        VARCHAR,
             similarity   DOUBLE
+        )""",
+    "postcodes": """
+        CREATE TABLE IF NOT EXISTS postcodes (
+            postcode     VARCHAR NOT NULL,
+            latitude     DOUBLE NOT NULL,
+            longitude    DOUBLE NOT NULL,
+            lsoa21       VARCHAR,
+            lsoa11       VARCHAR,
+            ward         VARCHAR,
+            lad          VARCHAR,
+            terminated   BOOLEAN,
+            source_id    INTEGER NOT NULL
         )""",
     "job_runs": """
         CREATE TABLE IF NOT EXISTS job_runs (

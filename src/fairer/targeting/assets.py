@@ -204,7 +204,17 @@ def read_assets(
         messages.append(
             f"{path.name}: {int(unknown.sum())} asset types not recognised (e.g. '{raw[unknown].iloc[0]}'), kept as 'other'"
         )
-    name_col = _col(df, "name", "library name", "asset_name", "site")
+    name_col = _col(df, "name", "library name", "asset_name", "site", "site name")
+    closed_col = _col(df, "closed", "year closed", "date closed")
+    if closed_col:  # registers keep closed sites (libraries since 2010): they serve nobody now
+        text = df[closed_col].astype("string").str.strip().fillna("")
+        closed = text.ne("") & ~text.str.lower().isin(["no", "n/a", "na", "-", "false", "0"])
+        if closed.any():
+            messages.append(
+                f"{path.name}: {int(closed.sum())} assets are marked closed (column "
+                f"'{closed_col}') and were left out"
+            )
+            df, types = df[~closed], types[~closed]
     table = (
         pd.DataFrame(
             {

@@ -102,7 +102,17 @@ def targeting_data(ctx: PlaceContext, need: str | None = None) -> TargetingData:
     if geom.empty:
         raise FairerError("no LSOA boundaries for this place: add a boundary file to place.toml")
     gdf = geom.merge(local, on="area_code")
+    cni = queries.indicator_columns(ctx.store, "cni_", gdf["area_code"].tolist())
+    if len(cni):  # the Community Needs Index, where loaded, can join the IMD in the need index
+        gdf = gdf.merge(cni.reset_index(), on="area_code", how="left")
     specs = parse_need(need)
+    unknown = [s.column for s in specs if s.column not in gdf]
+    if unknown:
+        usable = sorted(c for c in gdf.columns if c.endswith("_score") or c.startswith("cni_"))
+        raise FairerError(
+            f"need indicator '{unknown[0]}' is not loaded for this place; choose from "
+            f"{', '.join(usable)}"
+        )
     ni = need_index(gdf, specs, method="exponential")
     gdf = gdf.merge(ni, on="area_code")
     return TargetingData(gdf, specs, need)
@@ -267,7 +277,7 @@ def assets_against_need(
     """
     walk = walk if walk is not None else ctx.place.targeting.walk
     td = td or targeting_data(ctx, need)
-    pc = read_table(postcodes) if postcodes else None
+    pc = _postcode_lookup(ctx, postcodes)
     frames, messages = [], []
     for f in asset_files:
         a = read_assets(f, pc, default_type)
@@ -302,6 +312,22 @@ def assets_against_need(
             }
         )
     return AssetAccess(table, assets, pd.DataFrame(rows), td.lsoas, messages)
+
+
+def _postcode_lookup(ctx: PlaceContext, postcodes) -> pd.DataFrame | None:
+    """Postcodes to place assets by: a file given, else the place's postcode directory."""
+    from fairer.sources.postcodes import is_postcode_directory, read_postcodes
+    from fairer.tabular import read_header
+
+    if postcodes:
+        path = Path(postcodes)
+        if path.suffix.lower() == ".zip" or is_postcode_directory(
+            [str(c) for c in read_header(path, max_rows=1)[0]]
+        ):
+            return read_postcodes(path)
+        return read_table(path)
+    stored = queries.postcodes(ctx.store)
+    return stored if len(stored) else None
 
 
 @dataclass
