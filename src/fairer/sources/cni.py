@@ -45,6 +45,14 @@ _AREA = {"lsoa": r"lsoa(21|11)?_?(code|cd)", "ward": r"ward\d{0,2}_?(code|cd)|wd
 def cni_layout(path: str | Path) -> tuple[str, str] | None:
     """``(level, edition)`` of a CNI file from its header, or None.
 
+    Parameters
+    ----------
+    path : path-like
+
+    Returns
+    -------
+    tuple of (str, str) or None
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -88,6 +96,15 @@ def read_cni(path: str | Path) -> pd.DataFrame:
     ------
     FairerError
         Not a CNI file, or a score that is not a number (row and column named).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "cni.csv"
+    >>> _ = f.write_text("lsoa21_code,Community Needs Index 2023 Score,Left Behind Area?\\n"
+    ...                  "E01012001,251.2,True\\n")
+    >>> read_cni(f)[["indicator_id", "value"]].to_dict("records")
+    [{'indicator_id': 'cni_score', 'value': 251.2}, {'indicator_id': 'cni_left_behind', 'value': 1.0}]
     """
     path = Path(path)
     layout = cni_layout(path)
