@@ -26,6 +26,7 @@ DOCUMENTED = [
     "fairer.delivery.summary",
     "fairer.sources.postcodes",
     "fairer.sources.cni",
+    "fairer.exports",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [

@@ -228,18 +228,39 @@ def profile_place(
     threshold = place.disclosure_threshold
     published = protect(profile, threshold)
     out = place.output_dir
+    shown = protect(inputs, threshold) if inputs is not None else None
+    framework = shown.framework if shown is not None else None
     with _staged(out) as stage:
         written = write_outputs(
             published.tables(), stage, formats, workbook="deprivation_profile.xlsx"
         )
+        written.update(_write_exports(published, framework, stage))
         report_path = None
-        if inputs is not None:
-            rendered = render_place_report(place, protect(inputs, threshold))
+        if shown is not None:
+            rendered = render_place_report(place, shown)
             report_path = rendered.write(stage / "report.html")
     result = ProfileResult(place, load, published.profiles, published.change)
     result.tables = _moved(written, stage, out)
     result.report = out / "report.html" if report_path else None
     return result
+
+
+def _write_exports(profile: ProfileResults, framework, stage: Path) -> dict[str, Path]:
+    """The Power BI table (CSV and Parquet) and the GIS layers, from published results."""
+    from fairer.exports import gis_layers, indicator_table
+    from fairer.publish import write_layers
+
+    written: dict[str, Path] = {}
+    if framework is not None:
+        written.update(
+            write_outputs(
+                {"indicator_results": indicator_table(framework)}, stage, ("csv", "parquet")
+            )  # fmt: skip
+        )
+    layers = gis_layers(profile, framework)
+    if layers:
+        written["place_results.gpkg"] = write_layers(layers, stage / "place_results.gpkg")
+    return written
 
 
 def render_place_report(place: Place, inputs: PlaceReportInputs) -> Report:

@@ -37,7 +37,7 @@ import pandas as pd
 
 from fairer.disclosure import DEFAULT_THRESHOLD, protect_frame
 from fairer.errors import FairerError
-from fairer.tabular import write_table, write_tables
+from fairer.tabular import atomic_path, neutralise_formulas, write_table, write_tables
 
 #: Table formats fairer writes.
 FORMATS = ("csv", "parquet", "xlsx")
@@ -164,3 +164,46 @@ def write_outputs(
             for name, df in tables.items():
                 paths[f"{name}.{fmt}"] = write_table(df, out_dir / f"{name}.{fmt}")
     return paths
+
+
+def write_layers(layers: Mapping[str, pd.DataFrame], target: str | Path) -> Path:
+    """Write protected GeoDataFrames as the layers of one GeoPackage, atomically.
+
+    Text is neutralised as in every other writer: a GIS attribute table is often exported to a
+    spreadsheet next.
+
+    Parameters
+    ----------
+    layers : mapping of name → GeoDataFrame
+        From a protected result (e.g. :func:`fairer.exports.gis_layers`).
+    target : path-like
+        The ``.gpkg`` file.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> g = gpd.GeoDataFrame({"name": ["=cmd"]}, geometry=[Point(-1.3, 54.6)], crs=4326)
+    >>> out = write_layers({"sites": g}, pathlib.Path(tempfile.mkdtemp()) / "sites.gpkg")
+    >>> gpd.read_file(out, layer="sites")["name"].tolist()
+    ["'=cmd"]
+    """
+    import geopandas as gpd
+
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        tmp.unlink()  # the GeoPackage driver makes its own file, named as the standard asks
+        gpkg = tmp.with_name(tmp.name + ".gpkg")
+        for i, (name, gdf) in enumerate(layers.items()):
+            safe = gpd.GeoDataFrame(
+                neutralise_formulas(gdf.drop(columns="geometry")),
+                geometry=gdf.geometry.to_numpy(),
+                crs=gdf.crs,
+            )
+            safe.to_file(gpkg, layer=name, driver="GPKG", mode="w" if i == 0 else "a")
+        gpkg.replace(tmp)
+    return target
