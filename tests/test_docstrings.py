@@ -27,6 +27,7 @@ DOCUMENTED = [
     "fairer.sources.postcodes",
     "fairer.sources.cni",
     "fairer.exports",
+    "fairer.feedback",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [

@@ -26,6 +26,19 @@ app = typer.Typer(
     "choose where and for whom, act and learn, show it.",
 )
 
+
+@app.callback()
+def _options(
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress feedback on stderr (it shows only on a terminal)."
+    ),
+) -> None:
+    """Reproducible place-based inequalities analysis."""
+    from fairer import feedback
+
+    feedback.set_quiet(quiet)
+
+
 PlaceDir = typer.Argument(..., help="The place's folder (made by `fairer init`).")
 
 
@@ -478,6 +491,15 @@ def cli_reference() -> str:
                 lines.append(f"| {names} | {help_text} | {default} |")
             lines.append("")
 
+    globals_ = [p for p in root.params if p.name != "help"]
+    if globals_:  # options of `fairer` itself, given before the command
+        lines.extend(["## Options of every command", "",
+                      "Given before the command: `fairer --quiet profile PLACE_DIR`.", "",
+                      "| option | meaning |", "| --- | --- |"])  # fmt: skip
+        for p in globals_:
+            names = ", ".join(f"`{o}`" for o in (p.opts + p.secondary_opts))
+            lines.append(f"| {names} | {getattr(p, 'help', '') or ''} |")
+        lines.append("")
     walk(root, ["fairer"])
     return "\n".join(lines).rstrip() + "\n"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fairer import feedback
 from fairer.errors import FairerError
 from fairer.place import Place, SourceEntry
 from fairer.provenance import sha256_of
@@ -100,7 +101,8 @@ def load_place_sources(place: Place, store: Store | None = None) -> LoadReport:
                 before = queries.source_row_counts(store, previous)
                 for sid in previous:
                     store.drop_source_rows(sid)
-                n = _LOADERS[entry.kind](store, entry, digest, place, messages)
+                with feedback.step(f"Loading {entry.path.name} ({entry.kind})"):
+                    n = _LOADERS[entry.kind](store, entry, digest, place, messages)
                 _refuse_shrinking(entry, before, n)
                 loaded.append((str(entry.path), n))
     finally:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from fairer import feedback
 from fairer.context import PlaceContext, open_place
 from fairer.errors import FairerError
 from fairer.framework.results import PlaceResults, has_indicators, place_results
@@ -220,10 +221,11 @@ def profile_place(
     ([2025], 'report.html')
     """
     check_formats(formats)
-    with open_place(place_dir) as ctx:
+    with feedback.step("Preparing the profile"), open_place(place_dir) as ctx:
         place = ctx.place
-        inputs = _report_inputs(ctx) if report else None
-        profile = inputs.profile if inputs else profile_results(ctx)
+        with feedback.step("Profiling deprivation and computing the framework"):
+            inputs = _report_inputs(ctx) if report else None
+            profile = inputs.profile if inputs else profile_results(ctx)
         load = ctx.load
     threshold = place.disclosure_threshold
     published = protect(profile, threshold)
@@ -237,8 +239,9 @@ def profile_place(
         written.update(_write_exports(published, framework, stage))
         report_path = None
         if shown is not None:
-            rendered = render_place_report(place, shown)
-            report_path = rendered.write(stage / "report.html")
+            with feedback.step("Writing the report"):
+                rendered = render_place_report(place, shown)
+                report_path = rendered.write(stage / "report.html")
     result = ProfileResult(place, load, published.profiles, published.change)
     result.tables = _moved(written, stage, out)
     result.report = out / "report.html" if report_path else None
@@ -336,9 +339,10 @@ def rug_place(
     from fairer.report.rug import rug_payload, write_rug_html
 
     check_formats(formats, RUG_FORMATS)
-    with open_place(place_dir) as ctx:
+    with feedback.step("Preparing the rug"), open_place(place_dir) as ctx:
         place, load = ctx.place, ctx.load
-        raw = place_results(ctx, level, benchmark, framework)
+        with feedback.step(f"Computing the rug ({level}s)"):
+            raw = place_results(ctx, level, benchmark, framework)
     res = protect(raw, place.disclosure_threshold)
     table = res.rug.rug_table()
     if table.empty:
@@ -377,7 +381,8 @@ def _write_rug_pages(res, title: str, target: Path, fmt: str) -> Path:
     (``rug_ward.png``, ``rug_ward_2.png`` …)."""
     from fairer.report.rug import a4_bbox, rug_figures
 
-    pages = rug_figures(res.rug.cells, res.framework, title)
+    with feedback.step("Drawing the printed rug"):
+        pages = rug_figures(res.rug.cells, res.framework, title)
     if fmt == "pdf":
         from matplotlib.backends.backend_pdf import PdfPages
 
@@ -582,10 +587,11 @@ def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> Pr
     from fairer.delivery.progress import HISTORY_DIR, delivery_results
 
     on = _period_end(period, period_end)
-    with open_place(place_dir) as ctx:
+    with feedback.step("Preparing the progress report"), open_place(place_dir) as ctx:
         place = ctx.place
-        inputs = _report_inputs(ctx)
-        delivery = delivery_results(ctx, on)
+        with feedback.step("Computing the progress report's results"):
+            inputs = _report_inputs(ctx)
+            delivery = delivery_results(ctx, on)
         messages = list(ctx.load.messages) + delivery.messages
     threshold = place.disclosure_threshold
     published = protect(inputs, threshold)
@@ -603,7 +609,8 @@ def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> Pr
             from fairer.report.progress import write_pdf
 
             try:
-                pdf_path = write_pdf(rep.render(), stage / f"{name}.pdf", out)
+                with feedback.step("Laying out the PDF"):
+                    pdf_path = write_pdf(rep.render(), stage / f"{name}.pdf", out)
             except FairerError as exc:  # no PDF engine here: the HTML report still stands
                 pdf_error = exc
     if delivery.plan is not None:
