@@ -195,3 +195,14 @@ def test_assets_by_postcode_are_where_their_coordinates_say(tmp_path):
         placed = assets_against_need(ctx, [by_postcode], postcodes=directory_file)
     cols = [c for c in direct.table if c.startswith("distance_")]
     np.testing.assert_allclose(placed.table[cols], direct.table[cols], atol=0.5)
+
+
+def test_a_consultation_reads_respondents_areas_from_a_directory(tmp_path):
+    """The classic ONSPD has lsoa01, lsoa11 and lsoa21: respondents get the 2021 LSOA."""
+    from fairer.voices.importing import _postcode_lookup
+
+    rows = [dict(r, lsoa21=r["lsoa"], lsoa11="E01000111", lsoa01="E01000001") for r in ROWS]
+    path = tmp_path / "ONSPD_synthetic.csv"
+    _directory(ONSPD_CLASSIC, [{k: v for k, v in r.items() if k in ONSPD_CLASSIC} for r in rows]).to_csv(path, index=False)  # fmt: skip
+    lookup = _postcode_lookup(path)
+    assert lookup["ZZ991AA"] == "E01012001" and lookup["ZZ991AE"] == "E01012004"

@@ -33,7 +33,7 @@ def targeting_section(res: TargetingResults | None) -> Section | None:
     parts.append(
         "<p>Priority neighbourhoods are grown from the neediest LSOAs into contiguous groups of "
         f"{cfg.min_population:,.0f}–{cfg.max_population:,.0f} residents and "
-        f"ranked by population-weighted need ({cfg.need}). Robustness: the share of {cfg.runs:,} "
+        f"ranked by population-weighted need ({escape(need_words(cfg.need))}). Robustness: the share of {cfg.runs:,} "
         "sensitivity runs (weights and data varied) in which their LSOAs stay among the neediest."
         f"{_pins(cfg)} {_source(res, 'priorities')}</p>"
     )
@@ -135,6 +135,46 @@ def targeting_section(res: TargetingResults | None) -> Section | None:
                 )
             )
     return Section("where-and-for-whom", "Where and for whom", "\n".join(parts))
+
+
+_NEED_LABELS = {
+    "imd_score": "IMD score",
+    "cni_score": "Community Needs Index score",
+    "cni_civic_assets": "CNI civic assets",
+    "cni_connectedness": "CNI connectedness",
+    "cni_engaged_community": "CNI engaged community",
+    "cni_left_behind": "left-behind area (CNI)",
+    "living_environment_score": "living environment domain score",
+    "barriers_score": "barriers to housing and services domain score",
+}
+
+
+def need_words(need: str) -> str:
+    """A need definition in words: ``"imd_score:2,cni_score:1"`` → "IMD score (weight 2) and …".
+
+    Examples
+    --------
+    >>> need_words("imd_score:1,cni_score:1")
+    'IMD score and Community Needs Index score, equally weighted'
+    >>> need_words("imd_score:2,-access_score:1")
+    'IMD score (weight 2) and access domain score (lower is more need; weight 1)'
+    """
+    parts = []
+    specs = [p.strip() for p in need.split(",") if p.strip()]
+    weights = {p.partition(":")[2] or "1" for p in specs}
+    for p in specs:
+        name, _, weight = p.partition(":")
+        column = name.lstrip("-")
+        label = _NEED_LABELS.get(column) or (
+            f"{column.removesuffix('_score').replace('_', ' ')} domain score"
+            if column.endswith("_score") else column.replace("_", " ")
+        )  # fmt: skip
+        notes = (["lower is more need"] if name.startswith("-") else []) + (
+            [f"weight {float(weight or 1):g}"] if len(weights) > 1 else []
+        )
+        parts.append(f"{label} ({'; '.join(notes)})" if notes else label)
+    text = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 2 else parts)
+    return text + (", equally weighted" if len(specs) > 1 and len(weights) == 1 else "")
 
 
 def _pins(cfg) -> str:

@@ -77,8 +77,18 @@ def age_band(value: object) -> str | None:
 
 
 def _postcode_lookup(path: Path) -> dict[str, str]:
-    from fairer.tabular import read_table
+    """Postcode → LSOA: an ONS postcode directory (ONSPD/NSPL, LSOA 2021 first), or a table."""
+    from fairer.sources.postcodes import is_postcode_directory, read_postcodes
+    from fairer.tabular import read_header, read_table
 
+    path = Path(path)
+    if path.suffix.lower() == ".zip" or is_postcode_directory(
+        [str(c) for c in read_header(path, max_rows=1)[0]]
+    ):
+        pcs = read_postcodes(path)
+        lsoa = pcs["lsoa21"] if "lsoa21" in pcs else pcs["lsoa11"]
+        keep = lsoa.notna()
+        return dict(zip(pcs.loc[keep, "postcode"], lsoa[keep].astype(str), strict=True))
     df = read_table(path)
     cols = {c.lower(): c for c in df.columns}
     pc = next((cols[c] for c in ("pcds", "pcd", "postcode", "pcd7", "pcd8") if c in cols), None)
