@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -25,10 +27,18 @@ def test_ons_subnational_sheet():
     assert (row["value"], row["lowercl"], row["uppercl"]) == tuple(float(v) for v in want.iloc[1:4])
     assert row["period"] == "2017-19" and row["indicator_id"] == "male_hle"
     set_aside = [m for m in data.messages if "no value and no numerator" in m]
-    assert len(set_aside) == len(pd.read_csv(path, skiprows=5)) - len(raw)  # one note per row
+    assert len(set_aside) == 1  # one note per problem, naming its rows
+    missing = len(pd.read_csv(path, skiprows=5)) - len(raw)
+    note = set_aside[0]
     assert (
-        "male_hle.csv: row 56, column 'value': no value and no numerator (set aside)" in set_aside
+        note.startswith("male_hle.csv: row")
+        and "row 56" in note
+        or "rows 56," in note
+        or ", 56," in note
     )
+    named = re.search(r"\((\d+) rows\)", note)
+    listed = re.findall(r"\b(\d+)\b", note.split(", column")[0])
+    assert (int(named.group(1)) if named else len(listed)) == missing
 
 
 def test_fingertips_export():
@@ -150,3 +160,27 @@ def test_active_lives_inactive_combines_across_files():
     assert len(inactive) == len(common) > 0
     for key in common:
         assert inactive.loc[key] == pytest.approx(sum(k.loc[key] for k in keyed))
+
+
+def test_active_lives_county_and_unitary_rows_are_one_authority():
+    """North Yorkshire and Somerset became unitary in 2023: Sport England lists an LA row and a
+    CC row. The LA row's value is used, the county's where the LA row has none; no duplicates."""
+    path = shared_path(
+        "health",
+        "sport_england_active_lives_la_2015_2023",
+        "active_lives_7cat_inactive_nothing.csv",
+    )
+    data = read_indicator_file(path)
+    assert not any("duplicate" in m for m in data.messages)
+    assert any(
+        "North Yorkshire LA and North Yorkshire CC are one authority now" in m
+        for m in data.messages
+    )
+    raw = pd.read_csv(path, skiprows=4)
+    raw = raw.rename(columns={raw.columns[0]: "name"}).set_index("name")
+    got = data.rows[data.rows["area_code"] == "E06000065"].set_index("period")["value"]
+    for period, value in got.items():
+        la, cc = raw.loc["North Yorkshire LA", period], raw.loc["North Yorkshire CC", period]
+        want = la if isinstance(la, str) and la.endswith("%") else cc
+        assert value == pytest.approx(float(want.rstrip("%")))
+    assert not data.rows.duplicated(["area_code", "period"]).any()

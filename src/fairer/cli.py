@@ -116,6 +116,8 @@ def profile(
     from fairer.pipeline import profile_place
 
     result = profile_place(place_dir, _list(formats), not no_report)
+    for m in result.messages:
+        typer.echo(f"note: {m}", err=True)
     for ed, p in sorted(result.profiles.items()):
         echo(f"IoD{ed}:")
         for s in p.headline_sentences():

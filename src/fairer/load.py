@@ -575,7 +575,7 @@ def _load_reference(
     """Asset registers, spend files and delivery records are used by the commands that need
     them; here each is read through its own reader, so a damaged file is refused now, and the
     file and its checksum are recorded."""
-    messages += _check_reference(entry)
+    messages += _check_reference(entry, store)
     sid = _register(
         store, entry, digest, "as the file's owner states", f"{entry.detail}: {entry.path.name}"
     )
@@ -583,7 +583,7 @@ def _load_reference(
     return 0
 
 
-def _check_reference(entry: SourceEntry) -> list[str]:
+def _check_reference(entry: SourceEntry, store=None) -> list[str]:
     """Read a reference file with the reader its command will use; its notes (rows set aside)."""
     from fairer.delivery.actions import read_action_plan
     from fairer.delivery.impact import read_assessment
@@ -592,11 +592,24 @@ def _check_reference(entry: SourceEntry) -> list[str]:
     from fairer.targeting.spend import read_current_spend
 
     if entry.kind == "assets":
-        # Postcodes are placed when the register is used (with the place's lookup); here an
-        # empty lookup lets the rest of the file be checked.
-        no_postcodes = pd.DataFrame(columns=["postcode", "latitude", "longitude"])
-        notes = read_assets(entry.path, no_postcodes, default_type="asset").messages
-        return [n for n in notes if "postcodes not in the lookup" not in n]
+        # Postcodes are placed with the place's postcode directory (loaded before assets);
+        # without one, an empty lookup lets the rest of the file be checked.
+        stored = queries.postcodes(store) if store is not None else pd.DataFrame()
+        lookup = (
+            stored if len(stored) else pd.DataFrame(columns=["postcode", "latitude", "longitude"])
+        )
+        try:
+            notes = read_assets(entry.path, lookup, default_type="asset").messages
+        except FairerError as exc:
+            if len(stored) or "no asset has a usable location" not in str(exc):
+                raise
+            return [
+                f"{entry.path.name}: the assets are given by postcode; add an ONS postcode "
+                "directory (ONSPD or NSPL) to the place's data to place them"
+            ]
+        return (
+            notes if len(stored) else [n for n in notes if "postcodes not in the lookup" not in n]
+        )
     if entry.kind == "spend":
         read_current_spend(entry.path)
     elif entry.kind == "actions":

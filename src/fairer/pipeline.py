@@ -193,6 +193,7 @@ class ProfileResult:
     report: Path | None = None
     progress: object | None = None  # the demo's ProgressResult
     voices: object | None = None  # the demo's VoicesReport
+    messages: list[str] = field(default_factory=list)  # rows set aside, parts left out
 
 
 def profile_place(
@@ -243,6 +244,9 @@ def profile_place(
                 rendered = render_place_report(place, shown)
                 report_path = rendered.write(stage / "report.html")
     result = ProfileResult(place, load, published.profiles, published.change)
+    result.messages = list(load.messages) + list(
+        getattr(inputs.targeting, "messages", []) if inputs else []
+    )
     result.tables = _moved(written, stage, out)
     result.report = out / "report.html" if report_path else None
     return result
@@ -593,6 +597,7 @@ def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> Pr
             inputs = _report_inputs(ctx)
             delivery = delivery_results(ctx, on)
         messages = list(ctx.load.messages) + delivery.messages
+        messages += list(getattr(inputs.targeting, "messages", []))
     threshold = place.disclosure_threshold
     published = protect(inputs, threshold)
     delivery = protect(delivery, threshold)

@@ -152,6 +152,15 @@ def _period_kind(p: str) -> str:
     return "other"
 
 
+def _rows_named(at: list[int], shown: int = 5) -> str:
+    """``row 4``, ``rows 4, 9``, or ``rows 4, 9, 12, 15, 20 and 7 more (12 rows)``."""
+    if len(at) == 1:
+        return f"row {at[0]}"
+    head = ", ".join(str(r) for r in at[:shown])
+    more = f" and {len(at) - shown} more ({len(at)} rows)" if len(at) > shown else ""
+    return f"rows {head}{more}"
+
+
 def validate_rows(
     rows: pd.DataFrame,
     path: Path,
@@ -174,17 +183,20 @@ def validate_rows(
     """
     messages = []
     bad = pd.Series(False, index=rows.index)
+    # Readers that reshape a wide file give each row its file line; otherwise the position says.
+    lines = rows.attrs.get("lines")
+    found: dict[tuple[str, str], list[int]] = {}
 
     def flag(mask: pd.Series, what, column: str) -> None:
-        """One note per row set aside (``what`` may be a function of the row's position)."""
+        """Note the rows set aside: one line per problem, naming its rows (``what`` may be a
+        function of the row's position, e.g. to quote the bad value)."""
         nonlocal bad
         mask = mask.fillna(False) & ~bad
         column = rows.attrs.get("headers", {}).get(column, column)  # the file's own header
         for i in np.flatnonzero(mask.to_numpy()):
             text = what(int(i)) if callable(what) else what
-            messages.append(
-                f"{path.name}: row {first_row + int(i)}, column '{column}': {text} (set aside)"
-            )
+            line = int(lines[int(i)]) if lines is not None else first_row + int(i)
+            found.setdefault((column, text), []).append(line)
         bad = bad | mask
 
     code_ok = rows["area_code"].astype(str).str.match(_GSS)
@@ -221,13 +233,19 @@ def validate_rows(
         )
     dup = rows.duplicated(["indicator_id", "area_code", "period", "group"], keep="first")
     flag(dup, "duplicate indicator × area × period row (the first is kept)", "period")
+    for (column, text), at in found.items():
+        messages.append(
+            f"{path.name}: {_rows_named(sorted(set(at)))}, column '{column}': {text} (set aside)"
+        )
     for ind, part in rows[~bad].groupby("indicator_id"):
         kinds = {_period_kind(p) for p in part["period"]}
         if len(kinds) > 1:
             messages.append(
                 f"{path.name}: indicator '{ind}' has periods in mixed formats ({', '.join(sorted(kinds))}); check they mean what you think"
             )
-    return IndicatorData(rows[~bad].reset_index(drop=True), messages)
+    valid = rows[~bad].reset_index(drop=True)
+    valid.attrs.pop("lines", None)  # the lines were for these notes only
+    return IndicatorData(valid, messages)
 
 
 def _as_tidy(df: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -481,11 +499,27 @@ def read_active_lives(path: str | Path, la_names: pd.DataFrame | None = None) ->
         else []
     )
     category = re.sub(r"^active_lives_7cat_", "", path.stem)
-    long = (
-        df[codes.notna()]
-        .assign(area_code=codes[codes.notna()])
-        .melt(id_vars=[name_col, "area_code"], var_name="period", value_name="raw")
+    first_row = int(df.attrs.get("header_row", 1)) + 1
+    kept = df[codes.notna()].assign(
+        area_code=codes[codes.notna()],
+        _line=first_row + np.flatnonzero(codes.notna().to_numpy()),
+        _county=names[codes.notna()].str.endswith(" CC"),
     )
+    shared = kept[kept["area_code"].duplicated(keep=False)]
+    for code, part in shared.groupby("area_code"):
+        # a county council that became a unitary authority (North Yorkshire, Somerset in 2023)
+        messages.append(
+            f"{path.name}: {' and '.join(part[name_col].astype(str))} are one authority now "
+            f"({code}): the LA row is used, the county row for periods the LA row lacks"
+        )
+    long = kept.melt(
+        id_vars=[name_col, "area_code", "_line", "_county"], var_name="period", value_name="raw"
+    )
+    long["value"] = pd.to_numeric(long["raw"].astype(str).str.rstrip("%"), errors="coerce")
+    long = long.dropna(subset=["value"]).sort_values(
+        ["area_code", "period", "_county"], kind="stable"
+    )
+    long = long.drop_duplicates(["area_code", "period"]).sort_index()  # back in file order
     rows = pd.DataFrame(
         {
             "indicator_id": f"active_lives_{category}",
@@ -494,12 +528,13 @@ def read_active_lives(path: str | Path, la_names: pd.DataFrame | None = None) ->
             "group": "",
             "numerator": np.nan,
             "denominator": np.nan,
-            "value": pd.to_numeric(long["raw"].astype(str).str.rstrip("%"), errors="coerce"),
+            "value": long["value"],
             "lowercl": np.nan,
             "uppercl": np.nan,
         }
-    ).dropna(subset=["value"])
-    return IndicatorData(rows.reset_index(drop=True), messages)
+    ).reset_index(drop=True)
+    rows.attrs["lines"] = tuple(int(v) for v in long["_line"])  # a tuple: attrs must compare
+    return IndicatorData(rows, messages)
 
 
 def _simplify(name: str) -> str:

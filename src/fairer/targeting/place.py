@@ -696,8 +696,11 @@ def targeting_results(ctx: PlaceContext) -> TargetingResults | None:
         found["priorities"] = priorities(ctx, cfg, td=need_data())
         provenance["priorities"] = "From the [targeting] settings in place.toml."
     if "assets" not in found and asset_files:
-        found["assets"] = assets_against_need(ctx, asset_files, td=need_data())
-        provenance["assets"] = "From the asset files listed in place.toml."
+        try:
+            found["assets"] = assets_against_need(ctx, asset_files, td=need_data())
+            provenance["assets"] = "From the asset files listed in place.toml."
+        except FairerError as exc:  # e.g. registers by postcode and no postcode directory yet
+            messages.append(f"assets against need left out: {exc}")
     place_spend = spend_files[0] if spend_files else None
     spend_file = None  # the current-spend file the ward allocation actually used
     ran = [j for j in ("allocation_ward", "allocation_lsoa") if j in found]
