@@ -150,3 +150,24 @@ def test_an_iod_file_cut_at_a_row_end_is_refused_for_a_real_place(cli, tmp_path)
 def _store_is_empty(place) -> bool:
     with open_store(place / "fairer.duckdb", read_only=True) as store:
         return not any(n for n in store.counts().values())
+
+
+def test_an_unnamed_area_takes_its_name_from_another_source(tmp_path):
+    """ONS's LSOA 2011 → ward 2017 lookup has codes only: a ward keeps its code as its name
+    until another source (the 2024 ward lookup, the CNI's 2017 wards) names the same code."""
+    import pandas as pd
+
+    from fairer.store import open_store, queries
+
+    store = open_store(tmp_path / "s.duckdb")
+    store.append("areas", pd.DataFrame({
+        "area_code": ["E05001549", "E05001541", "E05001549"],
+        "area_name": ["E05001549", "E05001541", "Stockton Town Centre"],
+        "level": ["ward", "ward", "ward"],
+        "geo_year": [2011, 2011, None],
+        "source_id": [1, 1, 2],
+    }))  # fmt: skip
+    names = queries.names_at_level(store, "ward", 2011).set_index("area_code")["area_name"]
+    assert names.to_dict() == {"E05001549": "Stockton Town Centre", "E05001541": "E05001541"}
+    assert queries.area_names(store)["E05001549"] == "Stockton Town Centre"
+    store.close()

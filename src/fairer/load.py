@@ -532,6 +532,9 @@ def _load_cni(store, entry: SourceEntry, digest: str, place: Place, messages: li
 
     rows = cni.read_cni(entry.path)
     sid = _register(store, entry, digest, cni.LICENCE, cni.ATTRIBUTION)
+    names = rows.attrs.pop("names", None)
+    if names is not None and len(names):  # its ward names name wards that lookups leave unnamed
+        _upsert_areas(store, names.assign(level=rows.attrs["level"], geo_year=None, source_id=sid))
     rows = rows.assign(grouping="", numerator=np.nan, denominator=np.nan, lowercl=np.nan,
                        uppercl=np.nan, source_id=sid)  # fmt: skip
     n = _insert_new(

@@ -37,17 +37,20 @@ def targeting_section(res: TargetingResults | None) -> Section | None:
         "sensitivity runs (weights and data varied) in which their LSOAs stay among the neediest."
         f"{_pins(cfg)} {_source(res, 'priorities')}</p>"
     )
-    show = picks[
-        ["rank", "n_areas", "population", "need", "p_in_top_areas", "drivers", "names"]
-    ].rename(
+    cols = ["rank", "wards", "n_areas", "population", "need", "p_in_top_areas", "drivers", "names"]
+    show = picks.reindex(columns=cols).assign(drivers=picks["drivers"].map(_driver_words))
+    if show["wards"].fillna("").eq("").all():
+        show = show.drop(columns="wards")
+    show = show.rename(
         columns={
             "rank": "Rank",
+            "wards": "Neighbourhood (wards)",
             "n_areas": "LSOAs",
             "population": "Residents",
             "need": "Need score",
             "p_in_top_areas": "Robustness",
             "drivers": "What drives it",
-            "names": "Neighbourhoods",
+            "names": "LSOAs in it",
         }
     )
     parts.append(
@@ -164,17 +167,36 @@ def need_words(need: str) -> str:
     weights = {p.partition(":")[2] or "1" for p in specs}
     for p in specs:
         name, _, weight = p.partition(":")
-        column = name.lstrip("-")
-        label = _NEED_LABELS.get(column) or (
-            f"{column.removesuffix('_score').replace('_', ' ')} domain score"
-            if column.endswith("_score") else column.replace("_", " ")
-        )  # fmt: skip
+        label = need_label(name.lstrip("-"))
         notes = (["lower is more need"] if name.startswith("-") else []) + (
             [f"weight {float(weight or 1):g}"] if len(weights) > 1 else []
         )
         parts.append(f"{label} ({'; '.join(notes)})" if notes else label)
     text = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 2 else parts)
     return text + (", equally weighted" if len(specs) > 1 and len(weights) == 1 else "")
+
+
+def _driver_words(drivers: str) -> str:
+    """``"imd_score 79, cni_score 12"`` → ``"IMD score 79, Community Needs Index score 12"``."""
+    if not isinstance(drivers, str):
+        return drivers
+
+    return re.sub(r"\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b", lambda m: need_label(m.group(1)), drivers)
+
+
+def need_label(column: str) -> str:
+    """A need column in words: ``health_score`` → "health domain score".
+
+    Examples
+    --------
+    >>> need_label("imd_score"), need_label("health_score")
+    ('IMD score', 'health domain score')
+    """
+    if column in _NEED_LABELS:
+        return _NEED_LABELS[column]
+    if column.endswith("_score"):
+        return f"{column.removesuffix('_score').replace('_', ' ')} domain score"
+    return column.replace("_", " ")
 
 
 def _pins(cfg) -> str:

@@ -89,8 +89,9 @@ def read_cni(path: str | Path) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        One row per area and measure; ``attrs["level"]`` is ``lsoa`` or ``ward``. The
-        left-behind flag is 1 or 0.
+        One row per area and measure; ``attrs["level"]`` is ``lsoa`` or ``ward``, and
+        ``attrs["names"]`` the areas' names where the file gives them. The left-behind flag is
+        1 or 0.
 
     Raises
     ------
@@ -144,6 +145,13 @@ def read_cni(path: str | Path) -> pd.DataFrame:
         )
     out = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
     out.attrs["level"] = level
+    name = next(
+        (lower[c] for c in lower if re.fullmatch(r"(lsoa|ward)\d{0,2}_?(name|nm)", c)), None
+    )
+    if name is not None:
+        out.attrs["names"] = pd.DataFrame(
+            {"area_code": df[area].astype(str).str.strip(), "area_name": df[name].astype(str)}
+        ).drop_duplicates("area_code")
     return out
 
 

@@ -152,6 +152,20 @@ def _period_kind(p: str) -> str:
     return "other"
 
 
+def _unknown_codes(codes: pd.Series, shown: int = 3) -> str:
+    """Many unknown codes in one phrase, saying where they are from when the prefix tells."""
+    distinct = list(dict.fromkeys(codes))
+    quoted = ", ".join(f"'{c}'" for c in distinct[:shown])
+    more = f" and {len(distinct) - shown} more" if len(distinct) > shown else ""
+    outside = all(c[:1] in "SNW" for c in distinct)
+    counties = all(c.startswith("E10") for c in distinct)
+    why = (
+        " (Scotland, Wales and Northern Ireland: outside England)" if outside
+        else " (county councils)" if counties else ""
+    )  # fmt: skip
+    return f"unknown area codes {quoted}{more}{why}"
+
+
 def _rows_named(at: list[int], shown: int = 5) -> str:
     """``row 4``, ``rows 4, 9``, or ``rows 4, 9, 12, 15, 20 and 7 more (12 rows)``."""
     if len(at) == 1:
@@ -202,7 +216,12 @@ def validate_rows(
     code_ok = rows["area_code"].astype(str).str.match(_GSS)
     if known_codes is not None:
         code_ok &= rows["area_code"].isin(known_codes | {ENGLAND})
-    flag(~code_ok, lambda i: f"unknown area code '{rows['area_code'].iloc[i]}'", "area_code")
+    unknown = ~code_ok & ~bad
+    codes = rows.loc[unknown.fillna(False), "area_code"].astype(str)
+    if codes.nunique() == 1:
+        flag(~code_ok, f"unknown area code '{codes.iloc[0]}'", "area_code")
+    elif len(codes):
+        flag(~code_ok, _unknown_codes(codes), "area_code")
     for c, text in rows.attrs.get("raw", {}).items():
         written = text.reindex(rows.index)
         flag(

@@ -96,17 +96,33 @@ def area_codes(store: Store) -> set[str]:
     return set(store.query("SELECT DISTINCT area_code FROM areas")["area_code"])
 
 
+#: An area's best name: a real name from any source (a lookup without names gives the code).
+_NAMED = (
+    "(SELECT area_code, any_value(area_name) AS real_name FROM areas"
+    " WHERE area_name IS NOT NULL AND area_name <> area_code GROUP BY 1)"
+)
+
+
 def area_names(store: Store) -> pd.Series:
-    """Area code → name (any level), for labelling."""
-    df = store.query("SELECT area_code, any_value(area_name) AS area_name FROM areas GROUP BY 1")
+    """Area code → name (any level), for labelling; the code where no source names it."""
+    df = store.query(
+        f"SELECT a.area_code, coalesce(any_value(n.real_name), a.area_code) AS area_name"
+        f" FROM areas a LEFT JOIN {_NAMED} n USING (area_code) GROUP BY 1"
+    )
     return df.set_index("area_code")["area_name"]
 
 
 def names_at_level(store: Store, level: str, geo_year: int) -> pd.DataFrame:
-    """``area_code, area_name`` of every area of ``level`` on the ``geo_year`` geography."""
+    """``area_code, area_name`` of every area of ``level`` on the ``geo_year`` geography.
+
+    A lookup without names (ONS's LSOA 2011 → ward 2017 has codes only) is named from any other
+    source holding the same code: the 2024 ward lookup (most ward codes did not change), or the
+    Community Needs Index's 2017 wards.
+    """
     return store.query(
-        "SELECT area_code, any_value(area_name) AS area_name FROM areas"
-        " WHERE level = ? AND geo_year = ? GROUP BY 1",
+        f"SELECT a.area_code, coalesce(any_value(n.real_name), a.area_code) AS area_name"
+        f" FROM areas a LEFT JOIN {_NAMED} n USING (area_code)"
+        " WHERE a.level = ? AND a.geo_year = ? GROUP BY 1",
         [level, geo_year],
     )
 

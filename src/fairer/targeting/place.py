@@ -215,7 +215,16 @@ def priorities(
         ", ".join(sorted(table.loc[table["area_code"].isin(c), "lsoa_name"].astype(str)))
         for c in picks["area_codes"]
     ]
+    picks["wards"] = [_ward_names(table[table["area_code"].isin(c)]) for c in picks["area_codes"]]
     return Priorities(picks, table, td.lsoas, cfg)
+
+
+def _ward_names(part: pd.DataFrame) -> str:
+    """A neighbourhood named by its wards, most of its residents first: "Newtown, Parkfield"."""
+    if "ward_name" not in part or part["ward_name"].isna().all():
+        return ""
+    by_ward = part.groupby(part["ward_name"].astype(str))["population"].sum()
+    return ", ".join(by_ward.sort_values(ascending=False, kind="stable").index)
 
 
 @dataclass
