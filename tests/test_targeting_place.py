@@ -274,3 +274,19 @@ def test_stockton_need_combines_the_imd_with_the_community_needs_index(tmp_path)
         got["cni_score"], official.loc[got.index, "Community Needs Index 2023 Score"], rtol=1e-12
     )
     assert {"contribution_imd_score", "contribution_cni_score"} <= set(got.columns)
+
+
+def test_maps_carry_their_keys_and_ward_names(demo_run):
+    """Every map says what its colours mean; the deprivation map names its wards."""
+    import html
+    import re
+
+    _, result = demo_run
+    page = result.report.read_text()
+    maps = page[page.index('id="indicator-maps"') :]
+    assert "aria-label='Colour key'" in maps and "Significantly worse" in maps
+    assert "Need score (higher = more need)" in page
+    wards = pd.read_csv(result.report.parent / "iod2025_wards.csv")["ward_name"]
+    svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    deprivation_map = next(s for s in svgs if "IMD decile" in s)
+    assert all(html.escape(w) in deprivation_map for w in wards)

@@ -110,6 +110,22 @@ def ward_bars(wards: pd.DataFrame, top: int = 40) -> str:
     return to_svg(fig)
 
 
+#: Wards are labelled on a map when there are no more than this many (more would not read).
+MAX_WARD_LABELS = 45
+
+
+def label_wards(ax, wards) -> None:
+    """Each ward's name at a point inside it, small, on a pale box to read over colour (kept as
+    text in the SVG, so it can be searched, selected and read aloud)."""
+    for _, w in wards.iterrows():
+        p = w.geometry.representative_point()
+        ax.annotate(
+            str(w["ward_name"]), (p.x, p.y), ha="center", va="center", fontsize=4.5,
+            color="#1b1b1b",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+        )  # fmt: skip
+
+
 def choropleth(gdf, column: str, title: str = "", legend_title: str = "IMD decile") -> str:
     """LSOA map coloured by a decile column (1–10), with ward outlines if present."""
     fig, ax = plt.subplots(figsize=(6.4, 6.4))
@@ -118,6 +134,8 @@ def choropleth(gdf, column: str, title: str = "", legend_title: str = "IMD decil
     if "ward_code" in gdf and gdf["ward_code"].notna().any():
         wards = gdf.dissolve(by="ward_code")
         wards.boundary.plot(ax=ax, color="#333333", linewidth=0.6)
+        if "ward_name" in gdf and len(wards) <= MAX_WARD_LABELS:
+            label_wards(ax, wards)
     ax.set_axis_off()
     ax.set_aspect(1 / np.cos(np.radians(gdf.geometry.union_all().centroid.y)))
     handles = [

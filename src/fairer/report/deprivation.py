@@ -25,7 +25,9 @@ def deprivation_section(
     ]
     if geometry is not None and not geometry.empty:
         g = geometry.merge(
-            p.lsoas[["lsoa_code", "imd_decile", "ward_code"]],
+            p.lsoas[
+                [c for c in ("lsoa_code", "imd_decile", "ward_code", "ward_name") if c in p.lsoas]
+            ],
             left_on="area_code",
             right_on="lsoa_code",
             how="inner",
@@ -35,7 +37,7 @@ def deprivation_section(
             parts.append(
                 figure(
                     svg,
-                    f"IMD {p.edition} national decile of each LSOA, with ward outlines.",
+                    f"IMD {p.edition} national decile of each LSOA, with ward outlines and names.",
                     f"Map of {p.place_name}'s {len(g)} neighbourhoods coloured by national deprivation decile; "
                     f"{p.headlines['n_lsoas_most_deprived_10']} are in the most deprived decile.",
                 )

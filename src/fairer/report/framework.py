@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 
@@ -210,14 +212,20 @@ def indicator_maps(res: PlaceResults, max_maps: int = 12) -> Section | None:
                 f"Map of {res.level}s coloured by {ind.title} against the benchmark.",
             )
         )
+    from fairer.report.rug import _STYLE, colour_key_html
+
+    against = comparator_names(res.rug.cells)
+    key = (
+        f"<style>{_STYLE}</style><div class='rug-legend' aria-label='Colour key'>"
+        f"{colour_key_html()}</div><p class='note'>Against {html.escape(against)}, as in the rug."
+        "</p>"
+    )
     body = (
         "<div style='display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.5rem'>"
         + "".join(figs)
         + "</div>"
     )
-    return Section(
-        "indicator-maps", "Maps by indicator", body + "<p class='note'>Colours as in the rug.</p>"
-    )
+    return Section("indicator-maps", "Maps by indicator", key + body)
 
 
 def framework_sections(res: PlaceResults | None, static_rug: bool = False) -> list[Section]:

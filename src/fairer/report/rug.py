@@ -254,9 +254,9 @@ _STYLE = """
 """
 
 
-def rug_html_fragment(payload: dict) -> str:
-    """The rug as an HTML fragment (controls, legend, table and its inline script)."""
-    legend = (
+def colour_key_html() -> str:
+    """The rug's colour key as HTML swatches (the rug and the indicator maps share it)."""
+    return (
         "".join(
             f'<span style="background:{COLOURS[k][0]};color:{COLOURS[k][1]}">{html.escape(t)}</span>'
             for k, t in LEGEND
@@ -267,6 +267,11 @@ def rug_html_fragment(payload: dict) -> str:
         )
         + '<span style="border:1px solid #ccc">– no data</span><span style="border:1px solid #ccc">* suppressed (small numbers)</span>'
     )
+
+
+def rug_html_fragment(payload: dict) -> str:
+    """The rug as an HTML fragment (controls, legend, table and its inline script)."""
+    legend = colour_key_html()
     data = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/")
     return f"""<style>{_STYLE}</style>
 <div class="rug-controls" role="group" aria-label="Filter the rug">

@@ -215,7 +215,10 @@ def _source(res: TargetingResults, job: str) -> str:
 
 
 def _base(ax, lsoas):
-    lsoas.plot(ax=ax, column="need", cmap="magma_r", edgecolor="white", linewidth=0.2)
+    lsoas.plot(
+        ax=ax, column="need", cmap="magma_r", edgecolor="white", linewidth=0.2, legend=True,
+        legend_kwds={"label": "Need score (higher = more need)", "shrink": 0.55},
+    )  # fmt: skip
     ax.set_axis_off()
     ax.set_aspect(1 / np.cos(np.radians(lsoas.geometry.union_all().centroid.y)))
 
