@@ -271,3 +271,52 @@ def test_without_england_or_counts_there_is_no_comparator_not_a_median(fw):
         "E06000004": "worse",
         "E06000005": "better",
     }
+
+
+def _group_rows(numerators, denominators, codes, period="2024"):
+    return pd.DataFrame({
+        "indicator_id": "kids", "area_code": codes, "period": period, "group": "",
+        "numerator": numerators, "denominator": denominators, "value": np.nan,
+        "lowercl": np.nan, "uppercl": np.nan,
+    })  # fmt: skip
+
+
+def test_a_group_comparator_pools_its_members_counts(fw):
+    """Nearest neighbours as the comparator: their counts pooled (never a median), named as the
+    analyst named them; a period missing a member, or values without counts, is not compared."""
+    from fairer.framework.compute import Comparator
+
+    members = ("E06000001", "E06000002", "E06000003")
+    rows = pd.concat([
+        _group_rows([300, 200, 100], [1000, 1000, 1000], list(members)),
+        _group_rows([150], [1000], ["E06000004"]),
+        _group_rows([300, 200], [1000, 1000], list(members[:2]), period="2023"),
+        _group_rows([160], [1000], ["E06000004"], period="2023"),
+    ], ignore_index=True)  # fmt: skip
+    areas = pd.DataFrame({"area_code": ["E06000004"], "area_name": ["Stockton-on-Tees"]})
+    group = Comparator("group", "CIPFA nearest neighbours", members)
+    cells = compute_indicators(fw, rows, areas, benchmark=group).cells.set_index("period")
+    assert cells.loc["2024", "benchmark"] == pytest.approx(600 / 3000 * 100)  # not the median 20
+    assert cells.loc["2024", "benchmark_name"] == "CIPFA nearest neighbours"
+    lo, hi = _wilson(150, 1000)
+    assert hi * 100 < 20 and cells.loc["2024", "comparison"] == "better"  # CI below the group
+    assert np.isnan(cells.loc["2023", "benchmark"])  # a member missing: not that group
+    assert cells.loc["2023", "comparison"] == "not compared"
+    values_only = rows.assign(value=rows["numerator"] / 10, numerator=np.nan, denominator=np.nan)
+    cells = compute_indicators(fw, values_only, areas, benchmark=group).cells
+    assert (cells["comparison"] == "not compared").all()
+
+
+def test_a_region_uses_its_published_row_when_there_is_one(fw):
+    from fairer.framework.compute import Comparator
+
+    rows = pd.concat([
+        _group_rows([150], [1000], ["E06000004"]),
+        pd.DataFrame({"indicator_id": ["kids"], "area_code": ["E12000001"], "period": ["2024"],
+                      "group": [""], "numerator": [np.nan], "denominator": [np.nan],
+                      "value": [18.0], "lowercl": [np.nan], "uppercl": [np.nan]}),
+    ], ignore_index=True)  # fmt: skip
+    areas = pd.DataFrame({"area_code": ["E06000004"], "area_name": ["Stockton-on-Tees"]})
+    region = Comparator("region", "North East", ("E06000001", "E06000004"), "E12000001")
+    cell = compute_indicators(fw, rows, areas, benchmark=region).cells.iloc[0]
+    assert cell["benchmark"] == 18.0 and cell["benchmark_name"] == "North East"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from fairer.errors import FairerError
@@ -59,3 +61,40 @@ def test_init_without_data_says_how_to_get_it(cli, tmp_path, monkeypatch):
     code, _, err = cli("init", tmp_path / "p", "--la", "E06000004")
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "--data" in err and "fairer fetch iod2025" in err
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('benchmark = "median"', "benchmark = 'median': use england, region, group, place"),
+        ('benchmark = "group"', "benchmark = 'group' needs a group of codes"),
+        ('group = ["Hartlepool"]', "group must be a list of local authority codes"),
+        ('neighbours = ["E06000001"]', "unknown [comparators] setting 'neighbours'"),
+    ],
+)
+def test_comparator_settings_are_checked(tmp_path, table, message):
+    (tmp_path / "place.toml").write_text(
+        f'[place]\nla_codes = ["E06000004"]\n\n[comparators]\n{table}\n'
+    )
+    with pytest.raises(FairerError, match=re.escape(message)):
+        load_place(tmp_path)
+
+
+def test_comparator_settings_read_back(tmp_path):
+    from fairer.framework.results import comparator
+
+    (tmp_path / "place.toml").write_text(
+        '[place]\nla_codes = ["E06000004"]\n\n[comparators]\nbenchmark = "group"\n'
+        'group = ["E06000001", "E06000002"]\ngroup_name = "CIPFA nearest neighbours"\n'
+    )
+    place = load_place(tmp_path)
+    assert (
+        "[comparators]" in place.to_toml()
+        and 'group_name = "CIPFA nearest neighbours"' in place.to_toml()
+    )
+    c = comparator(place)
+    assert (c.kind, c.name, c.codes) == (
+        "group",
+        "CIPFA nearest neighbours",
+        ("E06000001", "E06000002"),
+    )

@@ -195,3 +195,29 @@ def test_file_10_is_recognised_by_its_header():
         found = detect(shared_path("imd", name))
         assert found is not None and found.kind == "iod_summary" and found.edition == edition
         assert "File 10" in found.detail
+
+
+@pytest.mark.parametrize("code", LAS)
+def test_the_region_comparator_is_the_regions_pooled_counts(profiles, code):
+    """Compared with its region, each borough's income deprivation is tested against the
+    region's own LSOAs pooled; the region and its members come from ONS's lookups, read here."""
+    import numpy as np
+
+    from fairer.context import open_place
+    from fairer.framework.results import place_results
+
+    regions = pd.read_parquet(shared_path("lookups", "ltla24_region24.parquet"))
+    region = regions.set_index("ltla24_code").loc[code]
+    members = set(regions.loc[regions["region24_code"] == region["region24_code"], "ltla24_code"])
+    with open_place(profiles[code].folder) as ctx:
+        card = place_results(ctx, "ward", "region").scorecard().set_index("indicator_id")
+        lsoas = ctx.national(ctx.lead_edition).lsoas
+    row = card.loc["income_deprivation"]
+    assert row["benchmark_name"] == region["region24_name"]
+    mine = lsoas[lsoas["lad_code"].isin(members)]
+    want = (np.round(mine["income_score"] * mine["population"]).sum()
+            / mine["population"].round().sum() * 100)  # fmt: skip
+    assert row["benchmark"] == pytest.approx(want, rel=1e-12)
+    inside = row["lowercl"] <= row["benchmark"] <= row["uppercl"]
+    above = row["lowercl"] > row["benchmark"]
+    assert row["comparison"] == ("similar" if inside else "worse" if above else "better")

@@ -133,7 +133,12 @@ def rug(
     level: str = typer.Option(
         "ward", "--level", help="Rows of the rug: ward, lsoa or lad (the region's authorities)."
     ),
-    benchmark: str = typer.Option("england", "--benchmark", help="england or place."),
+    benchmark: str = typer.Option(
+        None,
+        "--benchmark",
+        help="england, region, group (the [comparators] group in place.toml) or place; "
+        "default: [comparators] benchmark, else england.",
+    ),
     framework: str = typer.Option(
         None, "--framework", help="Template name or framework file (default: the place's)."
     ),

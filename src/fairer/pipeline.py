@@ -310,7 +310,7 @@ RUG_FORMATS = ("csv", "xlsx", "parquet", "html", "png", "pdf")
 def rug_place(
     place_dir: str | Path,
     level: str = "ward",
-    benchmark: str = "england",
+    benchmark: str | None = None,
     framework: str | None = None,
     formats: tuple[str, ...] = ("csv", "xlsx", "html", "png"),
 ) -> tuple[PlaceResults, dict[str, Path], LoadReport]:
@@ -322,7 +322,8 @@ def rug_place(
         A folder made by ``fairer init``.
     level : {'ward', 'lsoa', 'lad'}
         The rug's rows: the place's wards or LSOAs, or the authorities of its region.
-    benchmark : {'england', 'place'}
+    benchmark : {'england', 'region', 'group', 'place'}, optional
+        Default: the place's ``[comparators] benchmark``.
     framework : str, optional
         A template name or framework file; default: the place's.
     formats : tuple

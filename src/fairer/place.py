@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +135,76 @@ class TargetingSettings:
         return lines
 
 
+#: What cells can be compared with.
+BENCHMARKS = ("england", "region", "group", "place")
+
+
+@dataclass
+class ComparatorSettings:
+    """``[comparators]`` in ``place.toml``: what the place's figures are compared with.
+
+    Attributes
+    ----------
+    benchmark : {'england', 'region', 'group', 'place'}
+        The scorecard's and the rug's comparator. ``region``: the place's region as published
+        where the data carry it, else its authorities' counts pooled. ``group``: the authorities
+        in ``group`` (e.g. the place's CIPFA nearest neighbours), their counts pooled.
+    group : list of str
+        Local authority codes of the comparator group.
+    group_name : str
+        What to call the group in headers and legends.
+
+    Examples
+    --------
+    >>> ComparatorSettings.from_toml({"benchmark": "group", "group": ["E06000001"],
+    ...                               "group_name": "CIPFA nearest neighbours"}).benchmark
+    'group'
+    """
+
+    benchmark: str = "england"
+    group: list[str] = field(default_factory=list)
+    group_name: str = "the comparator group"
+
+    @classmethod
+    def from_toml(cls, data: dict | None, path: Path | None = None) -> ComparatorSettings:
+        """Read a ``[comparators]`` table, checking every key (None: England)."""
+        if data is None:
+            return cls()
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise FairerError(
+                f"unknown [comparators] setting '{unknown[0]}': use {', '.join(sorted(known))}",
+                path=path,
+            )
+        benchmark = str(data.get("benchmark", "england")).lower()
+        if benchmark not in BENCHMARKS:
+            raise FairerError(
+                f"[comparators] benchmark = '{benchmark}': use {', '.join(BENCHMARKS)}", path=path
+            )
+        group = data.get("group", [])
+        if not isinstance(group, list) or not all(
+            isinstance(c, str) and re.fullmatch(r"E0[6-9]\d{6}", c) for c in group
+        ):
+            raise FairerError(
+                '[comparators] group must be a list of local authority codes, e.g. ["E06000001"]',
+                path=path,
+            )
+        if benchmark == "group" and not group:
+            raise FairerError("[comparators] benchmark = 'group' needs a group of codes", path=path)
+        return cls(benchmark, list(group), str(data.get("group_name", cls.group_name)))
+
+    def to_toml_lines(self) -> list[str]:
+        """The ``[comparators]`` table, when it is not the default (England)."""
+        if self == ComparatorSettings():
+            return []
+        lines = ["", "[comparators]", f"benchmark = {_q(self.benchmark)}"]
+        if self.group:
+            lines.append(f"group = [{', '.join(_q(c) for c in self.group)}]")
+            lines.append(f"group_name = {_q(self.group_name)}")
+        return lines
+
+
 def _q(v: str) -> str:
     return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -163,6 +234,7 @@ class Place:
     synthetic: bool = False
     sources: list[SourceEntry] = field(default_factory=list)
     targeting: TargetingSettings = field(default_factory=TargetingSettings)
+    comparators: ComparatorSettings = field(default_factory=ComparatorSettings)
 
     @property
     def store_path(self) -> Path:
@@ -193,6 +265,7 @@ class Place:
             f"synthetic = {'true' if self.synthetic else 'false'}",
         ]
         lines += self.targeting.to_toml_lines()
+        lines += self.comparators.to_toml_lines()
         for s in self.sources:
             lines += [
                 "",
@@ -531,4 +604,5 @@ def load_place(folder: str | Path) -> Place:
         synthetic=setting(p, "synthetic", bool, False, path, "[place]"),
         sources=sources,
         targeting=TargetingSettings.from_toml(data.get("targeting"), path),
+        comparators=ComparatorSettings.from_toml(data.get("comparators"), path),
     )

@@ -249,10 +249,11 @@ def compute_indicators(
         ``child_code, parent_code``: small areas (LSOAs) → the shown areas, for aggregation.
     weights : Series, optional
         Population by small area, for weighting scores.
-    benchmark : {'england', 'place'}
+    benchmark : {'england', 'place'} or Comparator
         England (its published rows, ``E92000001``; if absent, the counts of every area in the
-        data pooled, named so) or the place itself (aggregated from its small areas or its own
-        rows). Where neither can be had, there is no comparator and cells are "not compared";
+        data pooled, named so), the place itself (aggregated from its small areas or its own
+        rows), or a :class:`Comparator` region or group (its published row, else its members'
+        counts pooled, never a median). Where neither can be had, there is no comparator and cells are "not compared";
         a median of areas is never used, as no publisher's comparator is one.
     place_codes : list of str
         The place's LA codes (for the place benchmark and place-level values).
@@ -337,7 +338,27 @@ def compute_indicators(
     )
 
 
+@dataclass(frozen=True)
+class Comparator:
+    """What cells are compared with: England, the place, its region, or a group of authorities.
+
+    ``codes`` are the member authorities (pooled when the data give counts); ``code`` is the
+    comparator's own area code where publishers give it a row (a region's ``E12…``).
+    """
+
+    kind: str = "england"
+    name: str = "England"
+    codes: tuple[str, ...] = ()
+    code: str | None = None
+    #: LSOA → authority, national, so small-area counts can be pooled for the members.
+    lsoa_lads: pd.Series | None = field(default=None, compare=False, repr=False)
+
+
 def _benchmarks(r, ind, vals, benchmark, place_codes, links, weights, areas) -> pd.DataFrame:
+    if isinstance(benchmark, Comparator) and benchmark.kind in ("region", "group"):
+        return _group_benchmark(r, ind, vals, benchmark)
+    if isinstance(benchmark, Comparator):
+        benchmark = benchmark.kind
     if benchmark == "england":
         eng = r[r["area_code"] == ENGLAND]
         if not eng.empty:
@@ -386,6 +407,43 @@ def _benchmarks(r, ind, vals, benchmark, place_codes, links, weights, areas) -> 
         .rename(columns={"value": "benchmark"})
         .assign(benchmark_name="the place")
     )
+
+
+def _group_benchmark(r, ind, vals, comparator: Comparator) -> pd.DataFrame:
+    """A region or group of authorities: its published row, else its members' counts pooled.
+
+    Pooling needs every member's numerator and denominator for the period (a group missing a
+    member is not that group); values without counts cannot be pooled honestly, so then there
+    is no comparator, and the cells say "not compared".
+    """
+    if comparator.code is not None:
+        own = r[r["area_code"] == comparator.code]
+        if not own.empty and own["value"].notna().any():
+            return (
+                own.groupby("period", as_index=False)["value"].first()
+                .rename(columns={"value": "benchmark"})
+                .assign(benchmark_name=comparator.name)
+            )  # fmt: skip
+    members = r[r["area_code"].isin(comparator.codes)].assign(lad=lambda d: d["area_code"])
+    if members.empty and comparator.lsoa_lads is not None:  # small-area rows: by authority
+        lad = r["area_code"].map(comparator.lsoa_lads)
+        members = r[lad.isin(comparator.codes)].assign(lad=lad[lad.isin(comparator.codes)])
+    if not _countable(ind) or members.empty:
+        return _no_benchmark(vals)
+    rows = []
+    for period, part in members.groupby("period"):
+        whole = set(part["lad"]) >= set(comparator.codes)
+        counted = part["numerator"].notna().all() and part["denominator"].notna().all()
+        if whole and counted:
+            rows.append({"period": period, "numerator": part["numerator"].sum(),
+                         "denominator": part["denominator"].sum()})  # fmt: skip
+    if not rows:
+        return _no_benchmark(vals)
+    pooled = pd.DataFrame(rows)
+    pooled["benchmark"] = _values_from_counts(pooled["numerator"], pooled["denominator"], ind)[
+        "value"
+    ].to_numpy()
+    return pooled[["period", "benchmark"]].assign(benchmark_name=comparator.name)
 
 
 def _no_benchmark(vals: pd.DataFrame) -> pd.DataFrame:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from fairer.framework.compute import Results, compute_indicators
+from fairer.framework.compute import Comparator, Results, compute_indicators
 from fairer.framework.data import indicator_rows, lsoa_weights_and_imd, place_areas
 from fairer.framework.model import Framework, load_framework
 from fairer.store import queries
@@ -84,10 +85,78 @@ class PlaceResults:
         return pd.DataFrame(rows)
 
 
+#: ONS codes of England's regions (Regions, December 2024), by name.
+REGION_CODES = {
+    "North East": "E12000001",
+    "North West": "E12000002",
+    "Yorkshire and The Humber": "E12000003",
+    "East Midlands": "E12000004",
+    "West Midlands": "E12000005",
+    "East of England": "E12000006",
+    "London": "E12000007",
+    "South East": "E12000008",
+    "South West": "E12000009",
+}
+
+
+def comparator(place, kind: str | None = None) -> Comparator:
+    """The comparator a place's settings ask for (``[comparators]``), or ``kind`` instead.
+
+    Parameters
+    ----------
+    place : Place
+    kind : {'england', 'region', 'group', 'place'}, optional
+        Default: the place's ``[comparators] benchmark``.
+
+    Returns
+    -------
+    Comparator
+        For a region, its published code and its authorities (from ONS's 2024 list).
+
+    Raises
+    ------
+    FairerError
+        A region asked for where the place's authority has none on record, or a group with
+        no authorities.
+
+    Examples
+    --------
+    >>> from fairer.place import Place
+    >>> c = comparator(Place(folder=".", name="Stockton", la_codes=["E06000004"]), "region")
+    >>> c.name, c.code, len(c.codes)
+    ('North East', 'E12000001', 12)
+    """
+    from fairer.errors import FairerError
+    from fairer.reference import known_local_authorities
+
+    settings = place.comparators
+    kind = (kind or settings.benchmark).lower()
+    if kind == "region":
+        las = known_local_authorities()
+        current = las[las["vintages"].str.contains("2024")]
+        mine = current.loc[current["lad_code"].isin(place.la_codes), "region"]
+        if mine.empty or not mine.iloc[0]:
+            raise FairerError(f"no region on record for {', '.join(place.la_codes)}")
+        region = mine.iloc[0]
+        members = tuple(current.loc[current["region"] == region, "lad_code"])
+        return Comparator("region", region, members, REGION_CODES.get(region))
+    if kind == "group":
+        if not settings.group:
+            raise FairerError(
+                "a group comparator needs [comparators] group = [codes] in place.toml"
+            )
+        return Comparator("group", settings.group_name, tuple(settings.group))
+    if kind == "place":
+        return Comparator("place", "the place")
+    if kind != "england":
+        raise FairerError(f"unknown benchmark '{kind}': use england, region, group or place")
+    return Comparator()
+
+
 def place_results(
     ctx: PlaceContext,
     level: str = "ward",
-    benchmark: str = "england",
+    benchmark: str | None = None,
     framework: str | None = None,
 ) -> PlaceResults:
     """Compute the rug at ``level`` and the place-level scorecard and gaps.
@@ -98,8 +167,9 @@ def place_results(
         The open place (:func:`fairer.context.open_place`).
     level : {'ward', 'lsoa', 'lad'}
         The rug's rows: the place's wards or LSOAs, or the authorities of its region.
-    benchmark : {'england', 'place'}
-        What each cell is compared with.
+    benchmark : {'england', 'region', 'group', 'place'}, optional
+        What each cell is compared with; default: ``[comparators]`` in ``place.toml``. The
+        scorecard (the place itself) uses the same, except that ``place`` means England there.
     framework : str, optional
         A template name or framework file; default: the place's.
 
@@ -124,8 +194,13 @@ def place_results(
     rows = indicator_rows(store, data)
     weights, imd = lsoa_weights_and_imd(place, data)
     areas, links = place_areas(store, place, level)
+    against = comparator(place, benchmark)
+    if data is not None and "lad_code" in data.lsoas:
+        against = dataclasses.replace(
+            against, lsoa_lads=data.lsoas.set_index("lsoa_code")["lad_code"]
+        )
     rug = compute_indicators(
-        fw, rows, areas, links, weights, benchmark, place.la_codes, place.disclosure_threshold
+        fw, rows, areas, links, weights, against, place.la_codes, place.disclosure_threshold
     )
     _, lad_links = place_areas(store, place, "lad") if len(place.la_codes) == 1 else (None, None)
     place_area = pd.DataFrame(
@@ -137,7 +212,7 @@ def place_results(
         place_area,
         lad_links,
         weights,
-        "england",
+        against if against.kind != "place" else Comparator(),
         place.la_codes,
         place.disclosure_threshold,
         imd=imd,
