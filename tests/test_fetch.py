@@ -101,3 +101,33 @@ def test_arcgis_tables_are_paged_into_csv(tmp_path, monkeypatch):
 def test_unknown_dataset():
     with pytest.raises(FairerError, match="unknown dataset 'iod2010'"):
         fetch_mod.fetch("iod2010")
+
+
+def test_postcodes_are_fetched_by_authority_with_the_services_own_field(tmp_path, monkeypatch):
+    """ONS renames the ONSPD's authority field yearly; the field is read from the service's
+    schema, the rows asked for by authority, and the CSV reads as a postcode directory."""
+    from fairer.sources.postcodes import read_postcodes
+
+    layer = {"fields": [{"name": "PCDS"}, {"name": "LAD24CD"}, {"name": "LAD25CD"},
+                        {"name": "LAT"}, {"name": "LONG"}, {"name": "LSOA21CD"}, {"name": "DOTERM"}]}  # fmt: skip
+    rows = {"fields": layer["fields"], "features": [
+        {"attributes": {"PCDS": "ZZ99 1AA", "LAD25CD": "E06000004", "LAT": 54.57, "LONG": -1.32,
+                        "LSOA21CD": "E01012001", "DOTERM": None}}]}  # fmt: skip
+    seen = []
+
+    def fake_urlopen(request, timeout):
+        seen.append(request.full_url)
+        return FakeResponse(
+            json.dumps(layer if request.full_url.endswith("?f=json") else rows).encode()
+        )
+
+    monkeypatch.setattr(fetch_mod.urllib.request, "urlopen", fake_urlopen)
+    with pytest.raises(FairerError, match="needs --la CODE"):
+        fetch_mod.fetch("postcodes", cache=tmp_path)
+    (path,) = fetch_mod.fetch("postcodes", cache=tmp_path, la_codes=["E06000004"])
+    assert path.name == "ONSPD_latest_E06000004.csv"
+    assert "where=LAD25CD+%3D+%27E06000004%27" in seen[1]
+    pcs = read_postcodes(path)
+    assert pcs["postcode"].tolist() == ["ZZ991AA"] and pcs["lsoa21"].tolist() == ["E01012001"]
+    with pytest.raises(FairerError, match="not a local authority district code"):
+        fetch_mod.fetch("postcodes", cache=tmp_path, la_codes=["E92000001"], force=True)

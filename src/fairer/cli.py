@@ -328,14 +328,17 @@ def detect(folder: Path = typer.Argument(..., help="Folder (or file) to look in.
 
 @app.command()
 def fetch(
-    dataset: str = typer.Argument(..., help="iod2019, iod2025 or lookups"),
+    dataset: str = typer.Argument(..., help="iod2019, iod2025, lookups or postcodes"),
     force: bool = typer.Option(False, "--force", help="Download again even if cached."),
+    la: list[str] = typer.Option(
+        None, "--la", help="For postcodes: local authority code whose postcodes to fetch (repeat)."
+    ),
 ) -> None:
     """Download official data into the local cache (the only command that goes online)."""
     from fairer.sources.fetch import cache_dir
     from fairer.sources.fetch import fetch as fetch_dataset
 
-    for path in fetch_dataset(dataset, force=force):
+    for path in fetch_dataset(dataset, force=force, la_codes=la or None):
         echo(str(path))
     echo(f"cache: {cache_dir()}  (use with: fairer init PLACE --la CODE --data {cache_dir()})")
 

@@ -9,6 +9,7 @@ The cache is ``$FAIRER_CACHE`` or ``~/.cache/fairer``. Proxies are taken from th
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -33,6 +34,9 @@ class Download:
     url: str
     filename: str
     arcgis: bool = False
+    #: For ``arcgis``: keep only rows of these local authorities (the service's LAD field is
+    #: found from its own schema, as ONS renames it each year: ``lad25cd``, ``lad26cd`` …).
+    by_la: bool = False
 
 
 _ONS_SERVICES = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services/"
@@ -69,6 +73,14 @@ CATALOGUE: dict[str, list[Download]] = {
 }
 
 
+#: ONS's postcode directory, latest release, as a feature service (2.7 million rows: fetched by
+#: local authority).
+ONSPD_SERVICE = _ONS_SERVICES + "ONSPD_Online_Latest_Centroids/FeatureServer/0"
+CATALOGUE["postcodes"] = [
+    Download(ONSPD_SERVICE + "/query", "postcodes/ONSPD_latest_{la}.csv", arcgis=True, by_la=True)
+]
+
+
 def cache_dir() -> Path:
     """The download cache: ``$FAIRER_CACHE`` or ``~/.cache/fairer``."""
     return Path(os.environ.get("FAIRER_CACHE", Path.home() / ".cache" / "fairer"))
@@ -87,17 +99,23 @@ def read_manifest(cache: Path | None = None) -> dict:
 
 
 def fetch(
-    dataset: str, cache: Path | None = None, force: bool = False, timeout: float = 120
+    dataset: str,
+    cache: Path | None = None,
+    force: bool = False,
+    timeout: float = 120,
+    la_codes: list[str] | None = None,
 ) -> list[Path]:
     """Download a dataset's files into the cache; skip files already there unless ``force``.
 
     Parameters
     ----------
-    dataset : {'iod2019', 'iod2025', 'lookups'}
+    dataset : {'iod2019', 'iod2025', 'lookups', 'postcodes'}
     cache : Path, optional
         Defaults to :func:`cache_dir`.
     force : bool
         Download again even if the file is cached.
+    la_codes : list of str, optional
+        For ``postcodes``: the local authorities whose postcodes to fetch (one file each).
 
     Returns
     -------
@@ -114,14 +132,24 @@ def fetch(
     cache = cache or cache_dir()
     manifest = read_manifest(cache)
     paths = []
+    items = []
     for item in CATALOGUE[dataset]:
+        if not item.by_la:
+            items.append((item, None))
+            continue
+        if not la_codes:
+            raise FairerError(f"`fairer fetch {dataset}` needs --la CODE (the authority to fetch)")
+        items += [(dataclasses.replace(item, filename=item.filename.format(la=c)), c)
+                  for c in la_codes]  # fmt: skip
+    for item, la in items:
         target = cache / item.filename
         if target.exists() and not force and item.filename in manifest:
             paths.append(target)
             continue
         try:
             if item.arcgis:
-                digest, size = _download_arcgis(item.url, target, timeout)
+                where = _la_filter(item.url, la, timeout) if la else "1=1"
+                digest, size = _download_arcgis(item.url, target, timeout, where=where)
             else:
                 digest, size = _download_file(item.url, target, timeout)
         except urllib.error.HTTPError as exc:
@@ -159,8 +187,26 @@ def _download_file(url: str, target: Path, timeout: float) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def _download_arcgis(url: str, target: Path, timeout: float, page: int = 2000) -> tuple[str, int]:
-    """Page through an ArcGIS feature service table and write it as CSV."""
+def _la_filter(url: str, la: str, timeout: float) -> str:
+    """``<LAD field> = 'E06000004'``, the field found in the service's own schema."""
+    import re
+
+    if not re.fullmatch(r"E0[6-9]\d{6}", la):
+        raise FairerError(f"'{la}' is not a local authority district code (E06…, E07…, E08…, E09…)")
+    with _open(url.removesuffix("/query") + "?f=json", timeout) as response:
+        layer = json.loads(response.read().decode("utf-8"))
+    names = [f["name"] for f in layer.get("fields", [])]
+    field = next((n for n in sorted(names, reverse=True)
+                  if re.fullmatch(r"(?i)lad\d\dcd|oslaua|laua", n)), None)  # fmt: skip
+    if field is None:
+        raise FairerError(f"download failed: no local authority field in the service ({url})")
+    return f"{field} = '{la}'"
+
+
+def _download_arcgis(
+    url: str, target: Path, timeout: float, page: int = 2000, where: str = "1=1"
+) -> tuple[str, int]:
+    """Page through an ArcGIS feature service table (rows matching ``where``) and write CSV."""
     import csv
     import io
     import urllib.parse
@@ -171,7 +217,7 @@ def _download_arcgis(url: str, target: Path, timeout: float, page: int = 2000) -
     while True:
         query = urllib.parse.urlencode(
             {
-                "where": "1=1",
+                "where": where,
                 "outFields": "*",
                 "returnGeometry": "false",
                 "f": "json",
