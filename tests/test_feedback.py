@@ -46,7 +46,7 @@ def place(demo_run, tmp_path_factory):
 def test_a_terminal_sees_what_is_happening(place):
     code, out, err = _run(["rug", place, "--level", "lsoa", "--format", "csv,png"], terminal=True)
     assert code == 0, err
-    assert "Computing the rug (lsoas)" in err or "Drawing the printed rug" in err
+    assert "Computing the rug (LSOAs)" in err or "Drawing the printed rug" in err
     assert "Computing" not in out and "Drawing" not in out  # stdout carries results only
 
 

@@ -36,6 +36,7 @@ from fairer.report import Report
 from fairer.sources.boundaries import ATTRIBUTION as BOUNDARY_ATTRIBUTION
 from fairer.store import queries
 from fairer.tabular import atomic_path, clean_stale_temporaries, write_table
+from fairer.wording import areas_word
 
 __all__ = [
     "FORMATS",
@@ -346,7 +347,7 @@ def rug_place(
     check_formats(formats, RUG_FORMATS)
     with feedback.step("Preparing the rug"), open_place(place_dir) as ctx:
         place, load = ctx.place, ctx.load
-        with feedback.step(f"Computing the rug ({level}s)"):
+        with feedback.step(f"Computing the rug ({areas_word(level)})"):
             raw = place_results(ctx, level, benchmark, framework)
     res = protect(raw, place.disclosure_threshold)
     table = res.rug.rug_table()
@@ -356,7 +357,7 @@ def rug_place(
             "(fairer detect FOLDER shows which files fairer recognises)"
         )
     out, paths = place.output_dir, {}
-    title = f"{place.name}: tartan rug ({level}s)"
+    title = f"{place.name}: tartan rug ({areas_word(level)})"
     with _staged(out) as stage:
         for fmt in formats:
             target = stage / f"rug_{level}.{fmt}"

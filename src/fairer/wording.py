@@ -41,6 +41,30 @@ def percent(share: float, digits: int = 1) -> str:
     return "under 0.001%" if value < 50 else "over 99.999%"
 
 
+#: Geography levels in words (plural), as a reader says them.
+LEVEL_WORDS = {"lsoa": "LSOAs", "msoa": "MSOAs", "ward": "wards", "lad": "local authorities",
+               "utla": "upper-tier authorities", "icb": "ICBs"}  # fmt: skip
+
+
+def areas_word(level: str) -> str:
+    """A geography level in words: ``lsoa`` → "LSOAs", ``lad`` → "local authorities".
+
+    Parameters
+    ----------
+    level : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> areas_word("lad"), areas_word("ward")
+    ('local authorities', 'wards')
+    """
+    return LEVEL_WORDS.get(level, f"{level}s")
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``n`` and the word in the number it needs: "1 file", "3 files", "2 people".
 

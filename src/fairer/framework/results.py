@@ -12,6 +12,7 @@ from fairer.framework.compute import Comparator, Results, compute_indicators
 from fairer.framework.data import indicator_rows, lsoa_weights_and_imd, place_areas
 from fairer.framework.model import Framework, load_framework
 from fairer.store import queries
+from fairer.wording import areas_word
 
 if TYPE_CHECKING:
     from fairer.context import PlaceContext
@@ -37,7 +38,7 @@ class PlaceResults:
         cells = self.rug.cells[self.rug.cells["latest"]] if len(self.rug.cells) else self.rug.cells
         counts = cells["comparison"].value_counts() if len(cells) else pd.Series(dtype=int)
         return (
-            f"{cells['area_code'].nunique()} {self.level}s × {cells['indicator_id'].nunique()} indicators: "
+            f"{cells['area_code'].nunique()} {areas_word(self.level)} × {cells['indicator_id'].nunique()} indicators: "
             + ", ".join(f"{n} {k}" for k, n in counts.items() if k)
         )
 

@@ -11,6 +11,7 @@ from fairer.framework.results import PlaceResults
 from fairer.report import charts
 from fairer.report.build import Section, figure, table_html
 from fairer.report.rug import COLOURS, QUINTILE_COLOURS, rug_html_fragment, rug_payload
+from fairer.wording import areas_word
 
 
 def scorecard_section(res: PlaceResults, place_name: str) -> Section | None:
@@ -85,7 +86,7 @@ def rug_section(res: PlaceResults, place_name: str) -> Section | None:
     payload = rug_payload(
         cells,
         res.framework,
-        f"{place_name}: {res.level}s × indicators",
+        f"{place_name}: {areas_word(res.level)} × indicators",
         comparator_names(cells),
     )
     body = rug_html_fragment(payload)
@@ -209,7 +210,7 @@ def indicator_maps(res: PlaceResults, max_maps: int = 12) -> Section | None:
             figure(
                 charts.to_svg(fig),
                 ind.title,
-                f"Map of {res.level}s coloured by {ind.title} against the benchmark.",
+                f"Map of {areas_word(res.level)} coloured by {ind.title} against the benchmark.",
             )
         )
     from fairer.report.rug import _STYLE, colour_key_html
