@@ -38,7 +38,8 @@ def test_no_headline_gap_has_an_interval_through_zero(rows):
         [[f"i{k}", "2024", "%", v, s, s - w, s + w, s] for k, (v, s, w) in enumerate(rows)]
     )
     for g in headline_gaps(card, n=10):
-        assert g.lowercl * g.uppercl > 0 and g.sii >= 0
+        same_side = (g.lowercl > 0 and g.uppercl > 0) or (g.lowercl < 0 and g.uppercl < 0)
+        assert same_side and g.sii >= 0
 
 
 @pytest.fixture(scope="module")

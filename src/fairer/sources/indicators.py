@@ -217,7 +217,7 @@ def validate_rows(
     if known_codes is not None:
         code_ok &= rows["area_code"].isin(known_codes | {ENGLAND})
     unknown = ~code_ok & ~bad
-    codes = rows.loc[unknown.fillna(False), "area_code"].astype(str)
+    codes = rows.loc[unknown.fillna(False), "area_code"].fillna("").astype(str)
     if codes.nunique() == 1:
         flag(~code_ok, f"unknown area code '{codes.iloc[0]}'", "area_code")
     elif len(codes):
