@@ -28,6 +28,8 @@ DOCUMENTED = [
     "fairer.sources.cni",
     "fairer.exports",
     "fairer.feedback",
+    "fairer.evaluate.instruments",
+    "fairer.evaluate.before_after",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [
@@ -39,6 +41,7 @@ PACKAGES = [
     "fairer.voices",
     "fairer.store",
     "fairer.demo",
+    "fairer.evaluate",
 ]
 #: Modules whose examples run (the documented ones, the packages' modules and more).
 DOCTESTED = [

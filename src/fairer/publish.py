@@ -70,7 +70,10 @@ def protect(result: T, threshold: int = DEFAULT_THRESHOLD) -> T:
 
 def _protect(obj, threshold: int, lines):
     if isinstance(obj, pd.DataFrame):
-        out = protect_frame(obj, threshold, lines)
+        # A table may name its own count and derived columns (attrs "counts", "derived").
+        out = protect_frame(
+            obj, threshold, lines, counts=obj.attrs.get("counts"), derived=obj.attrs.get("derived")
+        )
         out.attrs = dict(obj.attrs)
         return out
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
