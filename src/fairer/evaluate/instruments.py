@@ -67,6 +67,10 @@ class Instrument:
 def available() -> list[str]:
     """The instruments fairer ships, by id.
 
+    Parameters
+    ----------
+    None
+
     Returns
     -------
     list of str
