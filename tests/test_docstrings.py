@@ -30,6 +30,7 @@ DOCUMENTED = [
     "fairer.feedback",
     "fairer.evaluate.instruments",
     "fairer.evaluate.before_after",
+    "fairer.evaluate.area",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [
