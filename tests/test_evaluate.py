@@ -217,3 +217,34 @@ def test_interrupted_time_series_coefficients_match_least_squares():
     assert (step.estimate, slope.estimate) == pytest.approx((beta[2], beta[3]), abs=1e-9)
     assert step.lowercl <= step.estimate <= step.uppercl
     assert step.verdict == "improved"  # lower is better here, and the level fell
+
+
+def test_de_jong_gierveld_counts_as_published():
+    """Emotional items count "yes" and "more or less"; social items "no" and "more or less"
+    (De Jong Gierveld & Van Tilburg 2006)."""
+    d = load_instrument("djg6")
+    answers = _answers(d, [
+        [1, 1, 1, 3, 3, 3],  # emotionally and socially lonely: 6
+        [3, 3, 3, 1, 1, 1],  # neither: 0
+        [2, 3, 3, 1, 1, 2],  # one emotional, one social: 2
+    ])  # fmt: skip
+    assert score(answers, d)["score"].tolist() == [6.0, 0.0, 2.0]
+
+
+@pytest.mark.parametrize("name", ["djg6", "ons4", "place_standard", "swemwbs", "ucla3", "wemwbs"])
+def test_every_shipped_instrument_loads_with_its_citation(name):
+    inst = load_instrument(name)
+    assert inst.citation and inst.licence and inst.meaningful_change_source
+    low, high = inst.score_range
+    assert low < high
+
+
+def test_an_item_by_item_instrument_is_evaluated_one_item_at_a_time():
+    o = load_instrument("ons4")
+    base = pd.DataFrame({"id": list("ABCDEF"), "life_satisfaction": [5, 6, 5, 4, 6, 5],
+                         "worthwhile": 6, "happiness": 6, "anxiety": [6, 7, 6, 5, 6, 7]})  # fmt: skip
+    after = base.assign(anxiety=base["anxiety"] - 3)
+    with pytest.raises(FairerError, match="reported item by item: choose one of"):
+        before_after(base, after, o)
+    res = before_after(base, after, o, item="anxiety").results.iloc[0]
+    assert res["mean_change"] == -3 and res["share_improved"] == 1.0  # less anxiety is better

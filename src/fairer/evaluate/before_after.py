@@ -18,6 +18,7 @@ deal with it. *International Journal of Epidemiology* 34(1):215-220.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,6 +89,7 @@ def before_after(
     groups: list[str] | None = None,
     entry_cutoff: float | None = None,
     paths: tuple | None = None,
+    item: str | None = None,
 ) -> BeforeAfter:
     """Paired before/after change on an instrument, overall and by each group column.
 
@@ -105,6 +107,8 @@ def before_after(
         results then carry a regression-to-the-mean warning.
     paths : (path, path), optional
         The two files, for messages.
+    item : str, optional
+        For instruments reported item by item (ONS4, the Place Standard): the item to evaluate.
 
     Returns
     -------
@@ -146,8 +150,18 @@ def before_after(
     raise_first(unknown, lambda i: f"'{after['_id'].iloc[i]}' has a follow-up but no baseline",
                 path=fpath, first_row=int(followup.attrs.get("header_row", 1)) + 1,
                 column=id_column)  # fmt: skip
-    if instrument.scoring == "items":
-        raise FairerError(f"{instrument.id} is reported item by item: evaluate one item at a time")
+    if instrument.scoring == "items" or item is not None:
+        if item not in instrument.items:
+            raise FairerError(
+                f"{instrument.id} is reported item by item: choose one of {', '.join(instrument.items)}"
+            )
+        base["score"] = pd.to_numeric(base[item], errors="coerce")
+        after["score"] = pd.to_numeric(after[item], errors="coerce")
+        if item in instrument.lower_is_better_items:
+            instrument = dataclasses.replace(
+                instrument, higher_is_better=not instrument.higher_is_better
+            )
+        base, after = base.dropna(subset=["score"]), after.dropna(subset=["score"])
     pairs = base.merge(after[["_id", "score", *(["date"] if "date" in after else [])]],
                        on="_id", suffixes=("", "_after"))  # fmt: skip
     if "date" in base and "date_after" in pairs:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from fairer.errors import FairerError, raise_first
 
-SCORINGS = ("sum", "sum_converted", "items")
+SCORINGS = ("sum", "sum_converted", "items", "count")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Instrument:
     citation: str = ""
     conversion: dict[int, float] = field(default_factory=dict)
     lower_is_better_items: tuple[str, ...] = ()
+    #: For ``count`` scoring: the answers to each item that count 1 (De Jong Gierveld).
+    count: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def score_range(self) -> tuple[float, float]:
@@ -61,6 +63,8 @@ class Instrument:
         low, high = n * self.min, n * self.max
         if self.scoring == "sum_converted":
             return self.conversion[low], self.conversion[high]
+        if self.scoring == "count":
+            return 0.0, float(n)
         return float(low), float(high)
 
 
@@ -78,7 +82,7 @@ def available() -> list[str]:
     Examples
     --------
     >>> available()
-    ['ons4', 'swemwbs', 'ucla3', 'wemwbs']
+    ['djg6', 'ons4', 'place_standard', 'swemwbs', 'ucla3', 'wemwbs']
     """
     folder = resources.files("fairer.evaluate").joinpath("instruments")
     return sorted(
@@ -140,6 +144,7 @@ def load_instrument(name: str | Path) -> Instrument:
             conversion=dict(zip(data.get("conversion", {}).get("raw", []),
                                 data.get("conversion", {}).get("score", []), strict=True)),
             lower_is_better_items=tuple(d.get("lower_is_better_items", [])),
+            count={k: tuple(int(x) for x in v) for k, v in data.get("count", {}).items()},
         )  # fmt: skip
     except KeyError as exc:
         raise FairerError(f"[instrument] needs '{exc.args[0]}'", path=where) from None
@@ -169,6 +174,13 @@ def _check(inst: Instrument, where: Path | None) -> None:
             )
         if inst.max_missing:
             raise FairerError("a converted score needs every item (max_missing = 0)", path=where)
+    if inst.scoring == "count":
+        if set(inst.count) != set(inst.items):
+            raise FairerError(
+                "[count] must list, for every item, the answers that count", path=where
+            )
+        if any(not inst.min <= a <= inst.max for v in inst.count.values() for a in v):
+            raise FairerError("[count] answers must be within the response range", path=where)
 
 
 def score(
@@ -241,7 +253,16 @@ def score(
         path=path, first_row=first_row, column=instrument.items[0],
     )  # fmt: skip
     out = responses.copy()
-    if instrument.scoring == "items":
+    if instrument.scoring == "count":
+        counted = pd.DataFrame(
+            {
+                i: items[i].isin(instrument.count[i]).where(items[i].notna())
+                for i in instrument.items
+            }
+        )
+        out["raw"] = counted.sum(axis=1).astype(float)
+        out["score"] = out["raw"]
+    elif instrument.scoring == "items":
         out["raw"] = np.nan
         out["score"] = np.nan
     else:
