@@ -248,3 +248,30 @@ def test_an_item_by_item_instrument_is_evaluated_one_item_at_a_time():
         before_after(base, after, o)
     res = before_after(base, after, o, item="anxiety").results.iloc[0]
     assert res["mean_change"] == -3 and res["share_improved"] == 1.0  # less anxiety is better
+
+
+def test_the_cli_writes_a_protected_table_and_refuses_bad_files(cli, tmp_path):
+    s = load_instrument("swemwbs")
+    rng = np.random.default_rng(4)
+    base = pd.DataFrame(rng.integers(1, 5, (30, 7)), columns=list(s.items))
+    base.insert(0, "id", [f"P{i}" for i in range(30)])
+    base["sex"] = ["F"] * 27 + ["M"] * 3
+    after = base.iloc[:26].drop(columns="sex")
+    after[list(s.items)] = np.clip(after[list(s.items)] + 1, 1, 5)
+    base.to_csv(tmp_path / "before.csv", index=False)
+    after.to_csv(tmp_path / "after.csv", index=False)
+    code, out, err = cli("evaluate", "before-after", tmp_path / "before.csv", tmp_path / "after.csv",
+                         "--instrument", "swemwbs", "--group", "sex", "--out", tmp_path)  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("everyone: 26 of 30 completed; change +") and "improved" in out
+    table = pd.read_csv(tmp_path / "before_after_swemwbs.csv")
+    men = table[table["level"] == "M"].iloc[0]
+    assert np.isnan(men["started"]) and np.isnan(men["mean_change"])  # 3 men: suppressed
+    after.loc[3, "relaxed"] = 9
+    after.to_csv(tmp_path / "after.csv", index=False)
+    code, _, err = cli("evaluate", "before-after", tmp_path / "before.csv", tmp_path / "after.csv",
+                       "--instrument", "swemwbs", "--out", tmp_path / "second")  # fmt: skip
+    assert (
+        code == 2 and "after.csv, row 5, column 'relaxed': '9' is not an answer from 1 to 5" in err
+    )
+    assert not (tmp_path / "second").exists() or not any((tmp_path / "second").iterdir())

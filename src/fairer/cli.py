@@ -248,6 +248,59 @@ def allocate_cmd(
     echo(f"table: {run.tables[f'allocation_{level}.csv']}")
 
 
+evaluate_app = typer.Typer(help="Evidence of what works: wellbeing scales, before and after.")
+app.add_typer(evaluate_app, name="evaluate")
+
+
+@evaluate_app.command("instruments")
+def evaluate_instruments() -> None:
+    """List the validated instruments fairer ships (add your own as a definition file)."""
+    from fairer.evaluate import available, load_instrument
+
+    for name in available():
+        inst = load_instrument(name)
+        echo(f"{name:<15} {inst.title} ({len(inst.items)} items, {inst.scoring})")
+
+
+@evaluate_app.command("before-after")
+def evaluate_before_after(
+    baseline: Path = typer.Argument(..., help="Baseline responses (CSV/XLSX, with an id column)."),
+    followup: Path = typer.Argument(..., help="Follow-up responses, same people by id."),
+    instrument: str = typer.Option(
+        ..., "--instrument", help="swemwbs, wemwbs, ucla3, djg6, ons4, place_standard, or a file."
+    ),
+    group: list[str] = typer.Option(
+        None, "--group", help="Baseline column to break results down by (repeat)."
+    ),
+    item: str = typer.Option(None, "--item", help="For item-by-item scales (ONS4): the item."),
+    entry_cutoff: float = typer.Option(
+        None,
+        "--entry-cutoff",
+        help="Baseline score that decided entry (warns of regression to the mean).",
+    ),
+    out: Path = typer.Option(Path("."), "--out", help="Folder for the results table."),
+) -> None:
+    """Paired change on a wellbeing scale, with attrition, overall and by group."""
+    from fairer.pipeline import evaluate_command
+
+    run = evaluate_command(baseline, followup, instrument, out, group or None, item, entry_cutoff)
+
+    def n(v) -> str:  # a suppressed count is shown as *
+        return "*" if v != v else f"{int(v):,}"
+
+    for r in run.result.results.itertuples():
+        label = "everyone" if r.group == "all" else f"{r.group} {r.level}"
+        change = (
+            "–" if r.mean_change != r.mean_change
+            else f"{r.mean_change:+.2f} (95% CI {r.lowercl:+.2f} to {r.uppercl:+.2f})"
+        )  # fmt: skip
+        verdict = r.verdict or "suppressed (small numbers)"
+        echo(f"{label}: {n(r.completed)} of {n(r.started)} completed; change {change}; {verdict}")
+    for note in run.result.notes:
+        typer.echo(f"note: {note}", err=True)
+    echo(f"table: {run.table}")
+
+
 from fairer.cli_voices import voices_app  # noqa: E402
 
 app.add_typer(voices_app, name="voices")

@@ -743,3 +743,70 @@ def voices_report(folder: str | Path) -> VoicesReport:
         doc.write(stage / "voices_report.html")
         write_outputs(voices_workbook_tables(summary), stage, ("xlsx",), workbook="voices.xlsx")
     return VoicesReport(out / "voices_report.html", out / "voices.xlsx")
+
+
+# -- fairer evaluate --------------------------------------------------------------------------
+
+
+@dataclass
+class EvaluationRun:
+    """A published before/after evaluation and the table written."""
+
+    result: object
+    table: Path
+
+
+def evaluate_command(
+    baseline: str | Path,
+    followup: str | Path,
+    instrument: str | Path,
+    out_dir: str | Path,
+    groups: list[str] | None = None,
+    item: str | None = None,
+    entry_cutoff: float | None = None,
+    threshold: int = 5,
+) -> EvaluationRun:
+    """``fairer evaluate before-after``: score both waves, compare them, write the table.
+
+    Parameters
+    ----------
+    baseline, followup : path-like
+        CSV/XLSX with ``id``, the instrument's items and optional group columns and ``date``.
+    instrument : str or path-like
+        A shipped instrument id (``swemwbs``) or a definition file.
+    out_dir : path-like
+        Where ``before_after_<instrument>.csv`` is written.
+    groups, item, entry_cutoff
+        As :func:`fairer.evaluate.before_after`.
+    threshold : int
+        Disclosure threshold for the counts (default 5: counts 1–4 suppressed).
+
+    Returns
+    -------
+    EvaluationRun
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from fairer.evaluate import load_instrument
+    >>> items = list(load_instrument("swemwbs").items)
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> base = pd.DataFrame([[f"P{i}", *[3] * 7] for i in range(8)], columns=["id", *items])
+    >>> base.to_csv(folder / "before.csv", index=False)
+    >>> base.assign(optimistic=4).to_csv(folder / "after.csv", index=False)
+    >>> run = evaluate_command(folder / "before.csv", folder / "after.csv", "swemwbs", folder)
+    >>> run.table.name, int(run.result.results["completed"].iloc[0])
+    ('before_after_swemwbs.csv', 8)
+    """
+    from fairer.evaluate import before_after, load_instrument
+    from fairer.tabular import read_table
+
+    inst = load_instrument(instrument)
+    base, after = read_table(baseline), read_table(followup)
+    raw = before_after(base, after, inst, groups=groups, entry_cutoff=entry_cutoff,
+                       paths=(Path(baseline), Path(followup)), item=item)  # fmt: skip
+    res = protect(raw, threshold)
+    name = f"before_after_{_safe_name(inst.id)}" + (f"_{_safe_name(item)}" if item else "")
+    with _staged(Path(out_dir)) as stage:
+        paths = write_outputs({name: res.results}, stage, ("csv",))
+    return EvaluationRun(res, _moved(paths, stage, Path(out_dir))[f"{name}.csv"])
