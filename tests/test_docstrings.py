@@ -31,6 +31,7 @@ DOCUMENTED = [
     "fairer.evaluate.instruments",
     "fairer.evaluate.before_after",
     "fairer.evaluate.area",
+    "fairer.evaluate.programme",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [

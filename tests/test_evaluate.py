@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -275,3 +277,40 @@ def test_the_cli_writes_a_protected_table_and_refuses_bad_files(cli, tmp_path):
         code == 2 and "after.csv, row 5, column 'relaxed': '9' is not an answer from 1 to 5" in err
     )
     assert not (tmp_path / "second").exists() or not any((tmp_path / "second").iterdir())
+
+
+def test_the_progress_report_says_what_the_evidence_says(demo_run):
+    """The demo's synthetic programme: women improved, men did not, and both are reported as
+    plainly; drop-out is highest in the most deprived quintile and shown beside the results."""
+    from fairer.pipeline import progress_report
+    from tests.conftest import copy_demo
+
+    place = copy_demo(demo_run, demo_run[0].parent / "evidence")
+    page = progress_report(place, "2026-H1").html.read_text()
+    evidence = page[page.index('id="evidence"') : page.index('id="learning"')]
+    assert "What the evidence says" in evidence and "Evaluates action A3" in evidence
+    rows = dict(re.findall(r"<tr><td>(sex: \w+|Everyone)</td>(.*?)</tr>", evidence))
+    assert "improved" in rows["sex: Female"] and "no evidence of change" in rows["sex: Male"]
+    base = pd.read_csv(next((place.parent / "data").glob("swemwbs_baseline_*.csv")))
+    after = pd.read_csv(next((place.parent / "data").glob("swemwbs_followup_*.csv")))
+    stayed = base["id"].isin(after["id"]).groupby(base["imd_quintile"]).mean()
+    assert stayed.idxmin() == 1  # the most deprived dropped out most
+    assert f"<td>{len(base):,}</td><td>{len(after):,}</td>" in rows["Everyone"].replace(
+        ' class="num"', ""
+    )
+
+
+def test_evaluation_files_are_checked(tmp_path):
+    from fairer.evaluate.programme import read_evaluation
+    from fairer.sources.detect import detect
+
+    f = tmp_path / "evaluation.yaml"
+    f.write_text("instrument: swemwbs\nbaseline: b.csv\nfollowup: a.csv\n")
+    assert detect(f).kind == "evaluation"
+    with pytest.raises(FairerError, match=r"evaluation\.yaml: baseline file 'b\.csv' not found"):
+        read_evaluation(f)
+    (tmp_path / "b.csv").write_text("id\n")
+    (tmp_path / "a.csv").write_text("id\n")
+    f.write_text("instrument: swemwbs\nbaseline: b.csv\nfollowup: a.csv\nwave: 2\n")
+    with pytest.raises(FairerError, match="unknown key 'wave'"):
+        read_evaluation(f)

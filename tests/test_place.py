@@ -39,6 +39,7 @@ def test_init_writes_a_place_file_that_reads_back(demo_run, tmp_path):
         "actions",
         "assessment",
         "learning",
+        "evaluation",
     }
     assert [s.path.resolve() for s in again.sources] == [s.path.resolve() for s in place.sources]
     with pytest.raises(FairerError, match="already exists"):

@@ -285,17 +285,8 @@ def evaluate_before_after(
 
     run = evaluate_command(baseline, followup, instrument, out, group or None, item, entry_cutoff)
 
-    def n(v) -> str:  # a suppressed count is shown as *
-        return "*" if v != v else f"{int(v):,}"
-
-    for r in run.result.results.itertuples():
-        label = "everyone" if r.group == "all" else f"{r.group} {r.level}"
-        change = (
-            "–" if r.mean_change != r.mean_change
-            else f"{r.mean_change:+.2f} (95% CI {r.lowercl:+.2f} to {r.uppercl:+.2f})"
-        )  # fmt: skip
-        verdict = r.verdict or "suppressed (small numbers)"
-        echo(f"{label}: {n(r.completed)} of {n(r.started)} completed; change {change}; {verdict}")
+    for line in run.result.summary_lines():
+        echo(line)
     for note in run.result.notes:
         typer.echo(f"note: {note}", err=True)
     echo(f"table: {run.table}")

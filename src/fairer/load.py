@@ -39,6 +39,7 @@ _ORDER = {
     "actions": 7,
     "assessment": 7,
     "learning": 7,
+    "evaluation": 7,
 }
 
 
@@ -621,6 +622,10 @@ def _check_reference(entry: SourceEntry, store=None) -> list[str]:
         read_assessment(entry.path)
     elif entry.kind == "learning":
         return list(read_learning_log(entry.path)[1])
+    elif entry.kind == "evaluation":
+        from fairer.evaluate.programme import run_evaluation
+
+        return run_evaluation(entry.path).result.notes
     return []
 
 
@@ -639,4 +644,5 @@ _LOADERS = {
     "actions": _load_reference,
     "assessment": _load_reference,
     "learning": _load_reference,
+    "evaluation": _load_reference,
 }

@@ -25,6 +25,7 @@ import pandas as pd
 
 from fairer import feedback
 from fairer.context import PlaceContext, open_place
+from fairer.disclosure import DEFAULT_THRESHOLD
 from fairer.errors import FairerError
 from fairer.framework.results import PlaceResults, has_indicators, place_results
 from fairer.load import LoadReport
@@ -655,6 +656,7 @@ def render_progress_report(
     from fairer.report.framework import framework_sections
     from fairer.report.progress import (
         assessment_section,
+        evidence_section,
         learning_section,
         plan_section,
         problems_section,
@@ -676,6 +678,7 @@ def render_progress_report(
         targeting_section(inputs.targeting),
         plan_section(delivery.plan),
         assessment_section(delivery),
+        evidence_section(delivery.evaluations),
         learning_section(delivery.learning),
     ):
         if s is not None:
@@ -764,7 +767,7 @@ def evaluate_command(
     groups: list[str] | None = None,
     item: str | None = None,
     entry_cutoff: float | None = None,
-    threshold: int = 5,
+    threshold: int = DEFAULT_THRESHOLD,
 ) -> EvaluationRun:
     """``fairer evaluate before-after``: score both waves, compare them, write the table.
 

@@ -363,6 +363,7 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
             "indicators",
             "cni",
             "postcodes",
+            "evaluation",
             "assets",
             "spend",
             "actions",

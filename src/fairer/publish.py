@@ -70,10 +70,12 @@ def protect(result: T, threshold: int = DEFAULT_THRESHOLD) -> T:
 
 def _protect(obj, threshold: int, lines):
     if isinstance(obj, pd.DataFrame):
-        # A table may name its own count and derived columns (attrs "counts", "derived").
-        out = protect_frame(
-            obj, threshold, lines, counts=obj.attrs.get("counts"), derived=obj.attrs.get("derived")
-        )
+        # A table may name its own count and derived columns: attrs "protect", a list of
+        # (counts, what is derived from them), applied in turn, and attrs "lines".
+        lines = obj.attrs.get("lines", lines)
+        out = obj
+        for counts, derived in obj.attrs.get("protect", [(None, None)]):
+            out = protect_frame(out, threshold, lines, counts=counts, derived=derived)
         out.attrs = dict(obj.attrs)
         return out
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):

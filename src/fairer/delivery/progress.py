@@ -62,6 +62,7 @@ class DeliveryResults:
     questions: dict[str, str]
     learning: pd.DataFrame | None
     messages: list[str] = field(default_factory=list)
+    evaluations: list = field(default_factory=list)  # fairer.evaluate.programme.Evaluation
 
 
 def _previous_snapshot(history: Path, on: date) -> tuple[str, pd.DataFrame] | None:
@@ -165,6 +166,9 @@ def delivery_results(ctx: PlaceContext, on: date) -> DeliveryResults:
     if logs:
         learning, msgs = read_learning_log(logs[0])
         messages += msgs
+    from fairer.evaluate.programme import run_evaluation
+
+    evaluations = [run_evaluation(s.path) for s in place.sources_of("evaluation")]
     return DeliveryResults(
         plan,
         assessments,
@@ -172,4 +176,5 @@ def delivery_results(ctx: PlaceContext, on: date) -> DeliveryResults:
         questions,
         learning,
         messages,
+        evaluations,
     )

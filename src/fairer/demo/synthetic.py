@@ -23,6 +23,7 @@ from scipy import stats
 from shapely.geometry import Point, Polygon, mapping
 
 from fairer.demo.delivery import write_delivery
+from fairer.demo.evaluation import write_evaluation
 from fairer.tabular import write_table, write_text_atomic
 
 LA_CODE = "E06990001"
@@ -453,6 +454,7 @@ def write_borough(b: SyntheticBorough, folder: str | Path) -> list[Path]:
         write_table(_assets(b), folder / "community_assets_synthetic_Fairhaven.csv"),
         write_table(_current_spend(b), folder / "current_spend_by_ward_synthetic_Fairhaven.csv"),
         *write_delivery(folder),
+        *write_evaluation(folder),
         write_text_atomic(
             folder / "README.txt",
             (

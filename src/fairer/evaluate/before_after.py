@@ -28,11 +28,18 @@ from scipy import stats
 from fairer.errors import FairerError, raise_first
 from fairer.evaluate.instruments import Instrument, score
 
-#: Count columns of the results (disclosure control), and what is derived from them.
-COUNTS = ["started", "completed", "improved", "deteriorated"]
-DERIVED = ["completion", "mean_baseline", "mean_followup", "mean_change", "lowercl", "uppercl",
-           "effect_size", "effect_lowercl", "effect_uppercl", "share_improved",
-           "share_deteriorated", "p_value", "verdict"]  # fmt: skip
+#: Disclosure control of the results: each set of counts and what is derived from them. People
+#: who started and completed carry every statistic; the counts improving and worsening carry
+#: only their own shares (a small count hides its share, not the mean). Groups' rows add up to
+#: the "all" row, so secondary suppression runs along each group.
+PROTECT = [
+    (["started", "completed"],
+     ["completion", "mean_baseline", "mean_followup", "mean_change", "lowercl", "uppercl",
+      "effect_size", "effect_lowercl", "effect_uppercl", "p_value", "verdict", "improved",
+      "deteriorated", "share_improved", "share_deteriorated"]),
+    (["improved"], ["share_improved"]),
+    (["deteriorated"], ["share_deteriorated"]),
+]  # fmt: skip
 
 
 @dataclass
@@ -42,6 +49,26 @@ class BeforeAfter:
     instrument: Instrument
     results: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    def summary_lines(self) -> list[str]:
+        """One line per row: who, completion, change with its interval, and the verdict (a
+        suppressed count shows as *)."""
+
+        def n(v) -> str:
+            return "*" if v != v else f"{int(v):,}"
+
+        lines = []
+        for r in self.results.itertuples():
+            who = "everyone" if r.group == "all" else f"{r.group} {r.level}"
+            change = (
+                "–" if r.mean_change != r.mean_change
+                else f"{r.mean_change:+.2f} (95% CI {r.lowercl:+.2f} to {r.uppercl:+.2f})"
+            )  # fmt: skip
+            verdict = r.verdict or "suppressed (small numbers)"
+            lines.append(
+                f"{who}: {n(r.completed)} of {n(r.started)} completed; change {change}; {verdict}"
+            )
+        return lines
 
 
 def _paired(changes: np.ndarray, base: np.ndarray, follow: np.ndarray, inst: Instrument) -> dict:
@@ -181,7 +208,7 @@ def before_after(
                      "completion": stats_row["completed"] / started if started else np.nan,
                      **stats_row})  # fmt: skip
     results = pd.DataFrame(rows)
-    results.attrs["counts"], results.attrs["derived"] = COUNTS, DERIVED
+    results.attrs["protect"], results.attrs["lines"] = PROTECT, [["group"]]
     notes = []
     completion = results["completion"].iloc[0]
     if completion < 0.7:

@@ -24,7 +24,7 @@ from fairer.errors import FairerError
 from fairer.report import charts
 from fairer.report.build import Section, figure, table_html
 from fairer.tabular import atomic_path
-from fairer.wording import plural
+from fairer.wording import percent, plural
 
 
 def _rag_badge(rag: str) -> str:
@@ -179,6 +179,70 @@ def learning_section(log: pd.DataFrame | None) -> Section | None:
         f"<th scope='col'>What did not, and why</th></tr></thead><tbody>{''.join(items)}</tbody></table></div>"
     )
     return Section("learning", "What we learned", body)
+
+
+def evidence_section(evaluations: list) -> Section | None:
+    """ "What the evidence says": each evaluation's result, nulls and negatives as prominent as
+    successes, attrition beside every figure."""
+    if not evaluations:
+        return None
+    e = html.escape
+    parts = [
+        "<p>Each programme evaluation below compares the same people before and after, on a "
+        "validated scale. A result is reported as it is: no evidence of change, and getting "
+        "worse, are shown as plainly as improvement. Who completed follow-up is shown beside "
+        "every figure, because drop-out is where evaluations mislead.</p>"
+    ]
+    for ev in evaluations:
+        spec, res = ev.spec, ev.result
+        inst = res.instrument
+        link = f" Evaluates action {e(spec.action)}." if spec.action else ""
+        parts.append(f"<h3>{e(spec.id)}: {e(spec.title)}</h3>")
+        parts.append(
+            f"<p>{e(inst.title)}{' (' + e(spec.item) + ')' if spec.item else ''}; "
+            f"{'higher' if inst.higher_is_better else 'lower'} is better; a change of "
+            f"{inst.meaningful_change:g} or more counts as meaningful ({e(inst.meaningful_change_source)}).{link}</p>"
+        )
+        table = res.results.assign(
+            who=lambda d: ["Everyone" if g == "all" else f"{g.replace('_', ' ')}: {lv}"
+                           for g, lv in zip(d["group"], d["level"], strict=True)],
+            interval=lambda d: [
+                "–" if lo != lo else f"{lo:+.2f} to {hi:+.2f}"
+                for lo, hi in zip(d["lowercl"], d["uppercl"], strict=True)
+            ],
+        )  # fmt: skip
+        show = table[["who", "started", "completed", "completion", "mean_change", "interval",
+                      "effect_size", "share_improved", "share_deteriorated", "verdict"]]  # fmt: skip
+        parts.append(
+            table_html(
+                show.rename(
+                    columns={
+                        "who": "Who",
+                        "started": "Started",
+                        "completed": "Completed",
+                        "completion": "Completed (%)",
+                        "mean_change": "Mean change",
+                        "interval": "95% CI",
+                        "effect_size": "Effect size (d)",
+                        "share_improved": "Meaningfully better",
+                        "share_deteriorated": "Meaningfully worse",
+                        "verdict": "What it shows",
+                    }
+                ),
+                f"{spec.id}: change from baseline to follow-up",
+                {
+                    "Started": "{:,.0f}".format,
+                    "Completed": "{:,.0f}".format,
+                    "Completed (%)": lambda v: percent(v, 0),
+                    "Mean change": "{:+.2f}".format,
+                    "Effect size (d)": "{:+.2f}".format,
+                    "Meaningfully better": lambda v: percent(v, 0),
+                    "Meaningfully worse": lambda v: percent(v, 0),
+                },
+            )  # fmt: skip
+        )
+        parts += [f"<p class='note'>{e(n)}</p>" for n in res.notes]
+    return Section("evidence", "What the evidence says", "\n".join(parts))
 
 
 def summary_section(summary: ProgressSummary) -> Section:

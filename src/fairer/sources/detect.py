@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from fairer.evaluate.programme import is_evaluation
 from fairer.sources.boundaries import BOUNDARY_SUFFIXES, boundary_info
 from fairer.sources.cni import cni_layout
 from fairer.sources.indicators import indicator_layout
@@ -179,6 +180,8 @@ def _yaml_kind(path: Path) -> DetectedSource | None:
         kind = "actions"
     elif isinstance(data, list) and data and isinstance(data[0], dict) and "tried" in data[0]:
         kind = "learning"
+    elif is_evaluation(data):
+        return DetectedSource(path, "evaluation", f"evaluation ({data['instrument']})")
     else:
         return None
     return DetectedSource(path, kind, _DELIVERY_DETAIL[kind])
