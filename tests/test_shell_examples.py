@@ -79,6 +79,9 @@ def _inputs(folder: Path, demo: Path) -> None:
             "deaths": (pop.ravel() * np.tile(np.linspace(0.0005, 0.15, 19), 3)).astype(int),
         }
     ).to_csv(folder / "deaths.csv", index=False)
+    for wave in ("baseline", "followup"):  # the demo's synthetic SWEMWBS programme
+        src = next((demo / "data").glob(f"swemwbs_{wave}_*.csv"))
+        (folder / f"{wave}.csv").write_bytes(src.read_bytes())
     le = np.linspace(74, 84, 10)
     pd.DataFrame(
         {
