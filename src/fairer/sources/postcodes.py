@@ -222,6 +222,56 @@ def read_postcodes(path: str | Path, la_codes: list[str] | None = None) -> pd.Da
     )
 
 
+def read_postcode_lookup(path: str | Path) -> pd.DataFrame:
+    """A postcode file of either kind: an ONS directory (ONSPD/NSPL, or its release zip), or a
+    simple lookup (a postcode column with ``latitude``/``longitude`` and/or an LSOA column).
+
+    Parameters
+    ----------
+    path : path-like
+
+    Returns
+    -------
+    DataFrame
+        ``postcode`` (normalised) and whichever of ``latitude``, ``longitude``, ``lsoa21``,
+        ``lsoa11`` the file gives (a simple lookup's LSOA column becomes ``lsoa21``).
+
+    Raises
+    ------
+    FairerError
+        A simple lookup without a postcode column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "lookup.csv"
+    >>> _ = f.write_text("Postcode,LSOA21CD\\nts18 1tu,E01012345\\n")
+    >>> read_postcode_lookup(f).to_dict("records")
+    [{'postcode': 'TS181TU', 'lsoa21': 'E01012345'}]
+    """
+    from fairer.tabular import read_header, read_table
+
+    path = Path(path)
+    if path.suffix.lower() == ".zip" or is_postcode_directory(
+        [str(c) for c in read_header(path, max_rows=1)[0]]
+    ):
+        return read_postcodes(path)
+    df = read_table(path)
+    lower = {str(c).strip().lower(): c for c in df.columns}
+    pc = next((lower[c] for c in _POSTCODE_ORDER if c in lower), None)
+    if pc is None:
+        raise FairerError("a postcode lookup needs a postcode column", path=path)
+    out = pd.DataFrame({"postcode": normalise_postcode(df[pc].fillna(""))})
+    for field in ("latitude", "longitude"):
+        col = next((lower[c] for c in lower if re.fullmatch(FIELDS[field], c)), None)
+        if col is not None:
+            out[field] = pd.to_numeric(df[col], errors="coerce")
+    area = next((lower[c] for c in lower if re.match(r"lsoa\d{0,2}(cd|_code)?$", c)), None)
+    if area is not None:
+        out["lsoa21"] = df[area].astype("string")
+    return out.drop_duplicates("postcode").reset_index(drop=True)
+
+
 def place_postcodes(values: pd.Series, directory: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """Where each of some postcodes is, from a directory read by :func:`read_postcodes`.
 
@@ -258,5 +308,6 @@ __all__ = [
     "is_postcode_directory",
     "normalise_postcode",
     "place_postcodes",
+    "read_postcode_lookup",
     "read_postcodes",
 ]

@@ -143,20 +143,17 @@ def read_assets(
             impossible = ~(e.between(0, 700_000) & n.between(0, 1_300_000))
             df["easting"], df["northing"] = e.where(~impossible), n.where(~impossible)
         elif _col(df, "postcode") and postcodes is not None:
+            from fairer.sources.postcodes import normalise_postcode, place_postcodes
+
             pc = _col(df, "postcode")
-            norm = lambda s: s.astype(str).str.upper().str.replace(r"\s+", "", regex=True)  # noqa: E731
-            lookup = (
-                postcodes.assign(_pc=norm(postcodes["postcode"]))
-                .drop_duplicates("_pc")
-                .set_index("_pc")
-            )
-            la = norm(df[pc]).map(lookup["latitude"])
-            lo = norm(df[pc]).map(lookup["longitude"])
-            unmatched = la.isna()
-            if unmatched.any():
+            directory = postcodes.assign(postcode=normalise_postcode(postcodes["postcode"]))
+            placed, found = place_postcodes(df[pc], directory.drop_duplicates("postcode"))
+            if (~found).any():
                 messages.append(
-                    f"{path.name}: {int(unmatched.sum())} postcodes not in the lookup (e.g. {df.loc[unmatched, pc].iloc[0]}); those assets are set aside"
+                    f"{path.name}: {int((~found).sum())} postcodes not in the lookup (e.g. {df.loc[~found, pc].iloc[0]}); those assets are set aside"
                 )
+            la = pd.to_numeric(placed["latitude"], errors="coerce")
+            lo = pd.to_numeric(placed["longitude"], errors="coerce")
             pts = gpd.GeoSeries(gpd.points_from_xy(lo, la), crs=4326).to_crs(27700)
             df["easting"], df["northing"] = pts.x.to_numpy(), pts.y.to_numpy()
             impossible = pd.Series(False, index=df.index)

@@ -325,16 +325,10 @@ def assets_against_need(
 
 def _postcode_lookup(ctx: PlaceContext, postcodes) -> pd.DataFrame | None:
     """Postcodes to place assets by: a file given, else the place's postcode directory."""
-    from fairer.sources.postcodes import is_postcode_directory, read_postcodes
-    from fairer.tabular import read_header
+    from fairer.sources.postcodes import read_postcode_lookup
 
     if postcodes:
-        path = Path(postcodes)
-        if path.suffix.lower() == ".zip" or is_postcode_directory(
-            [str(c) for c in read_header(path, max_rows=1)[0]]
-        ):
-            return read_postcodes(path)
-        return read_table(path)
+        return read_postcode_lookup(postcodes)
     stored = queries.postcodes(ctx.store)
     return stored if len(stored) else None
 

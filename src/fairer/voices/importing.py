@@ -77,31 +77,17 @@ def age_band(value: object) -> str | None:
 
 
 def _postcode_lookup(path: Path) -> dict[str, str]:
-    """Postcode → LSOA: an ONS postcode directory (ONSPD/NSPL, LSOA 2021 first), or a table."""
-    from fairer.sources.postcodes import is_postcode_directory, read_postcodes
-    from fairer.tabular import read_header, read_table
+    """Postcode → LSOA: an ONS postcode directory (LSOA 2021 first), or a simple table."""
+    from fairer.sources.postcodes import read_postcode_lookup
 
-    path = Path(path)
-    if path.suffix.lower() == ".zip" or is_postcode_directory(
-        [str(c) for c in read_header(path, max_rows=1)[0]]
-    ):
-        pcs = read_postcodes(path)
-        lsoa = pcs["lsoa21"] if "lsoa21" in pcs else pcs["lsoa11"]
-        keep = lsoa.notna()
-        return dict(zip(pcs.loc[keep, "postcode"], lsoa[keep].astype(str), strict=True))
-    df = read_table(path)
-    cols = {c.lower(): c for c in df.columns}
-    pc = next((cols[c] for c in ("pcds", "pcd", "postcode", "pcd7", "pcd8") if c in cols), None)
-    area = next((cols[c] for c in cols if re.match(r"lsoa\d{2}cd|lsoa_code|lsoa", c)), None)
-    if pc is None or area is None:
+    pcs = read_postcode_lookup(path)
+    lsoa = pcs["lsoa21"] if "lsoa21" in pcs else pcs.get("lsoa11")
+    if lsoa is None:
         raise FairerError(
             "postcode lookup needs a postcode column and an LSOA code column", path=path
         )
-    return dict(zip(df[pc].astype(str).map(_pc_key), df[area].astype(str), strict=False))
-
-
-def _pc_key(pc: str) -> str:
-    return re.sub(r"\s+", "", str(pc)).upper()
+    keep = lsoa.notna()
+    return dict(zip(pcs.loc[keep, "postcode"], lsoa[keep].astype(str), strict=True))
 
 
 def _read_one(path: Path, kind: str | None, text_columns, id_column):
@@ -183,7 +169,9 @@ def _respondent_attributes(resp: pd.DataFrame, postcodes, path: Path, report) ->
                 "postcodes were not stored"
             )
         else:
-            keys = resp["postcode"].fillna("").map(_pc_key)
+            from fairer.sources.postcodes import normalise_postcode
+
+            keys = normalise_postcode(resp["postcode"].fillna("").astype(str)).fillna("")
             found = keys.map(postcodes)
             missing = int(((keys != "") & found.isna()).sum())
             if missing:
