@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 
 import numpy as np
@@ -101,6 +102,48 @@ def test_paired_change_matches_scipy():
     assert res["effect_size"] == pytest.approx((a - b).mean() / (a - b).std(ddof=1), rel=1e-12)
     assert res["lowercl"] <= res["mean_change"] <= res["uppercl"]
     assert res["verdict"] in ("improved", "no evidence of change")
+
+
+def test_comparison_with_the_published_norms_matches_a_one_sample_t_test():
+    rng = np.random.default_rng(11)
+    s, base, after = _waves(rng, 90, 1)
+    sexes = rng.choice(["Female", "male", "M", "not known"], size=90)
+    base = base.assign(sex=sexes)
+    res = before_after(base, after, s, groups=["sex"])
+    # the published Health Survey for England 2016 means, typed from the report
+    assert s.norms == {"male": 50.1, "female": 49.6}
+    follow = score(after, s).set_index("id")["score"]
+    for level, sex_norm in (("Female", 49.6), ("male", 50.1)):
+        row = res.results.query("group == 'sex' and level == @level").iloc[0]
+        ids = base.loc[base["sex"] == level, "id"]
+        t = stats.ttest_1samp(follow.loc[ids].to_numpy(), sex_norm)
+        ci = t.confidence_interval(0.95)
+        assert row["followup_vs_norm"] == pytest.approx(
+            follow.loc[ids].mean() - sex_norm, abs=1e-12
+        )
+        assert (row["norm_lowercl"], row["norm_uppercl"]) == pytest.approx(
+            (ci.low - sex_norm, ci.high - sex_norm), abs=1e-9
+        )
+    # "not known" has no norm: it is left out of the comparison, and the note says how many
+    assert np.isnan(res.results.query("level == 'not known'")["norm"].iloc[0])
+    assert f"{int((sexes == 'not known').sum())} people whose sex is not recorded" in " ".join(
+        res.notes
+    )
+    everyone = res.results.iloc[0]
+    known = base.loc[base["sex"] != "not known"]
+    expected = known["sex"].str.lower().map({"female": 49.6, "male": 50.1, "m": 50.1})
+    assert everyone["norm"] == pytest.approx(expected.mean(), abs=1e-12)
+
+
+def test_norms_in_a_users_own_instrument_are_checked(tmp_path):
+    text = (importlib.resources.files("fairer.evaluate") / "instruments" / "ucla3.toml").read_text()
+    bad = tmp_path / "mine.toml"
+    bad.write_text(text + "\n[norms]\nadults = 4.0\nsource = 'a survey'\n")
+    with pytest.raises(FairerError, match=r"mine.toml: \[norms\] 'adults'"):
+        load_instrument(bad)
+    bad.write_text(text + "\n[norms]\nall = 4.0\n")
+    with pytest.raises(FairerError, match="needs a source"):
+        load_instrument(bad)
 
 
 @settings(max_examples=40, deadline=None)

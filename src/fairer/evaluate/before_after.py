@@ -36,7 +36,8 @@ PROTECT = [
     (["started", "completed"],
      ["completion", "mean_baseline", "mean_followup", "mean_change", "lowercl", "uppercl",
       "effect_size", "effect_lowercl", "effect_uppercl", "p_value", "verdict", "improved",
-      "deteriorated", "share_improved", "share_deteriorated"]),
+      "deteriorated", "share_improved", "share_deteriorated", "norm", "baseline_vs_norm",
+      "followup_vs_norm", "norm_lowercl", "norm_uppercl"]),
     (["improved"], ["share_improved"]),
     (["deteriorated"], ["share_deteriorated"]),
 ]  # fmt: skip
@@ -69,6 +70,42 @@ class BeforeAfter:
                 f"{who}: {n(r.completed)} of {n(r.started)} completed; change {change}; {verdict}"
             )
         return lines
+
+
+#: How a sex column's answers map to the published norms' groups.
+SEXES = {"male": "male", "m": "male", "man": "male", "men": "male",
+         "female": "female", "f": "female", "woman": "female", "women": "female"}  # fmt: skip
+
+
+def _person_norms(base: pd.DataFrame, inst: Instrument) -> pd.Series:
+    """Each person's published population mean: for their sex where the norms are by sex."""
+    column = next((c for c in base.columns if str(c).strip().lower() in ("sex", "gender")), None)
+    sexes = (
+        base[column].astype("string").str.strip().str.lower().map(SEXES)
+        if column is not None
+        else pd.Series(pd.NA, index=base.index, dtype="string")
+    )
+    norms = sexes.map(inst.norms).astype(float)
+    if "all" in inst.norms:
+        norms = norms.fillna(inst.norms["all"])
+    return norms
+
+
+def _against_norms(part: pd.DataFrame) -> dict:
+    """Baseline and follow-up against the people's own norms, with a one-sample t interval."""
+    have = part.dropna(subset=["norm"])
+    out = {"norm": np.nan, "baseline_vs_norm": np.nan, "followup_vs_norm": np.nan,
+           "norm_lowercl": np.nan, "norm_uppercl": np.nan}  # fmt: skip
+    if len(have) < 2:
+        return out
+    gap = (have["score_after"] - have["norm"]).to_numpy(float)
+    t = stats.t.ppf(0.975, len(gap) - 1)
+    se = gap.std(ddof=1) / np.sqrt(len(gap))
+    out.update(norm=float(have["norm"].mean()),
+               baseline_vs_norm=float((have["score"] - have["norm"]).mean()),
+               followup_vs_norm=float(gap.mean()), norm_lowercl=float(gap.mean() - t * se),
+               norm_uppercl=float(gap.mean() + t * se))  # fmt: skip
+    return out
 
 
 def _paired(changes: np.ndarray, base: np.ndarray, follow: np.ndarray, inst: Instrument) -> dict:
@@ -189,6 +226,7 @@ def before_after(
                 instrument, higher_is_better=not instrument.higher_is_better
             )
         base, after = base.dropna(subset=["score"]), after.dropna(subset=["score"])
+    base["norm"] = _person_norms(base, instrument) if instrument.norms and item is None else np.nan
     pairs = base.merge(after[["_id", "score", *(["date"] if "date" in after else [])]],
                        on="_id", suffixes=("", "_after"))  # fmt: skip
     if "date" in base and "date_after" in pairs:
@@ -206,7 +244,7 @@ def before_after(
         )  # fmt: skip
         rows.append({"group": group, "level": level, "started": started,
                      "completion": stats_row["completed"] / started if started else np.nan,
-                     **stats_row})  # fmt: skip
+                     **stats_row, **_against_norms(part)})  # fmt: skip
     results = pd.DataFrame(rows)
     results.attrs["protect"], results.attrs["lines"] = PROTECT, [["group"]]
     notes = []
@@ -214,6 +252,14 @@ def before_after(
     if completion < 0.7:
         notes.append(f"Only {completion:.0%} completed follow-up: results describe those who stayed, "
                      "who may differ from those who left.")  # fmt: skip
+    if instrument.norms and item is None:
+        unmatched = int(pairs["norm"].isna().sum())
+        notes.append(
+            "Against the norm: each person's follow-up score minus the published population "
+            f"mean for their sex ({instrument.norms_source})."
+            + (f" {unmatched} people whose sex is not recorded are left out of that comparison."
+               if unmatched else "")
+        )  # fmt: skip
     if entry_cutoff is not None:
         notes.append(f"Entry depended on a baseline score of {entry_cutoff:g} or worse: part of any "
                      "improvement is regression to the mean, not the programme.")  # fmt: skip

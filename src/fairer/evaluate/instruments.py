@@ -30,6 +30,8 @@ import pandas as pd
 from fairer.errors import FairerError, raise_first
 
 SCORINGS = ("sum", "sum_converted", "items", "count")
+#: The groups a published norm may be given for.
+NORM_GROUPS = ("all", "male", "female")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Instrument:
     lower_is_better_items: tuple[str, ...] = ()
     #: For ``count`` scoring: the answers to each item that count 1 (De Jong Gierveld).
     count: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: Published population means to compare a programme with, by sex (``male``/``female``)
+    #: or for everyone (``all``); ``norms_source`` says where they were published.
+    norms: dict[str, float] = field(default_factory=dict)
+    norms_source: str = ""
 
     @property
     def score_range(self) -> tuple[float, float]:
@@ -145,6 +151,8 @@ def load_instrument(name: str | Path) -> Instrument:
                                 data.get("conversion", {}).get("score", []), strict=True)),
             lower_is_better_items=tuple(d.get("lower_is_better_items", [])),
             count={k: tuple(int(x) for x in v) for k, v in data.get("count", {}).items()},
+            norms={str(k): float(v) for k, v in data.get("norms", {}).items() if k != "source"},
+            norms_source=str(data.get("norms", {}).get("source", "")),
         )  # fmt: skip
     except KeyError as exc:
         raise FairerError(f"[instrument] needs '{exc.args[0]}'", path=where) from None
@@ -174,6 +182,13 @@ def _check(inst: Instrument, where: Path | None) -> None:
             )
         if inst.max_missing:
             raise FairerError("a converted score needs every item (max_missing = 0)", path=where)
+    stray_norms = sorted(set(inst.norms) - set(NORM_GROUPS))
+    if stray_norms:
+        raise FairerError(
+            f"[norms] '{stray_norms[0]}': use {', '.join(NORM_GROUPS)} and source", path=where
+        )
+    if inst.norms and not inst.norms_source:
+        raise FairerError("[norms] needs a source: where the means were published", path=where)
     if inst.scoring == "count":
         if set(inst.count) != set(inst.items):
             raise FairerError(

@@ -210,9 +210,17 @@ def evidence_section(evaluations: list) -> Section | None:
                 "–" if lo != lo else f"{lo:+.2f} to {hi:+.2f}"
                 for lo, hi in zip(d["lowercl"], d["uppercl"], strict=True)
             ],
+            against=lambda d: [
+                "–" if v != v else f"{v:+.2f} ({lo:+.2f} to {hi:+.2f})"
+                for v, lo, hi in zip(d["followup_vs_norm"], d["norm_lowercl"], d["norm_uppercl"],
+                                     strict=True)
+            ],
         )  # fmt: skip
-        show = table[["who", "started", "completed", "completion", "mean_change", "interval",
-                      "effect_size", "share_improved", "share_deteriorated", "verdict"]]  # fmt: skip
+        columns = ["who", "started", "completed", "completion", "mean_change", "interval",
+                   "effect_size", "share_improved", "share_deteriorated", "verdict"]  # fmt: skip
+        if table["followup_vs_norm"].notna().any():
+            columns.insert(-1, "against")
+        show = table[columns]
         parts.append(
             table_html(
                 show.rename(
@@ -227,6 +235,7 @@ def evidence_section(evaluations: list) -> Section | None:
                         "share_improved": "Meaningfully better",
                         "share_deteriorated": "Meaningfully worse",
                         "verdict": "What it shows",
+                        "against": "Follow-up against the norm (95% CI)",
                     }
                 ),
                 f"{spec.id}: change from baseline to follow-up",
