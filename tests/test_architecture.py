@@ -88,7 +88,13 @@ def _violations(sources: tuple[str, ...], forbidden: tuple[str, ...], allowed=()
         ),
         # jobs never render and never call the CLI
         (
-            ("fairer.framework", "fairer.voices", "fairer.targeting", "fairer.delivery"),
+            (
+                "fairer.framework",
+                "fairer.voices",
+                "fairer.targeting",
+                "fairer.delivery",
+                "fairer.evaluate",
+            ),
             ("fairer.report", "fairer.cli", "fairer.cli_voices", "fairer.pipeline"),
             (),
         ),

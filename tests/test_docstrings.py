@@ -32,6 +32,10 @@ DOCUMENTED = [
     "fairer.evaluate.before_after",
     "fairer.evaluate.area",
     "fairer.evaluate.programme",
+    "fairer.evaluate.areas",
+    "fairer.evaluate.jobs",
+    "fairer.evaluate.files",
+    "fairer.evaluate.gradient",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -127,7 +128,7 @@ def test_comparison_with_the_published_norms_matches_a_one_sample_t_test():
     # "not known" has no norm: it is left out of the comparison, and the note says how many
     assert np.isnan(res.results.query("level == 'not known'")["norm"].iloc[0])
     assert f"{int((sexes == 'not known').sum())} people whose sex is not recorded" in " ".join(
-        res.notes
+        res.explanations
     )
     everyone = res.results.iloc[0]
     known = base.loc[base["sex"] != "not known"]
@@ -331,7 +332,7 @@ def test_the_progress_report_says_what_the_evidence_says(demo_run):
     place = copy_demo(demo_run, demo_run[0].parent / "evidence")
     page = progress_report(place, "2026-H1").html.read_text()
     evidence = page[page.index('id="evidence"') : page.index('id="learning"')]
-    assert "What the evidence says" in evidence and "Evaluates action A3" in evidence
+    assert "What the evidence says" in evidence and "Evaluates action A6" in evidence
     rows = dict(re.findall(r"<tr><td>(sex: \w+|Everyone)</td>(.*?)</tr>", evidence))
     assert "improved" in rows["sex: Female"] and "no evidence of change" in rows["sex: Male"]
     base = pd.read_csv(next((place.parent / "data").glob("swemwbs_baseline_*.csv")))
@@ -357,3 +358,141 @@ def test_evaluation_files_are_checked(tmp_path):
     f.write_text("instrument: swemwbs\nbaseline: b.csv\nfollowup: a.csv\nwave: 2\n")
     with pytest.raises(FairerError, match="unknown key 'wave'"):
         read_evaluation(f)
+
+
+def test_the_walking_programme_is_evaluated_against_the_rest_of_the_place(demo_run):
+    """The demo's area evaluation, recomputed here from the indicator file with statsmodels."""
+    import statsmodels.formula.api as smf
+
+    from fairer.pipeline import progress_report
+    from tests.conftest import copy_demo
+
+    place = copy_demo(demo_run, demo_run[0].parent / "area-evidence")
+    page = progress_report(place, "2026-H1").html.read_text()
+    evidence = page[page.index('id="evidence"') : page.index('id="learning"')]
+    data = place.parent / "data"
+    rows = pd.read_csv(next(data.glob("indicators_*.csv")))
+    lookup = pd.read_csv(next(data.glob("LSOA21_WD24_*.csv")))
+    walked = set(lookup.loc[lookup["WD24NM"].isin(["Marsh End", "Quayside"]), "LSOA21CD"])
+    panel = rows[(rows["indicator"] == "adults_inactive") & rows["area_code"].str.startswith("E01")]
+    panel = panel.assign(
+        value=100 * panel["numerator"] / panel["denominator"],
+        treated=panel["area_code"].isin(walked).astype(int),
+        after=(panel["period"] >= "2023/24").astype(int),
+    )
+    fit = smf.ols("value ~ treated * after", panel).fit(
+        cov_type="cluster", cov_kwds={"groups": pd.factorize(panel["area_code"])[0]}
+    )
+    low, high = fit.conf_int().loc["treated:after"]
+    said = (
+        f"{fit.params['treated:after']:+.2f} (95% CI {low:+.2f} to {high:+.2f}) percentage points"
+    )
+    assert said in evidence and "The targeted areas improved more than the comparison" in evidence
+    assert (
+        f"in the {len(walked)} targeted LSOAs against the other {panel['area_code'].nunique() - len(walked)}"
+        in evidence
+    )
+    assert "consistent with parallel trends" in evidence and "<svg" in evidence
+    # the learning log's entry cites both evaluations, each linked to its verdict
+    learning = page[page.index('id="learning"') :]
+    assert "<a href='#ev-EV-02'>EV-02</a>: improved" in learning
+    assert "id='ev-EV-02'" in evidence and "Cited in the learning log: L5" in evidence
+    # and the gradient across periods is there for every indicator with two periods or more
+    assert "Is the gradient flattening?" in evidence and "2018/19–2025/26 (8)" in evidence
+
+
+def _area_spec(tmp_path, **keys) -> Path:
+    import yaml
+
+    spec = {"id": "EV-9", "design": "difference-in-differences", "indicator": "adults_inactive",
+            "start": "2023/24", "areas": ["Marsh End"], **keys}  # fmt: skip
+    path = tmp_path / "ev.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return path
+
+
+def test_area_evaluation_files_are_checked(tmp_path, demo_run):
+    from fairer.context import open_place
+    from fairer.evaluate.areas import read_area_evaluation
+    from fairer.evaluate.jobs import run_area_evaluation
+
+    with pytest.raises(FairerError, match="ev.yaml: design 'rct': use"):
+        read_area_evaluation(_area_spec(tmp_path, design="rct"))
+    with pytest.raises(FairerError, match="ev.yaml: comparison 'anywhere': use"):
+        read_area_evaluation(_area_spec(tmp_path, comparison="anywhere"))
+    with pytest.raises(FairerError, match="needs the targeted areas"):
+        read_area_evaluation(_area_spec(tmp_path, areas=[]))
+    with pytest.raises(FairerError, match="unknown key 'treated'"):
+        read_area_evaluation(_area_spec(tmp_path, treated=["x"]))
+    with open_place(demo_run[0] / "place", read_only=True) as ctx:
+        for keys, message in (
+            ({"areas": ["Atlantis"]}, "areas: 'Atlantis' is not a ward or LSOA of the place"),
+            ({"indicator": "made_up"}, "say higher_is_better"),
+            ({"indicator": "smokers", "higher_is_better": False}, "'smokers' has no rows loaded"),
+            ({"start": "2030/31"}, "needs periods before and from 2030/31"),
+        ):
+            with pytest.raises(FairerError, match=re.escape(message)) as caught:
+                run_area_evaluation(read_area_evaluation(_area_spec(tmp_path, **keys)), ctx)
+            assert caught.value.path == tmp_path / "ev.yaml"
+
+
+def test_similar_deprivation_and_a_time_series_on_the_place(tmp_path, demo_run):
+    from fairer.context import open_place
+    from fairer.evaluate.areas import read_area_evaluation
+    from fairer.evaluate.jobs import run_area_evaluation
+
+    data = demo_run[0] / "data"
+    iod = pd.read_csv(next(data.glob("File_7_*.csv")))
+    decile = iod.set_index("LSOA code (2021)").iloc[:, 5]  # the IMD decile column
+    lookup = pd.read_csv(next(data.glob("LSOA21_WD24_*.csv")))
+    marsh = set(lookup.loc[lookup["WD24NM"] == "Marsh End", "LSOA21CD"])
+    similar = {c for c in decile.index if c not in marsh and decile[c] in set(decile[list(marsh)])}
+    with open_place(demo_run[0] / "place", read_only=True) as ctx:
+        did = run_area_evaluation(
+            read_area_evaluation(_area_spec(tmp_path, comparison="similar deprivation")), ctx
+        )
+        its = run_area_evaluation(
+            read_area_evaluation(
+                _area_spec(tmp_path, design="interrupted-time-series", areas=[])
+            ), ctx
+        )  # fmt: skip
+    assert did.compared == len(similar) and did.targeted == len(marsh)
+    assert "same national deprivation deciles" in did.comparison_text
+    # the time series of the whole place: its summed counts, fitted here with statsmodels
+    import statsmodels.api as sm
+
+    rows = pd.read_csv(next(data.glob("indicators_*.csv")))
+    own = rows[(rows["indicator"] == "adults_inactive") & rows["area_code"].str.startswith("E0199")]
+    by = own.groupby("period")[["numerator", "denominator"]].sum().sort_index()
+    y = 100 * by["numerator"] / by["denominator"]
+    t = np.arange(len(y), dtype=float)
+    after = (by.index >= "2023/24").astype(float)
+    X = sm.add_constant(np.column_stack([t, after, (t - t[after == 1].min()) * after]))
+    fit = sm.OLS(y.to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": 1})
+    assert its.estimate.estimate == pytest.approx(fit.params[2], abs=1e-9)
+    assert its.second.estimate == pytest.approx(fit.params[3], abs=1e-9)
+    assert (its.estimate.lowercl, its.estimate.uppercl) == pytest.approx(
+        tuple(fit.conf_int()[2]), abs=1e-9
+    )
+
+
+def test_a_learning_log_citing_an_unknown_evaluation_is_reported(tmp_path, demo_run):
+    from datetime import date
+
+    from fairer.context import open_place
+    from fairer.delivery.learning import read_learning_log, write_learning_log
+    from fairer.delivery.progress import delivery_results
+    from tests.conftest import copy_demo
+
+    place = copy_demo(demo_run, tmp_path / "cites")
+    log_file = next((place.parent / "data").glob("learning_log_*.xlsx"))
+    log, _ = read_learning_log(log_file)
+    log.loc[0, "evaluations"] = "EV-99"
+    write_learning_log(log, log_file)
+    with open_place(place) as ctx:
+        d = delivery_results(ctx, date(2026, 6, 30))
+    assert any(
+        "row 2, column 'evaluations': 'EV-99' is not an evaluation the place lists "
+        "(it lists: EV-01, EV-02)" in m
+        for m in d.messages
+    )

@@ -287,7 +287,7 @@ def evaluate_before_after(
 
     for line in run.result.summary_lines():
         echo(line)
-    for note in run.result.notes:
+    for note in [*run.result.notes, *run.result.explanations]:
         typer.echo(f"note: {note}", err=True)
     echo(f"table: {run.table}")
 

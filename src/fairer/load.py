@@ -623,9 +623,12 @@ def _check_reference(entry: SourceEntry, store=None) -> list[str]:
     elif entry.kind == "learning":
         return list(read_learning_log(entry.path)[1])
     elif entry.kind == "evaluation":
+        from fairer.evaluate.areas import AreaEvaluationSpec
+        from fairer.evaluate.files import read_any_evaluation
         from fairer.evaluate.programme import run_evaluation
 
-        return run_evaluation(entry.path).result.notes
+        spec = read_any_evaluation(entry.path)  # an area evaluation runs once the data are in
+        return [] if isinstance(spec, AreaEvaluationSpec) else run_evaluation(spec).result.notes
     return []
 
 

@@ -678,8 +678,15 @@ def render_progress_report(
         targeting_section(inputs.targeting),
         plan_section(delivery.plan),
         assessment_section(delivery),
-        evidence_section(delivery.evaluations),
-        learning_section(delivery.learning),
+        evidence_section(
+            delivery.evaluations,
+            inputs.framework.gradients if inputs.framework else None,
+            {i.id: i.title for i in inputs.framework.framework.indicators}
+            if inputs.framework
+            else {},
+            delivery.learning,
+        ),
+        learning_section(delivery.learning, delivery.evaluations),
     ):
         if s is not None:
             rep.add(s)

@@ -1,4 +1,8 @@
-"""The learning log: what we tried, what happened, what worked — and what did not, and why."""
+"""The learning log: what we tried, what happened, what worked — and what did not, and why.
+
+An entry may cite the evaluations that back it (their ids in ``evaluations``), so a lesson
+rests on evidence the report shows, not on a claim alone.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,10 @@ COLUMNS = [
     "measures",
     "areas",
     "tags",
+    "evaluations",
 ]
+#: ``evaluations`` cites evaluations by id (``EV-01, EV-02``): the progress report shows what
+#: each found beside the entry, and an id the place does not list is reported.
 
 
 def read_learning_log(path: str | Path) -> tuple[pd.DataFrame, list[str]]:

@@ -62,7 +62,8 @@ class DeliveryResults:
     questions: dict[str, str]
     learning: pd.DataFrame | None
     messages: list[str] = field(default_factory=list)
-    evaluations: list = field(default_factory=list)  # fairer.evaluate.programme.Evaluation
+    #: fairer.evaluate's Evaluation (programmes) and AreaEvaluation, as the place lists them
+    evaluations: list = field(default_factory=list)
 
 
 def _previous_snapshot(history: Path, on: date) -> tuple[str, pd.DataFrame] | None:
@@ -121,6 +122,21 @@ def plan_status(plan_file: Path, on: date, history: Path, messages: list[str]) -
     return status
 
 
+def _uncited(log: pd.DataFrame, evaluations: list, path: Path) -> list[str]:
+    """Learning-log entries citing an evaluation the place does not list."""
+    known = {ev.spec.id for ev in evaluations}
+    out = []
+    for i, cited in log["evaluations"].items():
+        for ev_id in [c.strip() for c in str(cited).split(",") if c.strip()]:
+            if ev_id not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                out.append(
+                    f"{path.name}: row {i + 2}, column 'evaluations': '{ev_id}' is not an "
+                    f"evaluation the place lists (it lists: {listed})"
+                )
+    return out
+
+
 def delivery_results(ctx: PlaceContext, on: date) -> DeliveryResults:
     """The place's delivery on a reporting date.
 
@@ -166,9 +182,11 @@ def delivery_results(ctx: PlaceContext, on: date) -> DeliveryResults:
     if logs:
         learning, msgs = read_learning_log(logs[0])
         messages += msgs
-    from fairer.evaluate.programme import run_evaluation
+    from fairer.evaluate.jobs import place_evaluations
 
-    evaluations = [run_evaluation(s.path) for s in place.sources_of("evaluation")]
+    evaluations = place_evaluations(ctx)
+    if learning is not None:
+        messages += _uncited(learning, evaluations, logs[0])
     return DeliveryResults(
         plan,
         assessments,

@@ -83,6 +83,16 @@ def demo_action_plan() -> ActionPlan:
             "priority 2",
             "not started",
         ),
+        (
+            "A7",
+            AREAS[2],
+            "Community walking programme in Marsh End and Quayside (phase 1)",
+            "Active Fairhaven Partnership",
+            "VCSE partnership",
+            "adults_inactive",
+            "priority 1",
+            "done",
+        ),
     ]
     actions = pd.DataFrame(
         rows,
@@ -108,6 +118,8 @@ def demo_action_plan() -> ActionPlan:
         ("A5", "A5.1", "Panel recruited", date(2026, 2, 28), date(2026, 2, 26), "done"),
         ("A5", "A5.2", "First grants awarded", date(2026, 7, 15), None, ""),
         ("A6", "A6.1", "Clinic model agreed", date(2026, 6, 30), None, ""),
+        ("A7", "A7.1", "Walk leaders trained", date(2023, 3, 31), date(2023, 3, 20), "done"),
+        ("A7", "A7.2", "Weekly walks in both wards", date(2023, 6, 30), date(2023, 5, 1), "done"),
     ]
     milestones = pd.DataFrame(
         ms, columns=["action_id", "milestone_id", "milestone", "due", "done", "status"]
@@ -240,8 +252,25 @@ def demo_learning_log() -> pd.DataFrame:
             "",
             "procurement",
         ),
+        (
+            "L5",
+            date(2026, 5, 20),
+            "Weekly led walks in Marsh End and Quayside; social prescribing at GP surgeries",
+            "Inactivity fell further in the two wards than in the rest of the borough; "
+            "women's wellbeing improved, men's did not",
+            "Walks led by local people; a wellbeing link worker for women's groups",
+            "Social prescribing did not reach or help men; the most deprived dropped out most",
+            "Men were referred later and to group sessions they did not want",
+            "Area and programme evaluations",
+            "A7, A6",
+            "adults_inactive",
+            "priority 1",
+            "evaluation",
+        ),
     ]
-    return pd.DataFrame(rows, columns=LEARNING_COLUMNS)
+    cited = {"L5": "EV-01, EV-02"}  # the entry that rests on the two evaluations
+    log = pd.DataFrame(rows, columns=[c for c in LEARNING_COLUMNS if c != "evaluations"])
+    return log.assign(evaluations=log["entry_id"].map(cited).fillna(""))
 
 
 def write_delivery(folder: str | Path) -> list[Path]:

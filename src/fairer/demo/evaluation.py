@@ -1,8 +1,10 @@
-"""The synthetic borough's programme evaluation: SWEMWBS before and after (all invented).
+"""The synthetic borough's evaluations: SWEMWBS before and after, and an area one (all invented).
 
 A social-prescribing programme in Fairhaven's priority neighbourhoods: 160 people at baseline,
 with drop-out higher in the most deprived quintile (as in real programmes), women improving and
-men not. Labelled synthetic in every file name.
+men not. And a walking programme in two wards from 2023/24, evaluated as a
+difference-in-differences on the share of adults inactive against the rest of the borough.
+Labelled synthetic in every file name.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ import yaml
 
 from fairer.evaluate.instruments import load_instrument
 from fairer.tabular import write_table, write_text_atomic
+
+#: The synthetic walking programme (action A7): where, from when, and its effect on the share
+#: of adults inactive (the demo's indicator series carries it).
+WALKING_WARDS = ("Marsh End", "Quayside")
+WALKING_START = "2023/24"
+WALKING_EFFECT = 0.03
 
 
 def demo_waves(seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -48,7 +56,7 @@ def write_evaluation(folder: str | Path) -> list[Path]:
     spec = {
         "id": "EV-01",
         "title": "Social prescribing in the priority neighbourhoods (synthetic)",
-        "action": "A3",
+        "action": "A6",
         "instrument": "swemwbs",
         "baseline": b.name,
         "followup": f.name,
@@ -56,4 +64,16 @@ def write_evaluation(folder: str | Path) -> list[Path]:
     }
     e = folder / "evaluation_EV-01_synthetic_Fairhaven.yaml"
     write_text_atomic(e, yaml.safe_dump(spec, sort_keys=False))
-    return [b, f, e]
+    area = {
+        "id": "EV-02",
+        "title": "Community walking programme: did inactivity fall more where we walked? (synthetic)",
+        "design": "difference-in-differences",
+        "action": "A7",
+        "indicator": "adults_inactive",
+        "start": WALKING_START,
+        "areas": list(WALKING_WARDS),
+        "comparison": "rest of place",
+    }
+    a = folder / "evaluation_EV-02_synthetic_Fairhaven.yaml"
+    write_text_atomic(a, yaml.safe_dump(area, sort_keys=False, allow_unicode=True))
+    return [b, f, e, a]

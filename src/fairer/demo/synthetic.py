@@ -23,7 +23,12 @@ from scipy import stats
 from shapely.geometry import Point, Polygon, mapping
 
 from fairer.demo.delivery import write_delivery
-from fairer.demo.evaluation import write_evaluation
+from fairer.demo.evaluation import (
+    WALKING_EFFECT,
+    WALKING_START,
+    WALKING_WARDS,
+    write_evaluation,
+)
 from fairer.tabular import write_table, write_text_atomic
 
 LA_CODE = "E06990001"
@@ -289,6 +294,7 @@ def _indicators(rng, lsoas: pd.DataFrame, population: pd.DataFrame) -> pd.DataFr
                 }
             )
         )
+    rows += _walking_programme_series(lsoas, adults, p)
     # A synthetic "England" to compare with (large counts, rates near the national ones).
     for period, drift in (("2021/22", 0.0), ("2022/23", 0.01), ("2023/24", 0.015)):
         rows.append(
@@ -305,7 +311,58 @@ def _indicators(rng, lsoas: pd.DataFrame, population: pd.DataFrame) -> pd.DataFr
                 }
             )
         )
-    return pd.concat(rows, ignore_index=True)
+    for period, drift in EXTRA_INACTIVE_PERIODS.items():
+        rows.append(
+            pd.DataFrame(
+                {
+                    "indicator": ["adults_inactive"],
+                    "area_code": "E92000001",
+                    "period": period,
+                    "numerator": [int(46_000_000 * (0.22 - drift))],
+                    "denominator": [46_000_000],
+                }
+            )
+        )
+    out = pd.concat(rows, ignore_index=True)
+    # The walking programme (action A7, from 2023/24) in Marsh End and Quayside: inactivity
+    # there falls by a further WALKING_EFFECT (each inactive adult becomes active with the
+    # chance that takes), drawn from its own generator so the other figures stay as they were.
+    walk = np.random.default_rng(18)
+    targeted = set(lsoas.loc[lsoas["ward_name"].isin(WALKING_WARDS), "lsoa_code"])
+    hit = (
+        (out["indicator"] == "adults_inactive")
+        & out["area_code"].isin(targeted)
+        & (out["period"] >= WALKING_START)
+    )
+    rate = out.loc[hit, "numerator"] / out.loc[hit, "denominator"]
+    out.loc[hit, "numerator"] -= walk.binomial(
+        out.loc[hit, "numerator"].to_numpy(), np.clip(WALKING_EFFECT / rate, 0, 1).to_numpy()
+    )
+    return out
+
+
+#: Periods of inactivity before and after the demo's three, with the borough-wide drift.
+EXTRA_INACTIVE_PERIODS = {"2018/19": -0.012, "2019/20": -0.008, "2020/21": -0.004,
+                          "2024/25": 0.02, "2025/26": 0.024}  # fmt: skip
+
+
+def _walking_programme_series(lsoas, adults, p) -> list[pd.DataFrame]:
+    """Inactivity for the periods before and after the three every indicator has."""
+    rng = np.random.default_rng(17)
+    return [
+        pd.DataFrame(
+            {
+                "indicator": "adults_inactive",
+                "area_code": adults.index,
+                "period": period,
+                "numerator": rng.binomial(
+                    adults.to_numpy(), np.clip(0.17 + 0.16 * (1 - p.to_numpy()) - drift, 0, 1)
+                ),
+                "denominator": adults.to_numpy(),
+            }
+        )
+        for period, drift in EXTRA_INACTIVE_PERIODS.items()
+    ]
 
 
 ASSET_COUNTS = {

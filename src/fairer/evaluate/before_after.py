@@ -49,7 +49,10 @@ class BeforeAfter:
 
     instrument: Instrument
     results: pd.DataFrame
+    #: Warnings a reader must weigh (drop-out, regression to the mean).
     notes: list[str] = field(default_factory=list)
+    #: What a column means (the norm compared with), shown with the results.
+    explanations: list[str] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         """One line per row: who, completion, change with its interval, and the verdict (a
@@ -252,9 +255,10 @@ def before_after(
     if completion < 0.7:
         notes.append(f"Only {completion:.0%} completed follow-up: results describe those who stayed, "
                      "who may differ from those who left.")  # fmt: skip
+    explanations = []
     if instrument.norms and item is None:
         unmatched = int(pairs["norm"].isna().sum())
-        notes.append(
+        explanations.append(
             "Against the norm: each person's follow-up score minus the published population "
             f"mean for their sex ({instrument.norms_source})."
             + (f" {unmatched} people whose sex is not recorded are left out of that comparison."
@@ -263,7 +267,7 @@ def before_after(
     if entry_cutoff is not None:
         notes.append(f"Entry depended on a baseline score of {entry_cutoff:g} or worse: part of any "
                      "improvement is regression to the mean, not the programme.")  # fmt: skip
-    return BeforeAfter(instrument, results, notes)
+    return BeforeAfter(instrument, results, notes, explanations)
 
 
 def _breakdowns(base: pd.DataFrame, pairs: pd.DataFrame, groups: list[str]):

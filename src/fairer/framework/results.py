@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from fairer.evaluate.gradient import gradient_trends
 from fairer.framework.compute import Comparator, Results, compute_indicators
 from fairer.framework.data import indicator_rows, lsoa_weights_and_imd, place_areas
 from fairer.framework.model import Framework, load_framework
@@ -32,6 +33,8 @@ class PlaceResults:
     place_name: str = ""
     geometry: pd.DataFrame | None = None
     links: pd.DataFrame | None = None
+    #: Is the gradient flattening? The place's SII and RII across periods, per indicator.
+    gradients: pd.DataFrame | None = None
 
     def summary_line(self) -> str:
         """``"20 wards × 8 indicators: 30 worse, 50 similar …"`` for the latest period."""
@@ -220,7 +223,8 @@ def place_results(
     )
     geom = queries.geometry(store, "lsoa", place.geography_year)
     _, ward_links = place_areas(store, place, "ward")
-    return PlaceResults(fw, level, rug, own, place.name, geom, ward_links)
+    gradients = gradient_trends(own.gaps) if len(own.gaps) else None
+    return PlaceResults(fw, level, rug, own, place.name, geom, ward_links, gradients)
 
 
 def has_indicators(ctx: PlaceContext) -> bool:

@@ -93,6 +93,31 @@ def rug_section(res: PlaceResults, place_name: str) -> Section | None:
     return Section("rug", "The tartan rug", body)
 
 
+#: A gradient's verdict across periods, in a sentence.
+GRADIENT_WORDS = {
+    "narrowing": "the gradient is narrowing",
+    "widening": "the gradient is widening",
+    "no evidence of change": "no evidence that the gradient has changed",
+    "no clear gradient": "no clear gradient in any period",
+}
+
+
+def _gradient_words(gradients: pd.DataFrame | None, indicator_id: str) -> str:
+    """One line: is this indicator's gradient flattening across the periods loaded?"""
+    if gradients is None or gradients.empty:
+        return ""
+    g = gradients[gradients["indicator_id"] == indicator_id]
+    if g.empty:
+        return ""
+    g = g.iloc[0]
+    return (
+        f"<p>From {html.escape(g['first_period'])} to {html.escape(g['latest_period'])} "
+        f"({g['periods']} periods): {GRADIENT_WORDS.get(g['verdict'], g['verdict'])} "
+        f"(SII change {g['sii_change']:+.1f}, 95% CI {g['sii_change_lowercl']:+.1f} to "
+        f"{g['sii_change_uppercl']:+.1f}).</p>"
+    )
+
+
 def gap_sections(res: PlaceResults) -> list[Section]:
     dec = res.place.deciles
     gaps = res.place.gaps
@@ -118,6 +143,7 @@ def gap_sections(res: PlaceResults) -> list[Section]:
             f"({g['rii_lowercl']:.2f} to {g['rii_uppercl']:.2f}); the most deprived fifth of neighbourhoods "
             f"has {g['most_deprived_quintile']:.1f} against {g['least_deprived_quintile']:.1f} in the least deprived "
             f"(gap {g['absolute_gap']:.1f}, ratio {g['relative_gap']:.2f}).</p>"
+            + _gradient_words(res.gradients, ind.id)
         )
         parts.append(
             text

@@ -158,100 +158,287 @@ def assessment_section(results: DeliveryResults) -> Section | None:
     return Section("impact-assessments", "Inequality impact assessments", "\n".join(parts))
 
 
-def learning_section(log: pd.DataFrame | None) -> Section | None:
-    """The learning log, with what did not work beside what did."""
+def _verdict_of(ev) -> str:
+    """An evaluation's headline verdict: the area estimate's, or the programme's overall."""
+    if hasattr(ev, "estimate"):
+        return ev.estimate.verdict
+    overall = ev.result.results
+    verdict = overall["verdict"].iloc[0] if len(overall) else ""
+    return verdict or "suppressed (small numbers)"
+
+
+def _evidence_cell(cited: str, verdicts: dict[str, str]) -> str:
+    ids = [c.strip() for c in str(cited).split(",") if c.strip()]
+    return "<br>".join(
+        f"<a href='#ev-{html.escape(i)}'>{html.escape(i)}</a>: {html.escape(verdicts[i])}"
+        if i in verdicts
+        else f"{html.escape(i)} (not found)"
+        for i in ids
+    )
+
+
+def learning_section(log: pd.DataFrame | None, evaluations: list | None = None) -> Section | None:
+    """The learning log, with what did not work beside what did, and the evidence each entry
+    cites (an evaluation's verdict, linked to it)."""
     if log is None:
         return None
+    verdicts = {ev.spec.id: _verdict_of(ev) for ev in evaluations or []}
+    cites = "evaluations" in log and (log["evaluations"] != "").any()
     items = []
     for e in log.sort_values("date", na_position="last").itertuples():
         worked = html.escape(e.worked) or "—"
         failed = html.escape(e.did_not_work) or "—"
         why = f" <em>Why:</em> {html.escape(e.why)}" if e.why else ""
+        evidence = f"<td>{_evidence_cell(e.evaluations, verdicts) or '—'}</td>" if cites else ""
         items.append(
             f"<tr><td>{e.date or ''}</td><td>{html.escape(e.tried)}</td><td>{html.escape(e.happened)}</td>"
-            f"<td>{worked}</td><td>{failed}{why}</td></tr>"
+            f"<td>{worked}</td><td>{failed}{why}</td>{evidence}</tr>"
         )
     n_fail = int((log["did_not_work"] != "").sum())
     body = (
         f"<p>{len(log)} entries; {n_fail} record what did not work, and why. We report challenges as much as success.</p>"
         "<div class='table-wrap'><table><caption>Learning log</caption><thead><tr><th scope='col'>Date</th>"
         "<th scope='col'>What we tried</th><th scope='col'>What happened</th><th scope='col'>What worked</th>"
-        f"<th scope='col'>What did not, and why</th></tr></thead><tbody>{''.join(items)}</tbody></table></div>"
+        f"<th scope='col'>What did not, and why</th>"
+        + ("<th scope='col'>Evidence</th>" if cites else "")
+        + f"</tr></thead><tbody>{''.join(items)}</tbody></table></div>"
     )
     return Section("learning", "What we learned", body)
 
 
-def evidence_section(evaluations: list) -> Section | None:
-    """ "What the evidence says": each evaluation's result, nulls and negatives as prominent as
-    successes, attrition beside every figure."""
-    if not evaluations:
-        return None
+def _units(unit: str) -> str:
+    """A difference of percentages is in percentage points."""
+    return "percentage points" if unit.strip() == "%" else unit
+
+
+def _interval(est) -> str:
+    return f"{est.estimate:+.2f} (95% CI {est.lowercl:+.2f} to {est.uppercl:+.2f})"
+
+
+#: What a difference-in-differences verdict means, in a sentence.
+DID_WORDS = {
+    "improved": "The targeted areas improved more than the comparison areas.",
+    "worsened": "The targeted areas fared worse than the comparison areas.",
+    "no evidence of change": "No evidence that the targeted areas changed differently from "
+    "the comparison areas.",
+}
+
+
+def _area_evidence(ev) -> list[str]:
+    """One area evaluation: the estimate in words, the check, what it assumes, and the chart."""
     e = html.escape
+    spec, est, second = ev.spec, ev.estimate, ev.second
+    units = e(_units(ev.unit))
+    parts = [f"<h3 id='ev-{e(spec.id)}'>{e(spec.id)}: {e(spec.title)}</h3>"]
+    link = f" Evaluates action {e(spec.action)}." if spec.action else ""
+    better = "higher" if ev.higher_is_better else "lower"
+    if spec.design == "difference-in-differences":
+        parts.append(
+            f"<p>{e(ev.indicator_title)} ({better} is better) in the {ev.targeted} targeted "
+            f"LSOAs against {e(ev.comparison_text)}, from {e(spec.start)}.{link}</p>"
+            f"<p><strong>{e(DID_WORDS.get(est.verdict, est.verdict))}</strong> The change in the "
+            "targeted areas after the action, minus the change in the comparison areas, is "
+            f"{_interval(est)} {units}.</p>"
+        )
+        if second is not None:
+            parts.append(
+                f"<p>Before the action the difference in slopes was {_interval(second)} {units} "
+                f"per period: {e(second.verdict)}. {e(second.assumption)}</p>"
+            )
+    else:
+        step, slope = est, second
+        parts.append(
+            f"<p>{e(ev.indicator_title)} ({better} is better) across {ev.targeted} LSOAs, "
+            f"around {e(spec.start)}.{link}</p>"
+            f"<p>Level change at the start: {_interval(step)} {units}, <strong>{e(step.verdict)}"
+            f"</strong>. Change in slope per period: {_interval(slope)} {units}, "
+            f"<strong>{e(slope.verdict)}</strong>.</p>"
+        )
+    parts.append(f"<p class='note'>Assumes: {e(est.assumption)}</p>")
+    parts += [f"<p class='note'>{e(n)}</p>" for n in ev.notes]
+    trends = ev.trends
+    alt = "; ".join(
+        f"{series} {p}: {v:.1f}"
+        for series, p, v in zip(trends["series"], trends["period"], trends["value"], strict=True)
+    )
+    parts.append(
+        figure(
+            _trends_chart(trends, spec.start, f"{ev.indicator_title} ({ev.unit})".strip()),
+            "Mean across the areas by period; the dashed line is where the action began."
+            + (" Lines that run alike before it make the comparison fairer."
+               if spec.design == "difference-in-differences" else ""),
+            f"{ev.indicator_title} by period. {alt}.",
+        )
+    )  # fmt: skip
+    return parts
+
+
+def _trends_chart(trends: pd.DataFrame, start: str, ylabel: str) -> str:
+    import matplotlib.pyplot as plt
+
+    periods = sorted(trends["period"].astype(str).unique())
+    fig, ax = plt.subplots(figsize=(6.4, 3.0))
+    styles = {"targeted": ("#7b3294", "o"), "comparison": ("#878787", "s"),
+              "observed": ("#1f4e79", "o")}  # fmt: skip
+    for series, part in trends.groupby("series"):
+        colour, marker = styles.get(series, ("#333333", "o"))
+        x = [periods.index(str(p)) for p in part["period"]]
+        ax.plot(x, part["value"], marker=marker, color=colour, label=f"{series} areas"
+                if series != "observed" else "observed")  # fmt: skip
+    if str(start) in periods:
+        ax.axvline(periods.index(str(start)) - 0.5, color="#333333", linestyle="--", linewidth=1)
+    ax.set_xticks(range(len(periods)), periods, fontsize=7)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.legend(frameon=False, fontsize=7)
+    ax.grid(axis="y", color="#eeeeee")
+    return charts.to_svg(fig)
+
+
+def gradient_table(gradients: pd.DataFrame | None, titles: dict[str, str]) -> str:
+    """Is the gradient flattening? One row per indicator with the SII in two periods or more."""
+    if gradients is None or gradients.empty:
+        return ""
+
+    def ci(v, lo, hi) -> str:
+        return "–" if v != v else f"{v:+.2f} ({lo:+.2f} to {hi:+.2f})"
+
+    g = gradients
+    show = pd.DataFrame(
+        {
+            "Indicator": [titles.get(i, i) for i in g["indicator_id"]],
+            "Periods": [f"{a}–{b} ({n})" for a, b, n in
+                        zip(g["first_period"], g["latest_period"], g["periods"], strict=True)],
+            "SII first": g["sii_first"],
+            "SII latest": g["sii_latest"],
+            "Change (95% CI)": [ci(*r) for r in zip(g["sii_change"], g["sii_change_lowercl"],
+                                                   g["sii_change_uppercl"], strict=True)],
+            "Trend per period (95% CI)": [ci(*r) for r in zip(g["sii_trend"], g["sii_trend_lowercl"],
+                                                             g["sii_trend_uppercl"], strict=True)],
+            "Absolute gradient": g["verdict"],
+            "RII latest ÷ first": g["rii_ratio"],
+            "Relative gradient": g["relative_verdict"].replace("", "–"),
+        }
+    )  # fmt: skip
+    notes = sorted({n for n in g["note"] if n})
+    return (
+        "<p>The slope index of inequality (SII: the gap across the whole deprivation range) "
+        "in each period, its change from the first period to the "
+        "latest, and its trend per period (each period weighted by its precision). Narrowing "
+        "means the gradient moved towards none with an interval clear of no change.</p>"
+        + table_html(show, "Is the gradient flattening?", {"RII latest ÷ first": "{:.2f}".format})
+        + "".join(f"<p class='note'>{html.escape(n)}</p>" for n in notes)
+    )
+
+
+def evidence_section(
+    evaluations: list,
+    gradients: pd.DataFrame | None = None,
+    titles: dict[str, str] | None = None,
+    learning: pd.DataFrame | None = None,
+) -> Section | None:
+    """ "What the evidence says": each evaluation's result, nulls and negatives as prominent as
+    successes, attrition beside every programme figure, whether each gradient is flattening, and
+    the learning-log entries that cite each evaluation."""
+    gradient = gradient_table(gradients, titles or {})
+    if not evaluations and not gradient:
+        return None
     parts = [
-        "<p>Each programme evaluation below compares the same people before and after, on a "
-        "validated scale. A result is reported as it is: no evidence of change, and getting "
-        "worse, are shown as plainly as improvement. Who completed follow-up is shown beside "
-        "every figure, because drop-out is where evaluations mislead.</p>"
+        "<p>A result is reported as it is: no evidence of change, and getting worse, are shown "
+        "as plainly as improvement. Programme evaluations compare the same people before and "
+        "after on a validated scale, with who completed follow-up beside every figure, because "
+        "drop-out is where evaluations mislead. Area evaluations ask whether an indicator "
+        "changed more where the place acted than elsewhere, and say what they assume.</p>"
     ]
     for ev in evaluations:
-        spec, res = ev.spec, ev.result
-        inst = res.instrument
-        link = f" Evaluates action {e(spec.action)}." if spec.action else ""
-        parts.append(f"<h3>{e(spec.id)}: {e(spec.title)}</h3>")
-        parts.append(
-            f"<p>{e(inst.title)}{' (' + e(spec.item) + ')' if spec.item else ''}; "
-            f"{'higher' if inst.higher_is_better else 'lower'} is better; a change of "
-            f"{inst.meaningful_change:g} or more counts as meaningful ({e(inst.meaningful_change_source)}).{link}</p>"
-        )
-        table = res.results.assign(
-            who=lambda d: ["Everyone" if g == "all" else f"{g.replace('_', ' ')}: {lv}"
-                           for g, lv in zip(d["group"], d["level"], strict=True)],
-            interval=lambda d: [
-                "–" if lo != lo else f"{lo:+.2f} to {hi:+.2f}"
-                for lo, hi in zip(d["lowercl"], d["uppercl"], strict=True)
-            ],
-            against=lambda d: [
-                "–" if v != v else f"{v:+.2f} ({lo:+.2f} to {hi:+.2f})"
-                for v, lo, hi in zip(d["followup_vs_norm"], d["norm_lowercl"], d["norm_uppercl"],
-                                     strict=True)
-            ],
-        )  # fmt: skip
-        columns = ["who", "started", "completed", "completion", "mean_change", "interval",
-                   "effect_size", "share_improved", "share_deteriorated", "verdict"]  # fmt: skip
-        if table["followup_vs_norm"].notna().any():
-            columns.insert(-1, "against")
-        show = table[columns]
-        parts.append(
-            table_html(
-                show.rename(
-                    columns={
-                        "who": "Who",
-                        "started": "Started",
-                        "completed": "Completed",
-                        "completion": "Completed (%)",
-                        "mean_change": "Mean change",
-                        "interval": "95% CI",
-                        "effect_size": "Effect size (d)",
-                        "share_improved": "Meaningfully better",
-                        "share_deteriorated": "Meaningfully worse",
-                        "verdict": "What it shows",
-                        "against": "Follow-up against the norm (95% CI)",
-                    }
-                ),
-                f"{spec.id}: change from baseline to follow-up",
-                {
-                    "Started": "{:,.0f}".format,
-                    "Completed": "{:,.0f}".format,
-                    "Completed (%)": lambda v: percent(v, 0),
-                    "Mean change": "{:+.2f}".format,
-                    "Effect size (d)": "{:+.2f}".format,
-                    "Meaningfully better": lambda v: percent(v, 0),
-                    "Meaningfully worse": lambda v: percent(v, 0),
-                },
-            )  # fmt: skip
-        )
-        parts += [f"<p class='note'>{e(n)}</p>" for n in res.notes]
+        if hasattr(ev, "estimate"):
+            parts += _area_evidence(ev)
+        else:
+            parts += _programme_evidence(ev)
+        parts += _cited_by(ev.spec.id, learning)
+    if gradient:
+        parts.append("<h3>Is the gradient flattening?</h3>" + gradient)
     return Section("evidence", "What the evidence says", "\n".join(parts))
+
+
+def _cited_by(ev_id: str, learning: pd.DataFrame | None) -> list[str]:
+    if learning is None or "evaluations" not in learning:
+        return []
+    cites = learning[
+        learning["evaluations"].map(lambda v: ev_id in [c.strip() for c in str(v).split(",")])
+    ]
+    if cites.empty:
+        return []
+    return [
+        "<p class='note'>Cited in the learning log: "
+        + "; ".join(
+            f"{html.escape(r.entry_id)} ({html.escape(r.tried)})" for r in cites.itertuples()
+        )
+        + ".</p>"
+    ]
+
+
+def _programme_evidence(ev) -> list[str]:
+    e = html.escape
+    parts = []
+    spec, res = ev.spec, ev.result
+    inst = res.instrument
+    link = f" Evaluates action {e(spec.action)}." if spec.action else ""
+    parts.append(f"<h3 id='ev-{e(spec.id)}'>{e(spec.id)}: {e(spec.title)}</h3>")
+    parts.append(
+        f"<p>{e(inst.title)}{' (' + e(spec.item) + ')' if spec.item else ''}; "
+        f"{'higher' if inst.higher_is_better else 'lower'} is better; a change of "
+        f"{inst.meaningful_change:g} or more counts as meaningful ({e(inst.meaningful_change_source)}).{link}</p>"
+    )
+    table = res.results.assign(
+        who=lambda d: ["Everyone" if g == "all" else f"{g.replace('_', ' ')}: {lv}"
+                       for g, lv in zip(d["group"], d["level"], strict=True)],
+        interval=lambda d: [
+            "–" if lo != lo else f"{lo:+.2f} to {hi:+.2f}"
+            for lo, hi in zip(d["lowercl"], d["uppercl"], strict=True)
+        ],
+        against=lambda d: [
+            "–" if v != v else f"{v:+.2f} ({lo:+.2f} to {hi:+.2f})"
+            for v, lo, hi in zip(d["followup_vs_norm"], d["norm_lowercl"], d["norm_uppercl"],
+                                 strict=True)
+        ],
+    )  # fmt: skip
+    columns = ["who", "started", "completed", "completion", "mean_change", "interval",
+               "effect_size", "share_improved", "share_deteriorated", "verdict"]  # fmt: skip
+    if table["followup_vs_norm"].notna().any():
+        columns.insert(-1, "against")
+    show = table[columns]
+    parts.append(
+        table_html(
+            show.rename(
+                columns={
+                    "who": "Who",
+                    "started": "Started",
+                    "completed": "Completed",
+                    "completion": "Completed (%)",
+                    "mean_change": "Mean change",
+                    "interval": "95% CI",
+                    "effect_size": "Effect size (d)",
+                    "share_improved": "Meaningfully better",
+                    "share_deteriorated": "Meaningfully worse",
+                    "verdict": "What it shows",
+                    "against": "Follow-up against the norm (95% CI)",
+                }
+            ),
+            f"{spec.id}: change from baseline to follow-up",
+            {
+                "Started": "{:,.0f}".format,
+                "Completed": "{:,.0f}".format,
+                "Completed (%)": lambda v: percent(v, 0),
+                "Mean change": "{:+.2f}".format,
+                "Effect size (d)": "{:+.2f}".format,
+                "Meaningfully better": lambda v: percent(v, 0),
+                "Meaningfully worse": lambda v: percent(v, 0),
+            },
+        )  # fmt: skip
+    )
+    parts += [f"<p class='note'>{e(n)}</p>" for n in [*res.notes, *res.explanations]]
+    return parts
 
 
 def summary_section(summary: ProgressSummary) -> Section:

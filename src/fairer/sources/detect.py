@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from fairer.evaluate.areas import is_area_evaluation
 from fairer.evaluate.programme import is_evaluation
 from fairer.sources.boundaries import BOUNDARY_SUFFIXES, boundary_info
 from fairer.sources.cni import cni_layout
@@ -182,6 +183,8 @@ def _yaml_kind(path: Path) -> DetectedSource | None:
         kind = "learning"
     elif is_evaluation(data):
         return DetectedSource(path, "evaluation", f"evaluation ({data['instrument']})")
+    elif is_area_evaluation(data):
+        return DetectedSource(path, "evaluation", f"evaluation ({data['design']})")
     else:
         return None
     return DetectedSource(path, kind, _DELIVERY_DETAIL[kind])
