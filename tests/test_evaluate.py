@@ -192,8 +192,11 @@ def test_bad_waves_are_refused(tmp_path):
         before_after(base, stranger, s, paths=(tmp_path / "b.csv", tmp_path / "f.csv"))
     dated = base.assign(date=["2026-01-10", "2026-01-10"])
     early = base.assign(date=["2025-12-01", "2026-03-01"])
-    with pytest.raises(FairerError, match="the follow-up for 'A' is dated before its baseline"):
-        before_after(dated, early, s)
+    with pytest.raises(
+        FairerError,
+        match=r"f.csv, row 2, column 'date': the follow-up for 'A' is dated before its baseline",
+    ):
+        before_after(dated, early, s, paths=(tmp_path / "b.csv", tmp_path / "f.csv"))
 
 
 def _panel(rng, areas=12, periods=6, start=3, effect=2.0):
@@ -496,3 +499,70 @@ def test_a_learning_log_citing_an_unknown_evaluation_is_reported(tmp_path, demo_
         "(it lists: EV-01, EV-02)" in m
         for m in d.messages
     )
+
+
+def test_evaluate_place_writes_every_evaluation_and_refuses_a_bad_file(cli, tmp_path, demo_run):
+    import yaml
+
+    from tests.conftest import copy_demo
+
+    place = copy_demo(demo_run, tmp_path / "good")
+    code, out, err = cli("evaluate", "place", place)
+    assert code == 0, err
+    assert "EV-02 (difference-in-differences, adults_inactive)" in out and "improved" in out
+    written = place / "output" / "evaluations"
+    estimates = pd.read_csv(written / "EV-02_estimates.csv")
+    assert estimates["name"].tolist() == [
+        "difference-in-differences",
+        "pre-period difference in slopes",
+    ]
+    assert (written / "gradients.csv").exists() and (written / "evaluations.xlsx").exists()
+    bad = copy_demo(demo_run, tmp_path / "bad")
+    spec_file = next((bad.parent / "data").glob("evaluation_EV-02*.yaml"))
+    spec = yaml.safe_load(spec_file.read_text())
+    spec_file.write_text(yaml.safe_dump({**spec, "areas": ["Atlantis"]}))
+    code, out, err = cli("evaluate", "place", bad)
+    assert code == 2 and "Traceback" not in err
+    assert f"{spec_file.name}: areas: 'Atlantis' is not a ward or LSOA of the place" in err
+    assert not (bad / "output" / "evaluations").exists()
+
+
+def test_cronbach_alpha_is_the_two_way_anova_consistency():
+    """Alpha equals (MS persons - MS residual) / MS persons of a person x item ANOVA."""
+    import statsmodels.formula.api as smf
+    from statsmodels.stats.anova import anova_lm
+
+    from fairer.evaluate.before_after import cronbach_alpha
+
+    rng = np.random.default_rng(5)
+    level = rng.normal(3, 0.7, (60, 1))
+    items = pd.DataFrame(np.clip(np.round(level + rng.normal(0, 0.6, (60, 7))), 1, 5),
+                         columns=[f"i{k}" for k in range(7)])  # fmt: skip
+    long = items.reset_index().melt(id_vars="index", var_name="item", value_name="answer")
+    table = anova_lm(smf.ols("answer ~ C(index) + C(item)", long).fit())
+    ms_person = table.loc["C(index)", "mean_sq"]
+    ms_error = table.loc["Residual", "mean_sq"]
+    assert cronbach_alpha(items) == pytest.approx((ms_person - ms_error) / ms_person, abs=1e-10)
+
+
+def test_reliable_change_uses_the_published_reliability_or_the_baselines_alpha():
+    from fairer.evaluate.before_after import cronbach_alpha
+
+    rng = np.random.default_rng(8)
+    s, base, after = _waves(rng, 120, 1)
+    res = before_after(base, after, s)
+    row = res.results.iloc[0]
+    scores = score(base, s)["score"]
+    threshold = 1.96 * np.sqrt(2) * scores.std(ddof=1) * np.sqrt(1 - 0.91)  # Tennant 2007 alpha
+    change = score(after, s)["score"].to_numpy() - scores.to_numpy()
+    assert row["reliably_improved"] == int((change >= threshold - 1e-9).sum())
+    assert row["share_reliably_improved"] == pytest.approx((change >= threshold - 1e-9).mean())
+    assert "published reliability 0.91" in res.explanations[0]
+    # UCLA-3 has no published figure here: alpha comes from the baseline answers
+    u = load_instrument("ucla3")
+    level = rng.integers(1, 4, (80, 1))
+    answers = np.clip(level + rng.integers(-1, 2, (80, 3)), 1, 3)
+    b = pd.DataFrame(answers, columns=list(u.items)).assign(id=range(80))
+    r = before_after(b, b.assign(**{u.items[0]: 1}), u)
+    alpha = cronbach_alpha(b[list(u.items)])
+    assert f"Cronbach's alpha {alpha:.2f} from these baseline answers" in r.explanations[0]

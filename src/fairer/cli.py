@@ -248,7 +248,9 @@ def allocate_cmd(
     echo(f"table: {run.tables[f'allocation_{level}.csv']}")
 
 
-evaluate_app = typer.Typer(help="Evidence of what works: wellbeing scales, before and after.")
+evaluate_app = typer.Typer(
+    help="Evidence of what works: wellbeing scales, before and after, and did the gap close."
+)
 app.add_typer(evaluate_app, name="evaluate")
 
 
@@ -290,6 +292,22 @@ def evaluate_before_after(
     for note in [*run.result.notes, *run.result.explanations]:
         typer.echo(f"note: {note}", err=True)
     echo(f"table: {run.table}")
+
+
+@evaluate_app.command("place")
+def evaluate_place_command(
+    place: Path = typer.Argument(..., help="A place folder made by `fairer init`."),
+) -> None:
+    """Every evaluation the place lists, and whether each gradient is flattening: one line
+    each, and the tables in output/evaluations/."""
+    from fairer.pipeline import evaluate_place
+
+    run = evaluate_place(place)
+    for line in run.lines:
+        echo(line)
+    for note in run.notes:
+        typer.echo(f"note: {note}", err=True)
+    echo(f"tables: {run.tables['xlsx'].parent}")
 
 
 from fairer.cli_voices import voices_app  # noqa: E402

@@ -820,3 +820,75 @@ def evaluate_command(
     with _staged(Path(out_dir)) as stage:
         paths = write_outputs({name: res.results}, stage, ("csv",))
     return EvaluationRun(res, _moved(paths, stage, Path(out_dir))[f"{name}.csv"])
+
+
+@dataclass
+class PlaceEvaluations:
+    """What ``fairer evaluate place`` found and wrote: one line per result, and the tables."""
+
+    lines: list[str]
+    notes: list[str]
+    tables: dict[str, Path]
+
+
+def evaluate_place(place_dir: str | Path) -> PlaceEvaluations:
+    """``fairer evaluate place``: run every evaluation the place lists and publish the tables.
+
+    Programme evaluations give ``<id>_before_after``; area evaluations ``<id>_estimates`` and
+    ``<id>_trends``; and the place's gradients across periods ``gradients``. All go through
+    the publish step into ``output/evaluations/`` (CSV, and one workbook).
+
+    Parameters
+    ----------
+    place_dir : path-like
+        A folder made by ``fairer init``.
+
+    Returns
+    -------
+    PlaceEvaluations
+
+    Raises
+    ------
+    FairerError
+        An evaluation file that does not hold together (the file named).
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> run = evaluate_place(example_place())
+    >>> sorted(run.tables)[:3]
+    ['EV-01_before_after.csv', 'EV-02_estimates.csv', 'EV-02_trends.csv']
+    """
+    from fairer.evaluate.jobs import place_evaluations
+
+    with open_place(place_dir) as ctx:
+        place = ctx.place
+        evaluations = place_evaluations(ctx)
+        framework = place_results(ctx, "ward") if has_indicators(ctx) else None
+    threshold = place.disclosure_threshold
+    evaluations = protect(evaluations, threshold)
+    tables: dict[str, pd.DataFrame] = {}
+    lines, notes = [], []
+    for ev in evaluations:
+        name = _safe_name(ev.spec.id)
+        if hasattr(ev, "estimate"):
+            tables[f"{name}_estimates"] = ev.estimates()
+            tables[f"{name}_trends"] = ev.trends.assign(evaluation=ev.spec.id)
+            lines.append(ev.summary_line())
+            notes += [f"{ev.spec.id}: {n}" for n in ev.notes]
+        else:
+            tables[f"{name}_before_after"] = ev.result.results
+            lines += [f"{ev.spec.id}: {line}" for line in ev.result.summary_lines()[:1]]
+            notes += [f"{ev.spec.id}: {n}" for n in ev.result.notes]
+    if framework is not None and framework.gradients is not None and len(framework.gradients):
+        tables["gradients"] = framework.gradients
+        lines += [
+            f"gradient of {g.indicator_id}, {g.first_period} to {g.latest_period}: {g.verdict}"
+            for g in framework.gradients.itertuples()
+        ]
+    if not tables:
+        raise FairerError("the place lists no evaluation and has no indicator over time")
+    out = place.output_dir / "evaluations"
+    with _staged(out) as stage:
+        paths = write_outputs(tables, stage, ("csv", "xlsx"), workbook="evaluations.xlsx")
+    return PlaceEvaluations(lines, notes, _moved(paths, stage, out))

@@ -32,9 +32,12 @@ def demo_waves(seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     n = 160
     quintile = rng.choice([1, 2, 3, 4, 5], size=n, p=[0.35, 0.25, 0.2, 0.12, 0.08])
     sex = rng.choice(["Female", "Male"], size=n, p=[0.6, 0.4])
-    base = np.clip(np.round(rng.normal(2.8, 0.7, size=(n, 7))), 1, 5).astype(int)
-    gain = np.where(sex == "Female", 0.45, 0.0)[:, None]  # women improve; men do not
-    after = np.clip(np.round(base + gain + rng.normal(0, 0.6, size=(n, 7))), 1, 5).astype(int)
+    # each person's wellbeing drives all seven answers (so the scale holds together, as real
+    # SWEMWBS answers do: alpha about 0.85); women improve, men do not
+    level = rng.normal(2.7, 0.55, size=(n, 1))
+    gain = np.where(sex == "Female", 0.45, 0.0)[:, None] + rng.normal(0, 0.25, size=(n, 1))
+    base = np.clip(np.round(level + rng.normal(0, 0.5, size=(n, 7))), 1, 5).astype(int)
+    after = np.clip(np.round(level + gain + rng.normal(0, 0.5, size=(n, 7))), 1, 5).astype(int)
     stays = rng.random(n) < np.select([quintile == 1, quintile == 2], [0.55, 0.7], 0.85)
     ids = [f"SP{i:03d}" for i in range(n)]
     baseline = pd.DataFrame(base, columns=items).assign(

@@ -66,7 +66,8 @@ class AreaEvaluation:
     """An area evaluation's result, and the series behind it (for the chart).
 
     ``trends``: one row per period and series (``targeted``, ``comparison``; for a time series
-    ``observed``) with the mean ``value`` and the number of ``areas`` it averages.
+    ``observed``) with the mean ``value``, the number of ``areas`` it averages and the counts
+    summed behind it (``numerator``, ``denominator``: publishing protects the mean by them).
     """
 
     spec: AreaEvaluationSpec
@@ -80,6 +81,29 @@ class AreaEvaluation:
     compared: int
     comparison_text: str
     notes: list[str] = field(default_factory=list)
+
+    def estimates(self) -> pd.DataFrame:
+        """The estimate and the check (or the slope change) as a table, one row each."""
+        rows = [e for e in (self.estimate, self.second) if e is not None]
+        return pd.DataFrame(
+            [{"evaluation": self.spec.id, "design": self.spec.design,
+              "indicator_id": self.spec.indicator, "start": self.spec.start, "name": e.name,
+              "estimate": e.estimate, "lowercl": e.lowercl, "uppercl": e.uppercl,
+              "p_value": e.p_value, "verdict": e.verdict, "assumption": e.assumption,
+              "targeted_areas": self.targeted, "comparison_areas": self.compared,
+              "comparison": self.comparison_text} for e in rows]
+        )  # fmt: skip
+
+    def summary_line(self) -> str:
+        """``EV-02 (difference-in-differences, adults_inactive): -3.29 (95% CI …); improved``."""
+        e = self.estimate
+        line = (
+            f"{self.spec.id} ({self.spec.design}, {self.spec.indicator}): {e.name} "
+            f"{e.estimate:+.2f} (95% CI {e.lowercl:+.2f} to {e.uppercl:+.2f}); {e.verdict}"
+        )
+        if self.second is not None:
+            line += f"; {self.second.name} {self.second.estimate:+.2f}: {self.second.verdict}"
+        return line
 
 
 def is_area_evaluation(data) -> bool:
@@ -203,10 +227,21 @@ def area_panel(rows: pd.DataFrame, indicator: str, multiplier: float = 1) -> pd.
 
 def _mean_by_period(panel: pd.DataFrame, codes, series: str) -> pd.DataFrame:
     part = panel[panel["area_code"].isin(codes)]
-    out = part.groupby("period", as_index=False).agg(
-        value=("value", "mean"), areas=("area_code", "nunique")
-    )
-    return out.assign(series=series)
+    if "numerator" not in part:
+        part = part.assign(numerator=np.nan, denominator=np.nan)
+    grouped = part.groupby("period")
+    out = grouped.agg(value=("value", "mean"), areas=("area_code", "nunique"))
+    # the counts behind each mean go with it, so a mean over few events is suppressed
+    out["numerator"] = grouped["numerator"].sum(min_count=1)
+    out["denominator"] = grouped["denominator"].sum(min_count=1)
+    return out.reset_index().assign(series=series)
+
+
+def _protected(trends: pd.DataFrame) -> pd.DataFrame:
+    out = trends[["period", "series", "value", "areas", "numerator", "denominator"]]
+    out = out.sort_values(["series", "period"], ignore_index=True)
+    out.attrs["protect"] = [(["numerator", "denominator"], ["value"])]
+    return out
 
 
 def evaluate_areas(
@@ -279,21 +314,16 @@ def evaluate_areas(
                 )
         else:
             series = panel[panel["area_code"].isin(targeted)]
+            by = _mean_by_period(series, targeted, "observed")
             if "numerator" in series and len(series) and series["numerator"].notna().all():
-                by = series.groupby("period", as_index=False)[["numerator", "denominator"]].sum()
                 by["value"] = by["numerator"] / by["denominator"] * multiplier
-            else:
-                by = series.groupby("period", as_index=False)["value"].mean()
             estimate, second = interrupted_time_series(by, spec.start, higher_is_better)
-            trends = by[["period", "value"]].assign(
-                areas=series["area_code"].nunique(), series="observed"
-            )
+            trends = by
     except FairerError as exc:
         raise FairerError(exc.message, path=spec.path) from None
     return AreaEvaluation(
         spec, indicator_title or spec.indicator, unit, higher_is_better, estimate, second,
-        trends[["period", "series", "value", "areas"]].sort_values(["series", "period"],
-                                                                   ignore_index=True),
+        _protected(trends),
         len(set(targeted) & set(panel["area_code"])),
         len(set(comparison) & set(panel["area_code"])), comparison_text, notes,
     )  # fmt: skip

@@ -37,9 +37,12 @@ PROTECT = [
      ["completion", "mean_baseline", "mean_followup", "mean_change", "lowercl", "uppercl",
       "effect_size", "effect_lowercl", "effect_uppercl", "p_value", "verdict", "improved",
       "deteriorated", "share_improved", "share_deteriorated", "norm", "baseline_vs_norm",
-      "followup_vs_norm", "norm_lowercl", "norm_uppercl"]),
+      "followup_vs_norm", "norm_lowercl", "norm_uppercl", "reliably_improved",
+      "reliably_deteriorated", "share_reliably_improved", "share_reliably_deteriorated"]),
     (["improved"], ["share_improved"]),
     (["deteriorated"], ["share_deteriorated"]),
+    (["reliably_improved"], ["share_reliably_improved"]),
+    (["reliably_deteriorated"], ["share_reliably_deteriorated"]),
 ]  # fmt: skip
 
 
@@ -109,6 +112,69 @@ def _against_norms(part: pd.DataFrame) -> dict:
                followup_vs_norm=float(gap.mean()), norm_lowercl=float(gap.mean() - t * se),
                norm_uppercl=float(gap.mean() + t * se))  # fmt: skip
     return out
+
+
+def cronbach_alpha(items: pd.DataFrame) -> float:
+    """Cronbach's alpha of item answers (complete rows only).
+
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per person (already reverse-scored where needed).
+
+    Returns
+    -------
+    float
+        ``k / (k - 1) * (1 - sum of item variances / variance of the total)``; NaN with fewer
+        than two items or two complete rows, or no variance.
+
+    References
+    ----------
+    Cronbach LJ (1951). Coefficient alpha and the internal structure of tests.
+    *Psychometrika* 16:297-334.
+
+    Examples
+    --------
+    >>> round(cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4], "b": [1, 2, 3, 5]})), 4)
+    0.972
+    """
+    x = items.apply(pd.to_numeric, errors="coerce").dropna().to_numpy(float)
+    k = x.shape[1] if x.ndim == 2 else 0
+    if k < 2 or len(x) < 2:
+        return float("nan")
+    total = x.sum(axis=1).var(ddof=1)
+    if total == 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total))
+
+
+def reliable_change(baseline_sd: float, reliability: float) -> float:
+    """The smallest change that is reliable at the 95% level (Jacobson and Truax).
+
+    Parameters
+    ----------
+    baseline_sd : float
+        Standard deviation of the baseline scores.
+    reliability : float
+        The scale's reliability (Cronbach's alpha or test-retest).
+
+    Returns
+    -------
+    float
+        ``1.96 × √2 × SD × √(1 − reliability)``: a change at least this large is unlikely
+        (p < 0.05) to be measurement error alone.
+
+    References
+    ----------
+    Jacobson NS, Truax P (1991). Clinical significance: a statistical approach to defining
+    meaningful change in psychotherapy research. *J Consult Clin Psychol* 59(1):12-19.
+
+    Examples
+    --------
+    >>> round(reliable_change(8.0, 0.91), 3)
+    6.652
+    """
+    return float(stats.norm.ppf(0.975) * np.sqrt(2) * baseline_sd * np.sqrt(1 - reliability))
 
 
 def _paired(changes: np.ndarray, base: np.ndarray, follow: np.ndarray, inst: Instrument) -> dict:
@@ -238,7 +304,12 @@ def before_after(
         )
         if early.any():
             who = pairs.loc[early, "_id"].iloc[0]
-            raise FairerError(f"the follow-up for '{who}' is dated before its baseline", path=fpath)
+            row = int(np.flatnonzero(after["_id"].to_numpy() == who)[0])
+            raise FairerError(
+                f"the follow-up for '{who}' is dated before its baseline", path=fpath,
+                row=row + int(followup.attrs.get("header_row", 1)) + 1, column="date",
+            )  # fmt: skip
+    reliable, about = _reliable_threshold(base, instrument, item)
     rows = []
     for group, level, started, part in _breakdowns(base, pairs, groups or []):
         stats_row = _paired(
@@ -247,7 +318,8 @@ def before_after(
         )  # fmt: skip
         rows.append({"group": group, "level": level, "started": started,
                      "completion": stats_row["completed"] / started if started else np.nan,
-                     **stats_row, **_against_norms(part)})  # fmt: skip
+                     **stats_row, **_against_norms(part),
+                     **_reliably(part, reliable, instrument.higher_is_better)})  # fmt: skip
     results = pd.DataFrame(rows)
     results.attrs["protect"], results.attrs["lines"] = PROTECT, [["group"]]
     notes = []
@@ -255,7 +327,7 @@ def before_after(
     if completion < 0.7:
         notes.append(f"Only {completion:.0%} completed follow-up: results describe those who stayed, "
                      "who may differ from those who left.")  # fmt: skip
-    explanations = []
+    explanations = [about] if about else []
     if instrument.norms and item is None:
         unmatched = int(pairs["norm"].isna().sum())
         explanations.append(
@@ -270,6 +342,46 @@ def before_after(
     return BeforeAfter(instrument, results, notes, explanations)
 
 
+def _reliable_threshold(base: pd.DataFrame, inst: Instrument, item: str | None):
+    """The reliable-change threshold and a sentence saying where its reliability came from."""
+    sd = float(base["score"].std(ddof=1)) if len(base) > 1 else float("nan")
+    if inst.reliability is not None and item is None:
+        r, where = (
+            inst.reliability,
+            f"published reliability {inst.reliability:g} ({inst.reliability_source})",
+        )
+    elif item is None and inst.scoring != "items":
+        answers = base[list(inst.items)].apply(pd.to_numeric, errors="coerce")
+        if inst.scoring == "count":
+            answers = pd.DataFrame({c: answers[c].isin(inst.count[c]).astype(float)
+                                    .where(answers[c].notna()) for c in inst.items})  # fmt: skip
+        else:
+            for c in inst.reverse:
+                answers[c] = inst.min + inst.max - answers[c]
+        r = cronbach_alpha(answers)
+        where = f"Cronbach's alpha {r:.2f} from these baseline answers (no published figure)"
+    else:
+        return float("nan"), ""
+    if not (np.isfinite(sd) and np.isfinite(r) and 0 <= r < 1):
+        return float("nan"), ""
+    threshold = reliable_change(sd, r)
+    return threshold, (
+        f"Reliable change: {threshold:.2f} points or more (Jacobson and Truax: baseline SD "
+        f"{sd:.2f}, {where}); smaller changes may be measurement error."
+    )
+
+
+def _reliably(part: pd.DataFrame, threshold: float, higher_is_better: bool) -> dict:
+    n = len(part)
+    if not np.isfinite(threshold) or n == 0:
+        return {"reliably_improved": np.nan, "reliably_deteriorated": np.nan,
+                "share_reliably_improved": np.nan, "share_reliably_deteriorated": np.nan}  # fmt: skip
+    change = (part["score_after"] - part["score"]).to_numpy(float) * (1 if higher_is_better else -1)
+    better, worse = int((change >= threshold).sum()), int((-change >= threshold).sum())
+    return {"reliably_improved": better, "reliably_deteriorated": worse,
+            "share_reliably_improved": better / n, "share_reliably_deteriorated": worse / n}  # fmt: skip
+
+
 def _breakdowns(base: pd.DataFrame, pairs: pd.DataFrame, groups: list[str]):
     yield "all", "all", len(base), pairs
     for g in groups:
@@ -281,4 +393,4 @@ def _breakdowns(base: pd.DataFrame, pairs: pd.DataFrame, groups: list[str]):
             yield g, str(level), int((started_in == level).sum()), pairs[completed_in == level]
 
 
-__all__ = ["BeforeAfter", "before_after"]
+__all__ = ["BeforeAfter", "before_after", "cronbach_alpha", "reliable_change"]

@@ -59,6 +59,10 @@ class Instrument:
     #: or for everyone (``all``); ``norms_source`` says where they were published.
     norms: dict[str, float] = field(default_factory=dict)
     norms_source: str = ""
+    #: Published reliability (Cronbach's alpha or test-retest) for reliable change; without
+    #: it, alpha is computed from the baseline answers.
+    reliability: float | None = None
+    reliability_source: str = ""
 
     @property
     def score_range(self) -> tuple[float, float]:
@@ -153,6 +157,8 @@ def load_instrument(name: str | Path) -> Instrument:
             count={k: tuple(int(x) for x in v) for k, v in data.get("count", {}).items()},
             norms={str(k): float(v) for k, v in data.get("norms", {}).items() if k != "source"},
             norms_source=str(data.get("norms", {}).get("source", "")),
+            reliability=None if d.get("reliability") is None else float(d["reliability"]),
+            reliability_source=str(d.get("reliability_source", "")),
         )  # fmt: skip
     except KeyError as exc:
         raise FairerError(f"[instrument] needs '{exc.args[0]}'", path=where) from None
@@ -186,6 +192,10 @@ def _check(inst: Instrument, where: Path | None) -> None:
     if stray_norms:
         raise FairerError(
             f"[norms] '{stray_norms[0]}': use {', '.join(NORM_GROUPS)} and source", path=where
+        )
+    if inst.reliability is not None and not (0 < inst.reliability < 1 and inst.reliability_source):
+        raise FairerError(
+            "reliability must be between 0 and 1, with its reliability_source", path=where
         )
     if inst.norms and not inst.norms_source:
         raise FairerError("[norms] needs a source: where the means were published", path=where)

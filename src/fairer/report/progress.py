@@ -378,6 +378,11 @@ def _cited_by(ev_id: str, learning: pd.DataFrame | None) -> list[str]:
     ]
 
 
+def _two_shares(meaningful: float, reliable: float) -> str:
+    """``55% / 15%``: a share suppressed for small numbers shows as –."""
+    return " / ".join("–" if v != v else percent(v, 0) for v in (meaningful, reliable))
+
+
 def _programme_evidence(ev) -> list[str]:
     e = html.escape
     parts = []
@@ -397,6 +402,10 @@ def _programme_evidence(ev) -> list[str]:
             "–" if lo != lo else f"{lo:+.2f} to {hi:+.2f}"
             for lo, hi in zip(d["lowercl"], d["uppercl"], strict=True)
         ],
+        better=lambda d: [_two_shares(a, b) for a, b in
+                          zip(d["share_improved"], d["share_reliably_improved"], strict=True)],
+        worse=lambda d: [_two_shares(a, b) for a, b in
+                         zip(d["share_deteriorated"], d["share_reliably_deteriorated"], strict=True)],
         against=lambda d: [
             "–" if v != v else f"{v:+.2f} ({lo:+.2f} to {hi:+.2f})"
             for v, lo, hi in zip(d["followup_vs_norm"], d["norm_lowercl"], d["norm_uppercl"],
@@ -404,7 +413,7 @@ def _programme_evidence(ev) -> list[str]:
         ],
     )  # fmt: skip
     columns = ["who", "started", "completed", "completion", "mean_change", "interval",
-               "effect_size", "share_improved", "share_deteriorated", "verdict"]  # fmt: skip
+               "effect_size", "better", "worse", "verdict"]  # fmt: skip
     if table["followup_vs_norm"].notna().any():
         columns.insert(-1, "against")
     show = table[columns]
@@ -419,8 +428,8 @@ def _programme_evidence(ev) -> list[str]:
                     "mean_change": "Mean change",
                     "interval": "95% CI",
                     "effect_size": "Effect size (d)",
-                    "share_improved": "Meaningfully better",
-                    "share_deteriorated": "Meaningfully worse",
+                    "better": "Better: meaningfully / reliably",
+                    "worse": "Worse: meaningfully / reliably",
                     "verdict": "What it shows",
                     "against": "Follow-up against the norm (95% CI)",
                 }
@@ -432,8 +441,6 @@ def _programme_evidence(ev) -> list[str]:
                 "Completed (%)": lambda v: percent(v, 0),
                 "Mean change": "{:+.2f}".format,
                 "Effect size (d)": "{:+.2f}".format,
-                "Meaningfully better": lambda v: percent(v, 0),
-                "Meaningfully worse": lambda v: percent(v, 0),
             },
         )  # fmt: skip
     )
