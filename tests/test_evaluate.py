@@ -326,16 +326,23 @@ def test_the_cli_writes_a_protected_table_and_refuses_bad_files(cli, tmp_path):
     assert not (tmp_path / "second").exists() or not any((tmp_path / "second").iterdir())
 
 
-def test_the_progress_report_says_what_the_evidence_says(demo_run):
-    """The demo's synthetic programme: women improved, men did not, and both are reported as
-    plainly; drop-out is highest in the most deprived quintile and shown beside the results."""
+@pytest.fixture(scope="module")
+def progress_page(demo_run):
+    """The demo's progress report, written once for this module's tests: (place, page)."""
     from fairer.pipeline import progress_report
     from tests.conftest import copy_demo
 
     place = copy_demo(demo_run, demo_run[0].parent / "evidence")
-    page = progress_report(place, "2026-H1").html.read_text()
+    return place, progress_report(place, "2026-H1").html.read_text()
+
+
+def test_the_progress_report_says_what_the_evidence_says(progress_page):
+    """The demo's synthetic programme: women improved, men did not, and both are reported as
+    plainly; drop-out is highest in the most deprived quintile and shown beside the results."""
+    place, page = progress_page
     evidence = page[page.index('id="evidence"') : page.index('id="learning"')]
     assert "What the evidence says" in evidence and "Evaluates action A6" in evidence
+    assert "Framework measure: wellbeing" in evidence
     rows = dict(re.findall(r"<tr><td>(sex: \w+|Everyone)</td>(.*?)</tr>", evidence))
     assert "improved" in rows["sex: Female"] and "no evidence of change" in rows["sex: Male"]
     base = pd.read_csv(next((place.parent / "data").glob("swemwbs_baseline_*.csv")))
@@ -363,15 +370,11 @@ def test_evaluation_files_are_checked(tmp_path):
         read_evaluation(f)
 
 
-def test_the_walking_programme_is_evaluated_against_the_rest_of_the_place(demo_run):
+def test_the_walking_programme_is_evaluated_against_the_rest_of_the_place(progress_page):
     """The demo's area evaluation, recomputed here from the indicator file with statsmodels."""
     import statsmodels.formula.api as smf
 
-    from fairer.pipeline import progress_report
-    from tests.conftest import copy_demo
-
-    place = copy_demo(demo_run, demo_run[0].parent / "area-evidence")
-    page = progress_report(place, "2026-H1").html.read_text()
+    place, page = progress_page
     evidence = page[page.index('id="evidence"') : page.index('id="learning"')]
     data = place.parent / "data"
     rows = pd.read_csv(next(data.glob("indicators_*.csv")))

@@ -187,6 +187,13 @@ def delivery_results(ctx: PlaceContext, on: date) -> DeliveryResults:
     evaluations = place_evaluations(ctx)
     if learning is not None:
         messages += _uncited(learning, evaluations, logs[0])
+    if plan is not None:
+        known = set(plan.actions["action_id"])
+        messages += [
+            f"{ev.spec.path.name}: action '{ev.spec.action}' is not in the action plan"
+            for ev in evaluations
+            if ev.spec.action and ev.spec.action not in known
+        ]
     return DeliveryResults(
         plan,
         assessments,

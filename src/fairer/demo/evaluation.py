@@ -60,6 +60,7 @@ def write_evaluation(folder: str | Path) -> list[Path]:
         "id": "EV-01",
         "title": "Social prescribing in the priority neighbourhoods (synthetic)",
         "action": "A6",
+        "measure": "wellbeing",
         "instrument": "swemwbs",
         "baseline": b.name,
         "followup": f.name,

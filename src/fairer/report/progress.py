@@ -231,6 +231,7 @@ def _area_evidence(ev) -> list[str]:
     units = e(_units(ev.unit))
     parts = [f"<h3 id='ev-{e(spec.id)}'>{e(spec.id)}: {e(spec.title)}</h3>"]
     link = f" Evaluates action {e(spec.action)}." if spec.action else ""
+    link += f" Framework measure: {e(spec.measure)}." if spec.measure else ""
     better = "higher" if ev.higher_is_better else "lower"
     if spec.design == "difference-in-differences":
         parts.append(
@@ -389,6 +390,7 @@ def _programme_evidence(ev) -> list[str]:
     spec, res = ev.spec, ev.result
     inst = res.instrument
     link = f" Evaluates action {e(spec.action)}." if spec.action else ""
+    link += f" Framework measure: {e(spec.measure)}." if spec.measure else ""
     parts.append(f"<h3 id='ev-{e(spec.id)}'>{e(spec.id)}: {e(spec.title)}</h3>")
     parts.append(
         f"<p>{e(inst.title)}{' (' + e(spec.item) + ')' if spec.item else ''}; "
