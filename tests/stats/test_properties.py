@@ -100,7 +100,7 @@ def test_sii_recovers_an_exact_linear_gradient(slope, intercept, pops):
     rank = np.cumsum(a) - a / 2
     df = pd.DataFrame({"q": range(1, 11), "pop": pops, "v": intercept + slope * rank, "se": 0.0})
     out = stats.sii(
-        df, "q", "pop", value="v", se="se", repetitions=10, rii=True, intercept=True, seed=1
+        df, "q", "pop", value="v", se="se", repetitions=1000, rii=True, intercept=True, seed=1
     )
     assert out["sii"].item() == pytest.approx(slope, abs=1e-9)
     assert out["intercept"].item() == pytest.approx(intercept, rel=1e-9)

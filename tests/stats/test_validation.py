@@ -216,19 +216,32 @@ def sii_data():
         (lambda d: d, {"value": None}, "requires value field, or x field"),
         (lambda d: d, {"se": None}, "requires either lower_cl and upper_cl fields, or se field"),
         (lambda d: d, {"value_type": 3}, "value_type should be 0, 1 or 2"),
-        (lambda d: d, {"repetitions": 0}, "repetitions must be greater than 0"),
-        (lambda d: d, {"confidence": 0.3}, "confidence level for SII must be between 50 and 99.99"),
+        (lambda d: d, {"repetitions": 999}, "repetitions must be 1000 or greater"),
+        (lambda d: d, {"repetitions": "many"}, "multiplier, repetitions and confidence inputs"),
+        (lambda d: d, {"confidence": 0.8}, "all confidence levels must be between 90 and 100"),
+        (lambda d: d, {"confidence": [0.95, 99.8]}, "all confidence levels must be between 90"),
+        (lambda d: d, {"confidence": 100.5}, "all confidence levels must be between 90 and 100"),
         (lambda d: d[d["Quantile"] <= 4], {}, "Number of quantiles must be between 5 and 100"),
         (
             lambda d: d.assign(Value=d["Value"] / 10),
             {"value_type": 2},
             "value proportions are not all between 0 and 1",
         ),
-        (lambda d: d, {"transform": True}, "value_type must be 1 or 2 when transform is true"),
+        (lambda d: d, {"transform": True}, "value_type should be 1 or 2 when transform is true"),
+        (
+            lambda d: d,
+            {"transform": True, "value_type": 1},
+            "requires se to be missing when transform is true",
+        ),
+        (
+            lambda d: d.assign(x=np.where(d["Quantile"] == 3, 0, 10)),
+            {"value": None, "x": "x", "value_type": 2},
+            "some groups have a zero or negative count x",
+        ),
     ],
 )
 def test_sii_rules(sii_data, change, kwargs, message):
-    args = dict(value="Value", se="StandardError", repetitions=100)
+    args = dict(value="Value", se="StandardError", repetitions=1000)
     args.update(kwargs)
     args = {k: v for k, v in args.items() if v is not None}
     with pytest.raises(StatsError, match=message):
@@ -246,7 +259,7 @@ def test_sii_drops_incomplete_groups_with_a_warning(sii_data):
             by="Area",
             value="Value",
             se="StandardError",
-            repetitions=100,
+            repetitions=1000,
         )
     assert got["Area"].tolist() == ["area2"]
 

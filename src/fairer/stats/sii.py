@@ -39,17 +39,17 @@ _CHUNK_CELLS = 8_000_000  # random numbers drawn at once (bounds memory to ~200 
 
 
 def _parse_sii_confidence(confidence) -> list[float]:
+    """Levels as fractions; the reference's rule: all between 0.9 and 1, or 90 and 100."""
     if isinstance(confidence, str):
         confidence = [float(c) for c in confidence.split(",")]
     levels = [float(c) for c in (confidence if np.iterable(confidence) else [confidence])]
-    out = []
-    for c in levels:
-        if c < 0.5 or 0.9999 < c < 50 or c > 99.99:
-            raise StatsError(
-                "confidence level for SII must be between 50 and 99.99, or between 0.5 and 0.9999"
-            )
-        out.append(c / 100 if c >= 50 else c)
-    return out
+    if (
+        any(c < 0.9 for c in levels)
+        or (any(c > 1 for c in levels) and any(c < 90 for c in levels))
+        or any(c > 100 for c in levels)
+    ):
+        raise StatsError("all confidence levels must be between 90 and 100 or between 0.9 and 1")
+    return [c / 100 if c > 1 else c for c in levels]
 
 
 def _ci_name(c: float) -> str:
@@ -61,7 +61,8 @@ def _ci_name(c: float) -> str:
 def _backtransform(v: np.ndarray, value_type: int, transform: bool) -> np.ndarray:
     if not transform:
         return v
-    return np.exp(v) if value_type == 1 else 1 / (1 + np.exp(-v))
+    with np.errstate(over="ignore"):  # a proportion of 0 or 1 is ±inf on the logit scale
+        return np.exp(v) if value_type == 1 else 1 / (1 + np.exp(-v))
 
 
 def _indices(c0, c1, value_type, transform):
@@ -108,11 +109,11 @@ def sii(
     lower_cl, upper_cl, se : str
         95% limits of each value, or its standard error.
     confidence : float or sequence
-        One or more levels between 0.5 and 0.9999 (or 50 and 99.99).
+        One or more levels, all between 0.9 and 1 or all between 90 and 100.
     multiplier : float
         Scales the SII; a negative multiplier also inverts the RII (to flip polarity).
     repetitions : int
-        Monte Carlo repetitions (100,000 by default).
+        Monte Carlo repetitions: 1,000 or more (100,000 by default).
     rii, intercept : bool
         Also return the RII and the fitted value at the bottom of the scale.
     type : {'full', 'standard'}
@@ -150,10 +151,20 @@ def sii(
         )
     if value_type not in (0, 1, 2):
         raise StatsError("value_type should be 0, 1 or 2")
+    if not all(
+        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        for v in (multiplier, repetitions)
+    ):
+        raise StatsError("multiplier, repetitions and confidence inputs should be numeric")
+    if repetitions < 1000:
+        raise StatsError("number of repetitions must be 1000 or greater. Default is 100,000")
+    repetitions = int(repetitions)
     if transform and value_type == 0:
-        raise StatsError("value_type must be 1 or 2 when transform is true")
-    if repetitions <= 0:
-        raise StatsError("number of repetitions must be greater than 0. Default is 100,000")
+        raise StatsError("value_type should be 1 or 2 when transform is true")
+    if transform and se is not None:
+        raise StatsError("function phe_sii requires se to be missing when transform is true")
+    # (the reference's "requires lower_cl and upper_cl fields when transform is true" cannot be
+    # reached: the two checks above come first, as there)
     if type not in ("full", "standard"):
         raise StatsError("type must be one of standard or full")
     levels = _parse_sii_confidence(confidence)
@@ -166,6 +177,8 @@ def sii(
     sev = numeric(data, se) if se is not None else None
     if np.any(~(pop > 0)):
         raise StatsError("some groups have a zero, negative or missing population")
+    if value is None and np.any(numeric(data, x) <= 0):
+        raise StatsError("some groups have a zero or negative count x")
     if sev is not None and np.any(~(sev >= 0)):
         raise StatsError("negative or missing standard errors in input dataset")
     if sev is None and (np.isnan(lcl).any() or np.isnan(ucl).any()):
@@ -182,12 +195,15 @@ def sii(
         warn("Small values can make SII unstable when using a large number of quantiles")
 
     def tf(v):
-        if not transform:
+        # Rates and proportions are simulated on the log or logit scale whether or not the
+        # regression is transformed, as the reference does; other values as they are.
+        if value_type == 0:
             return v
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.log(v) if value_type == 1 else np.log(v / (1 - v))
 
-    # The standard error comes from the 95% limits (on the transformed scale if transforming).
+    # The standard error comes from the 95% limits on that scale; a given standard error is
+    # taken to be on it already (the reference reads it so).
     se_t = sev if sev is not None else (tf(ucl) - tf(lcl)) / sps.norm.ppf(0.975) / 2
     val_t = tf(val)
     codes, keys = group_index(data, by)
@@ -207,29 +223,21 @@ def sii(
     A = P / P.sum(axis=1, keepdims=True)
     B = np.cumsum(A, axis=1) - A / 2
     rng = np.random.default_rng(seed)
-    res = _estimate(Y, SE, A, B, levels, repetitions, value_type, transform, rng)
+    res = _estimate(Y, SE, A, B, levels, repetitions, value_type, transform, rng, multiplier, rii)
     out = keys.iloc[g_ids].reset_index(drop=True) if by else pd.DataFrame(index=range(len(res)))
-    out["sii"] = multiplier * res["sii"].to_numpy() if len(res) else []
     # PHEindicatormethods 2.1.0 names transformed limits without the "cl" ending
     # (sii_lower95_0); the same names are kept so results can be swapped.
     end = "" if transform else "cl"
     ci = [(_ci_name(c)) for c in levels]
+    out["sii"] = res["sii"].to_numpy() if len(res) else []
     for name in ci:
-        lo, up = res[f"sii_lower{name}cl"].to_numpy(), res[f"sii_upper{name}cl"].to_numpy()
-        if multiplier < 0:
-            lo, up = up, lo
-        out[f"sii_lower{name}{end}"], out[f"sii_upper{name}{end}"] = (
-            multiplier * lo,
-            multiplier * up,
-        )
+        out[f"sii_lower{name}{end}"] = res[f"sii_lower{name}"].to_numpy()
+        out[f"sii_upper{name}{end}"] = res[f"sii_upper{name}"].to_numpy()
     if rii:
-        inv = multiplier < 0
-        out["rii"] = 1 / res["rii"].to_numpy() if inv else res["rii"].to_numpy()
+        out["rii"] = res["rii"].to_numpy()
         for name in ci:
-            lo, up = res[f"rii_lower{name}cl"].to_numpy(), res[f"rii_upper{name}cl"].to_numpy()
-            out[f"rii_lower{name}{end}"], out[f"rii_upper{name}{end}"] = (
-                (1 / up, 1 / lo) if inv else (lo, up)
-            )
+            out[f"rii_lower{name}{end}"] = res[f"rii_lower{name}"].to_numpy()
+            out[f"rii_upper{name}{end}"] = res[f"rii_upper{name}"].to_numpy()
     if intercept:
         out["intercept"] = res["intercept"].to_numpy()
     order = ["sii"] + (["rii"] if rii else [])
@@ -259,41 +267,160 @@ def _coefficient_weights(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.n
     return u, w
 
 
-def _estimate(Y, SE, A, B, levels, repetitions, value_type, transform, rng) -> pd.DataFrame:
-    """Point estimates and simulated limits for every group at once.
+def order_positions(levels: list[float], repetitions: int) -> dict[float, tuple[int, int]]:
+    """Where each level's limits are read among the sorted simulated values (0-based).
 
-    Redrawing each quantile's value from N(y, se²) and refitting gives intercept and slope that
-    are linear in the draws, so their simulated values follow exactly the bivariate normal with
-    mean (b₀, b₁) and covariance Wᵀ diag(se²) W. Drawing that pair directly is the same
-    simulation with two random numbers per repetition instead of one per quantile.
+    The reference sorts the draws and takes the order statistic at ``round(repetitions × p)``
+    (1-based; ``p`` = (1 - level) / 2 and its complement, rounded half to even as R's ``round``
+    does), without interpolating. Positions are kept within the draws.
+
+    Parameters
+    ----------
+    levels : list of float
+        Confidence levels between 0.5 and 0.9999.
+    repetitions : int
+
+    Returns
+    -------
+    dict
+        ``{level: (lower, upper)}`` 0-based positions.
+
+    Examples
+    --------
+    >>> order_positions([0.95, 0.998], 1000)
+    {0.95: (24, 974), 0.998: (0, 998)}
+    """
+    out = {}
+    for c in levels:
+        upper = c + (1 - c) / 2
+        lo, hi = round(repetitions * (1 - upper)), round(repetitions * upper)
+        out[c] = (min(max(lo, 1), repetitions) - 1, min(max(hi, 1), repetitions) - 1)
+    return out
+
+
+def _order_statistics(draws: np.ndarray, positions: list[int]) -> np.ndarray:
+    """Rows ``positions`` of ``draws`` sorted along axis 0, by partitioning (no full sort)."""
+    ks = sorted(set(positions))
+    part = np.partition(draws, ks, axis=0)
+    return part[positions]
+
+
+def _estimate(
+    Y, SE, A, B, levels, repetitions, value_type, transform, rng, multiplier=1.0, rii=False
+) -> pd.DataFrame:
+    """Point estimates and simulated limits for every group at once, as the reference has them.
+
+    The reference redraws each quantile's value from N(y, se²) (rates and proportions on the
+    log or logit scale), refits the weighted regression to each draw and reads the limits from
+    the sorted results. Where the fitted coefficients are linear in the draws, their simulated
+    values follow exactly a normal distribution known from the standard errors, so fewer random
+    numbers give the same simulation:
+
+    - other values (``value_type`` 0): the slope is N(b₁, Σw²se²), one standard normal per
+      repetition, its order statistics shared by every group; the RII needs intercept and slope
+      together (a pair of standard normals per repetition, shared by every group);
+    - ``transform``: the log/logit slope likewise; the reference builds each limit of the SII and
+      RII from that slope's limits around the fitted midpoint, so that is all it needs;
+    - rates and proportions without ``transform``: each draw is back-transformed before the
+      (natural-scale) fit, so the coefficients are not linear in the draws: every quantile is
+      drawn (one set of standard normals shared by every group), in chunks of groups to bound
+      memory.
+
+    Each group's limits are exact in distribution; sharing the standard normals across groups
+    shares their Monte Carlo error, which costs nothing in accuracy and saves drawing them.
     """
     u, w = _coefficient_weights(A, B)
-    c0, c1 = (u * Y).sum(-1), (w * Y).sum(-1)
-    s00 = (u * u * SE * SE).sum(-1)
-    s01 = (u * w * SE * SE).sum(-1)
-    s11 = (w * w * SE * SE).sum(-1)
-    l00 = np.sqrt(s00)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        l10 = np.where(l00 > 0, s01 / l00, 0.0)
-    l11 = np.sqrt(np.maximum(s11 - l10**2, 0.0))
-    sii0, rii0, y0 = _indices(c0, c1, value_type, transform)
-    out = {"sii": sii0, "rii": rii0, "intercept": y0}
-    probs = sorted({p for c in levels for p in ((1 - c) / 2, 1 - (1 - c) / 2)})
-    n_groups = len(c0)
-    sq = {p: np.empty(n_groups) for p in probs}
-    rq = {p: np.empty(n_groups) for p in probs}
-    per_chunk = max(1, _CHUNK_CELLS // (2 * repetitions))
-    for start in range(0, n_groups, per_chunk):
-        sl = slice(start, min(n_groups, start + per_chunk))
-        z = rng.standard_normal((2, repetitions, sl.stop - sl.start))
-        d0 = c0[sl] + l00[sl] * z[0]
-        d1 = c1[sl] + l10[sl] * z[0] + l11[sl] * z[1]
-        sims, simr, _ = _indices(d0, d1, value_type, transform)
-        qs, qr = np.quantile(sims, probs, axis=0), np.quantile(simr, probs, axis=0)
-        for i, p in enumerate(probs):
-            sq[p][sl], rq[p][sl] = qs[i], qr[i]
-    for c in levels:
-        lo, hi = (1 - c) / 2, 1 - (1 - c) / 2
-        out[f"sii_lower{_ci_name(c)}cl"], out[f"sii_upper{_ci_name(c)}cl"] = sq[lo], sq[hi]
-        out[f"rii_lower{_ci_name(c)}cl"], out[f"rii_upper{_ci_name(c)}cl"] = rq[lo], rq[hi]
+    positions = order_positions(levels, repetitions)
+    n_groups = len(Y)
+    flip = multiplier < 0
+    out: dict[str, np.ndarray] = {}
+    if transform:
+        c0_t, c1_t = (u * Y).sum(-1), (w * Y).sum(-1)
+        sd1 = np.sqrt((w * w * SE * SE).sum(-1))
+        y0, y1 = (
+            _backtransform(c0_t, value_type, True),
+            _backtransform(c0_t + c1_t, value_type, True),
+        )
+        out["sii"] = (y1 - y0) * multiplier
+        out["rii"] = y0 / y1 if flip else y1 / y0
+        out["intercept"] = y0 * abs(multiplier)
+        z = _order_statistics(
+            rng.standard_normal(repetitions), [k for c in levels for k in positions[c]]
+        )
+        half = c0_t + c1_t / 2  # the fitted midpoint (x = 1/2) on the log/logit scale
+        for i, c in enumerate(levels):
+            name = _ci_name(c)
+            limits = []
+            for zk in (z[2 * i], z[2 * i + 1]):
+                slope = c1_t + sd1 * zk
+                top = _backtransform(half + slope / 2, value_type, True)
+                bottom = _backtransform(half - slope / 2, value_type, True)
+                limits.append(((top - bottom) * multiplier, bottom / top if flip else top / bottom))
+            (s_lo, r_lo), (s_hi, r_hi) = limits
+            out[f"sii_lower{name}"], out[f"sii_upper{name}"] = (
+                (s_hi, s_lo) if flip else (s_lo, s_hi)
+            )
+            out[f"rii_lower{name}"], out[f"rii_upper{name}"] = (
+                (r_hi, r_lo) if flip else (r_lo, r_hi)
+            )
+        return pd.DataFrame(out)
+    natural = _backtransform(Y, value_type, value_type != 0)  # the values the fit is made on
+    c0, c1 = (u * natural).sum(-1), (w * natural).sum(-1)
+    out["sii"] = c1 * multiplier
+    out["rii"] = c0 / (c0 + c1) if flip else (c0 + c1) / c0
+    out["intercept"] = c0
+    wanted = [k for c in levels for k in positions[c]]
+    if value_type == 0 and not rii:
+        sd1 = np.sqrt((w * w * SE * SE).sum(-1))
+        n = repetitions
+        # m × slope sorted: for m < 0 the k-th smallest is m × the (n + 1 - k)-th of the slope
+        ks = [(n - 1 - k) if flip else k for k in wanted]
+        z = _order_statistics(rng.standard_normal(repetitions), ks)
+        sims = multiplier * (c1[None, :] + sd1[None, :] * z[:, None])
+        for i, c in enumerate(levels):
+            out[f"sii_lower{_ci_name(c)}"], out[f"sii_upper{_ci_name(c)}"] = (
+                sims[2 * i],
+                sims[2 * i + 1],
+            )
+        return pd.DataFrame(out)
+    sq = np.empty((len(wanted), n_groups))
+    rq = np.empty((len(wanted), n_groups))
+    if value_type == 0:  # intercept and slope jointly normal: two numbers per repetition
+        s00 = (u * u * SE * SE).sum(-1)
+        s01 = (u * w * SE * SE).sum(-1)
+        s11 = (w * w * SE * SE).sum(-1)
+        l00 = np.sqrt(s00)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            l10 = np.where(l00 > 0, s01 / l00, 0.0)
+        l11 = np.sqrt(np.maximum(s11 - l10**2, 0.0))
+        z = rng.standard_normal((2, repetitions, 1))  # shared by every group
+        per_chunk = max(1, _CHUNK_CELLS // (2 * repetitions))
+        for start in range(0, n_groups, per_chunk):
+            sl = slice(start, min(n_groups, start + per_chunk))
+            d0 = c0[sl] + l00[sl] * z[0]
+            d1 = c1[sl] + l10[sl] * z[0] + l11[sl] * z[1]
+            sq[:, sl], rq[:, sl] = _limits(d0, d1, multiplier, wanted)
+    else:  # every quantile drawn on the log/logit scale, back-transformed, then fitted
+        q = Y.shape[1]
+        z = rng.standard_normal((repetitions, 1, q))  # shared by every group
+        per_chunk = max(1, _CHUNK_CELLS // (q * repetitions))
+        for start in range(0, n_groups, per_chunk):
+            sl = slice(start, min(n_groups, start + per_chunk))
+            draws = _backtransform(Y[sl] + SE[sl] * z, value_type, True)
+            d0 = np.einsum("rgq,gq->rg", draws, u[sl])
+            d1 = np.einsum("rgq,gq->rg", draws, w[sl])
+            sq[:, sl], rq[:, sl] = _limits(d0, d1, multiplier, wanted)
+    for i, c in enumerate(levels):
+        name = _ci_name(c)
+        out[f"sii_lower{name}"], out[f"sii_upper{name}"] = sq[2 * i], sq[2 * i + 1]
+        out[f"rii_lower{name}"], out[f"rii_upper{name}"] = rq[2 * i], rq[2 * i + 1]
     return pd.DataFrame(out)
+
+
+def _limits(d0, d1, multiplier, wanted):
+    """Order statistics of the simulated SII (× multiplier) and RII (inverted when negative)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rii = (d0 + d1) / d0
+    if multiplier < 0:
+        rii = 1 / rii
+    return _order_statistics(multiplier * d1, wanted), _order_statistics(rii, wanted)
