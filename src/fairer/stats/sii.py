@@ -299,10 +299,11 @@ def order_positions(levels: list[float], repetitions: int) -> dict[float, tuple[
 
 
 def _order_statistics(draws: np.ndarray, positions: list[int]) -> np.ndarray:
-    """Rows ``positions`` of ``draws`` sorted along axis 0, by partitioning (no full sort)."""
+    """The ``positions``-th smallest of ``draws`` along its last (contiguous) axis, by
+    partitioning (no full sort); positions come first in the result."""
     ks = sorted(set(positions))
-    part = np.partition(draws, ks, axis=0)
-    return part[positions]
+    part = np.partition(draws, ks, axis=-1)
+    return np.moveaxis(part[..., positions], -1, 0)
 
 
 def _estimate(
@@ -318,7 +319,8 @@ def _estimate(
 
     - other values (``value_type`` 0): the slope is N(b₁, Σw²se²), one standard normal per
       repetition, its order statistics shared by every group; the RII needs intercept and slope
-      together (a pair of standard normals per repetition, shared by every group);
+      together (a pair of standard normals per repetition, shared by every group, and one
+      partition per group);
     - ``transform``: the log/logit slope likewise; the reference builds each limit of the SII and
       RII from that slope's limits around the fitted midpoint, so that is all it needs;
     - rates and proportions without ``transform``: each draw is back-transformed before the
@@ -370,7 +372,8 @@ def _estimate(
     out["rii"] = c0 / (c0 + c1) if flip else (c0 + c1) / c0
     out["intercept"] = c0
     wanted = [k for c in levels for k in positions[c]]
-    if value_type == 0 and not rii:
+    if value_type == 0:
+        # the slope alone is normal: its limits from one shared set of order statistics
         sd1 = np.sqrt((w * w * SE * SE).sum(-1))
         n = repetitions
         # m × slope sorted: for m < 0 the k-th smallest is m × the (n + 1 - k)-th of the slope
@@ -378,14 +381,12 @@ def _estimate(
         z = _order_statistics(rng.standard_normal(repetitions), ks)
         sims = multiplier * (c1[None, :] + sd1[None, :] * z[:, None])
         for i, c in enumerate(levels):
-            out[f"sii_lower{_ci_name(c)}"], out[f"sii_upper{_ci_name(c)}"] = (
-                sims[2 * i],
-                sims[2 * i + 1],
-            )
-        return pd.DataFrame(out)
-    sq = np.empty((len(wanted), n_groups))
-    rq = np.empty((len(wanted), n_groups))
-    if value_type == 0:  # intercept and slope jointly normal: two numbers per repetition
+            name = _ci_name(c)
+            out[f"sii_lower{name}"], out[f"sii_upper{name}"] = sims[2 * i], sims[2 * i + 1]
+        if not rii:
+            return pd.DataFrame(out)
+        # the RII needs intercept and slope together: a pair of standard normals per
+        # repetition (shared by every group), one partition per group
         s00 = (u * u * SE * SE).sum(-1)
         s01 = (u * w * SE * SE).sum(-1)
         s11 = (w * w * SE * SE).sum(-1)
@@ -393,23 +394,33 @@ def _estimate(
         with np.errstate(invalid="ignore", divide="ignore"):
             l10 = np.where(l00 > 0, s01 / l00, 0.0)
         l11 = np.sqrt(np.maximum(s11 - l10**2, 0.0))
-        z = rng.standard_normal((2, repetitions, 1))  # shared by every group
-        per_chunk = max(1, _CHUNK_CELLS // (2 * repetitions))
+        z0, z1 = rng.standard_normal((2, 1, repetitions))
+        rq = np.empty((len(wanted), n_groups))
+        per_chunk = max(1, _CHUNK_CELLS // repetitions)
         for start in range(0, n_groups, per_chunk):
             sl = slice(start, min(n_groups, start + per_chunk))
-            d0 = c0[sl] + l00[sl] * z[0]
-            d1 = c1[sl] + l10[sl] * z[0] + l11[sl] * z[1]
-            sq[:, sl], rq[:, sl] = _limits(d0, d1, multiplier, wanted)
-    else:  # every quantile drawn on the log/logit scale, back-transformed, then fitted
-        q = Y.shape[1]
-        z = rng.standard_normal((repetitions, 1, q))  # shared by every group
-        per_chunk = max(1, _CHUNK_CELLS // (q * repetitions))
-        for start in range(0, n_groups, per_chunk):
-            sl = slice(start, min(n_groups, start + per_chunk))
-            draws = _backtransform(Y[sl] + SE[sl] * z, value_type, True)
-            d0 = np.einsum("rgq,gq->rg", draws, u[sl])
-            d1 = np.einsum("rgq,gq->rg", draws, w[sl])
-            sq[:, sl], rq[:, sl] = _limits(d0, d1, multiplier, wanted)
+            d0 = c0[sl, None] + l00[sl, None] * z0
+            d1 = c1[sl, None] + l10[sl, None] * z0 + l11[sl, None] * z1
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = (d0 + d1) / d0
+            rq[:, sl] = _order_statistics(1 / ratio if flip else ratio, wanted)
+        for i, c in enumerate(levels):
+            name = _ci_name(c)
+            out[f"rii_lower{name}"], out[f"rii_upper{name}"] = rq[2 * i], rq[2 * i + 1]
+        return pd.DataFrame(out)
+    # rates and proportions as limits: every quantile drawn on the log/logit scale (one set of
+    # standard normals shared by every group), back-transformed, then fitted
+    sq = np.empty((len(wanted), n_groups))
+    rq = np.empty((len(wanted), n_groups))
+    q = Y.shape[1]
+    z = rng.standard_normal((1, q, repetitions))
+    per_chunk = max(1, _CHUNK_CELLS // (q * repetitions))
+    for start in range(0, n_groups, per_chunk):
+        sl = slice(start, min(n_groups, start + per_chunk))
+        draws = _backtransform(Y[sl, :, None] + SE[sl, :, None] * z, value_type, True)
+        # intercept and slope of every draw at once: (2 × q) weights times (q × repetitions)
+        fitted = np.matmul(np.stack([u[sl], w[sl]], axis=1), draws)
+        sq[:, sl], rq[:, sl] = _limits(fitted[:, 0], fitted[:, 1], multiplier, wanted)
     for i, c in enumerate(levels):
         name = _ci_name(c)
         out[f"sii_lower{name}"], out[f"sii_upper{name}"] = sq[2 * i], sq[2 * i + 1]
