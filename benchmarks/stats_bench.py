@@ -3,8 +3,8 @@
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/stats_bench.py``; PHStatsMethods comes
 with the ``bench`` extra). Inputs are seeded. Where PHStatsMethods has the method, both run on
 the same data, their values are checked to agree, and the ratio is recorded. Life expectancy
-and the SII have no PHStatsMethods equivalent: their times are recorded against the issue's
-aims and PHEindicatormethods' published timings (R, not run here: no R on this machine).
+has no PHStatsMethods equivalent: its time is recorded alone. The SII is benchmarked against
+PHEindicatormethods in R, in the same run, by ``benchmarks/sii_bench.py``.
 Results go to docs/benchmarks.md.
 """
 
@@ -55,19 +55,6 @@ def dsr_input(n_areas: int) -> pd.DataFrame:
     rate = np.tile(np.exp(np.linspace(-8, -2, 19)), n_areas)
     df["x"] = RNG.poisson(df["n"] * rate * 5).astype(float)
     df["esp"] = np.tile(np.asarray(ESP2013, dtype=float), n_areas)
-    return df
-
-
-def sii_input(n_groups: int) -> pd.DataFrame:
-    df = pd.DataFrame(
-        {
-            "g": np.repeat(np.arange(n_groups), 10),
-            "q": np.tile(np.arange(1, 11), n_groups),
-            "pop": RNG.integers(5000, 20000, n_groups * 10).astype(float),
-        }
-    )
-    df["v"] = 80 - 0.8 * df["q"] + RNG.normal(0, 0.5, len(df))
-    df["se"] = RNG.uniform(0.2, 1.0, len(df))
     return df
 
 
@@ -227,19 +214,7 @@ def main() -> None:
     t_ours, _ = best_of(lambda: stats.life_expectancy(le, "deaths", "pop", "age", by="area"))
     add("Life expectancy, 300 areas x 20 bands", t_ours, aim="(no PHStatsMethods equivalent)")
 
-    for n_groups in (300, 7_000):
-        df = sii_input(n_groups)
-        t_ours, _ = best_of(
-            lambda df=df: stats.sii(
-                df, "q", "pop", by="g", value="v", se="se", rii=True, repetitions=100_000, seed=1
-            ),
-            1,
-        )
-        add(
-            f"SII+RII, {n_groups:,} groups x 10 deciles, 100,000 sims",
-            t_ours,
-            aim="4 s (PHEindicatormethods: 88 s)" if n_groups == 300 else None,
-        )
+    # The SII is benchmarked against PHEindicatormethods itself: benchmarks/sii_bench.py.
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
@@ -257,8 +232,8 @@ def main() -> None:
         f"inputs, one process. PHStatsMethods {version}. Peak memory of the whole run (max RSS): "
         f"{peak:,.0f} MB. 'Same results' compares values (DSR, means, ISR), limits (proportions, "
         "rates) or assignments (quantiles) to 1e-12 relative.\n\n"
-        "PHEindicatormethods' figures are the ones quoted in the issue (R, 2-core machine): 7 s for "
-        "DSRs of 33,000 small areas and 88 s for SIIs of 300 areas at 100,000 simulations.\n\n"
+        "PHEindicatormethods' figure is the one quoted in the issue (R, 2-core machine): 7 s for "
+        "DSRs of 33,000 small areas. The SII has its own section, against R in the same run.\n\n"
         "Reproduce: `make bench` (installs the `bench` extra and runs both benchmark scripts)."
     )
     record("stats", "## Statistics engine against PHStatsMethods\n\n" + body)

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError
+from fairer.evaluate._spec import read_spec
 from fairer.evaluate.area import Estimate, difference_in_differences, interrupted_time_series
 
 DESIGNS = ("difference-in-differences", "interrupted-time-series")
@@ -151,15 +152,10 @@ def read_area_evaluation(path: str | Path) -> AreaEvaluationSpec:
     >>> read_area_evaluation(f).areas
     []
     """
-    from fairer.tabular import read_yaml
-
     path = Path(path)
-    data = read_yaml(path)
-    if not is_area_evaluation(data):
-        raise FairerError("an area evaluation needs design, indicator and start", path=path)
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise FairerError(f"unknown key '{unknown[0]}': use {', '.join(sorted(KEYS))}", path=path)
+    data = read_spec(
+        path, is_area_evaluation, "an area evaluation needs design, indicator and start", KEYS
+    )
     design = str(data["design"]).strip().lower()
     if design not in DESIGNS:
         raise FairerError(f"design '{data['design']}': use {' or '.join(DESIGNS)}", path=path)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fairer.errors import FairerError
+from fairer.evaluate._spec import read_spec
 from fairer.evaluate.before_after import BeforeAfter, before_after
 from fairer.evaluate.instruments import load_instrument
 
@@ -96,15 +97,10 @@ def read_evaluation(path: str | Path) -> EvaluationSpec:
     --------
     See :func:`run_evaluation`.
     """
-    from fairer.tabular import read_yaml
-
     path = Path(path)
-    data = read_yaml(path)
-    if not is_evaluation(data):
-        raise FairerError("an evaluation needs instrument, baseline and followup", path=path)
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise FairerError(f"unknown key '{unknown[0]}': use {', '.join(sorted(KEYS))}", path=path)
+    data = read_spec(
+        path, is_evaluation, "an evaluation needs instrument, baseline and followup", KEYS
+    )
 
     def beside(key: str) -> Path:
         p = Path(str(data[key]))
