@@ -9,12 +9,8 @@ normals the method needs and partitioning them. Results go to docs/benchmarks.md
 
 from __future__ import annotations
 
-import os
 import resource
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -24,17 +20,17 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _record import record  # noqa: E402
+from _reference_r import run_r  # noqa: E402
 
 from fairer import stats  # noqa: E402
 
 warnings.simplefilter("ignore")
 REPS = 100_000
-RLIB = os.environ.get("R_LIBS") or str(Path.home() / ".cache" / "fairer-rlib")
 
 R_SCRIPT = """
 suppressPackageStartupMessages({library(PHEindicatormethods); library(dplyr)})
 a <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(a[1]); vt <- as.integer(a[2]); tr <- a[3] == "1"; reps <- as.integer(a[4])
+d <- read.csv(a[1]); vt <- as.integer(a[3]); tr <- a[4] == "1"; reps <- as.integer(a[5])
 set.seed(1)
 t <- system.time({
   if (vt == 0) {
@@ -65,19 +61,8 @@ def sii_input(n_groups: int, value_type: int, seed: int = 2024) -> pd.DataFrame:
 
 
 def _r_seconds(d: pd.DataFrame, value_type: int, transform: bool) -> tuple[float | None, str]:
-    if shutil.which("Rscript") is None:
-        return None, "R not installed (../shared/reference-r/setup_r.sh)"
-    with tempfile.TemporaryDirectory() as tmp:
-        data, script = Path(tmp) / "d.csv", Path(tmp) / "sii.R"
-        d.to_csv(data, index=False)
-        script.write_text(R_SCRIPT)
-        run = subprocess.run(
-            ["Rscript", str(script), str(data), str(value_type), "1" if transform else "0",
-             str(REPS)], capture_output=True, text=True, env={**os.environ, "R_LIBS": RLIB},
-        )  # fmt: skip
-    if run.returncode != 0:
-        return None, f"R failed: {run.stderr.strip().splitlines()[-1:]}"
-    return float(run.stdout.split()[-1]), ""
+    seconds, _, why = run_r(R_SCRIPT, d, str(value_type), "1" if transform else "0", str(REPS))
+    return seconds, why
 
 
 def _fairer_seconds(d: pd.DataFrame, value_type: int, transform: bool, rii: bool) -> float:

@@ -66,3 +66,16 @@ def assert_frame_matches(
         else:
             norm = lambda s: s.astype(object).where(s.notna(), "").astype(str)  # noqa: E731
             assert (norm(a) == norm(e)).all(), f"{c}: {list(a[norm(a) != norm(e)][:3])}"
+
+
+def within_mc_error(runs: list[pd.DataFrame], expected: pd.DataFrame, column: str) -> np.ndarray:
+    """|R - mean of fairer's runs| in units of the Monte Carlo error of that difference.
+
+    ``runs`` are fairer's results with different seeds at the reference's number of
+    repetitions, so their spread is the Monte Carlo error of one run; R's single run is compared
+    with their mean, whose difference has standard error ``sd × sqrt(1 + 1/len(runs))``.
+    """
+    values = np.column_stack([r[column].to_numpy() for r in runs])
+    sd = values.std(axis=1, ddof=1)
+    se_diff = sd * np.sqrt(1 + 1 / values.shape[1])
+    return np.abs(expected[column].to_numpy() - values.mean(axis=1)) / se_diff

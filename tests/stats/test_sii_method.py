@@ -16,6 +16,7 @@ from scipy import stats as sps
 
 from fairer import stats
 from fairer.stats.sii import order_positions
+from tests.stats.conftest import within_mc_error
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REPETITIONS = 100_000
@@ -35,15 +36,6 @@ def _runs(d, **opts) -> list[pd.DataFrame]:
     ]  # fmt: skip
 
 
-def _within_mc_error(runs, expected, column, k=5.0) -> np.ndarray:
-    """|R - mean of fairer's runs| in units of the Monte Carlo error of that difference (one R
-    run against the mean of len(runs) runs of the same size)."""
-    values = np.column_stack([r[column].to_numpy() for r in runs])
-    sd = values.std(axis=1, ddof=1)
-    se_diff = sd * np.sqrt(1 + 1 / values.shape[1])
-    return np.abs(expected[column].to_numpy() - values.mean(axis=1)) / se_diff
-
-
 LIMITS = [
     f"{i}_{s}{lv}cl" for i in ("sii", "rii") for lv in ("95_0", "99_8") for s in ("lower", "upper")
 ]
@@ -61,7 +53,7 @@ def test_asymmetric_limits_without_transform_match_the_reference(case, value_typ
     for c in ("sii", "rii", "intercept"):  # the regression: exact
         np.testing.assert_allclose(runs[0][c], expected[c], rtol=1e-9)
     for c in LIMITS:  # Monte Carlo: within five standard errors of the difference
-        z = _within_mc_error(runs, expected, c)
+        z = within_mc_error(runs, expected, c)
         assert (z < 5).all(), (c, z)
 
 
@@ -72,7 +64,7 @@ def test_natural_scale_draws_would_miss_the_reference():
     expected = pd.read_csv(DATA / "sii_asymmetric_r_rate.csv").sort_values("area")
     se = (d["rate_upper"] - d["rate_lower"]) / (2 * sps.norm.ppf(0.975))
     old = _runs(d.assign(se=se), value="rate", se="se", value_type=0)
-    z = _within_mc_error(old, expected.reset_index(drop=True), "sii_upper95_0cl")
+    z = within_mc_error(old, expected.reset_index(drop=True), "sii_upper95_0cl")
     assert (z > 5).any(), z
 
 

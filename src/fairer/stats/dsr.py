@@ -21,6 +21,8 @@ import pandas as pd
 
 from fairer.stats._common import (
     StatsError,
+    check_bool,
+    check_multiplier,
     check_type,
     ci_columns,
     format_multiplier,
@@ -29,6 +31,7 @@ from fairer.stats._common import (
     numeric,
     parse_confidence,
     require_columns,
+    require_fields,
     shape_output,
 )
 from fairer.stats.ci import byars_lower, byars_upper
@@ -37,15 +40,20 @@ from fairer.stats.esp2013 import ESP2013
 NONIND_METHOD = "Dobson, with confidence adjusted for non-independent events"
 
 
+def _first(flags) -> int:
+    """The spreadsheet row (header is row 1) of the first flagged row."""
+    return int(np.flatnonzero(np.asarray(flags))[0]) + 2
+
+
 def _stdpop(data: pd.DataFrame, stdpop, codes: np.ndarray, n_groups: int) -> np.ndarray:
-    if isinstance(stdpop, str) and stdpop in data.columns:
-        return numeric(data, stdpop)
-    if isinstance(stdpop, str) and stdpop.lower() == "esp2013":
+    if isinstance(stdpop, str) and stdpop in data.columns:  # a column wins over the built-in
+        return numeric(data, stdpop, arg="stdpop")
+    if isinstance(stdpop, str):  # dsr() has checked it is "esp2013"
         stdpop = ESP2013
-    if isinstance(stdpop, str):
-        raise StatsError(f"{stdpop} is not a field name from data")
     vec = np.asarray(stdpop, dtype=float)
     sizes = np.bincount(codes, minlength=n_groups)
+    if len(set(sizes.tolist())) > 1:  # as phe_dsr checks a vector of standard populations
+        raise StatsError("data must contain the same number of rows for each group")
     if np.any(sizes != len(vec)):
         raise StatsError("stdpop length must equal number of rows in each group within data")
     position = pd.Series(codes).groupby(codes).cumcount().to_numpy()
@@ -106,27 +114,50 @@ def dsr(
     >>> dsr(d, 'x', 'n', type='standard').round(3)[['value', 'lowercl', 'uppercl']].iloc[0].tolist()
     [495.5, 450.148, 543.861]
     """
-    check_type(type)
-    require_columns(data, x, n)
-    levels = parse_confidence(confidence)
+    # The reference's checks, in its order and words (calculate_dsr).
+    builtin = isinstance(stdpop, str) and stdpop.lower() == "esp2013" and stdpop not in data
+    stdpop_field = stdpop if isinstance(stdpop, str) and not builtin else None
+    require_fields(data, x=x, n=n, stdpop=stdpop_field)
     by = normalise_by(by)
     require_columns(data, *by)
-    xs, ns = numeric(data, x), numeric(data, n)
+    xs, ns = numeric(data, x, arg="x"), numeric(data, n, arg="n")
+    if np.isnan(ns).any():
+        raise StatsError(f"field n cannot have missing values (row {_first(np.isnan(ns))})")
+    if stdpop_field is not None and data[stdpop_field].isna().any():
+        raise StatsError(
+            f"field stdpop cannot have missing values (row {_first(data[stdpop_field].isna())})"
+        )
     if np.any(xs < 0):
         raise StatsError("numerators must all be greater than or equal to zero")
     if np.any(~(ns > 0)):
         raise StatsError("denominators must all be greater than zero")
-    if not independent_events:
-        if eventfreq is None or ageband is None:
-            raise StatsError(
-                "function calculate_dsr requires an eventfreq column and an ageband column when independent_events is FALSE"
-            )
-        require_columns(data, eventfreq, ageband)
     codes, keys = group_index(data, by)
     k = len(keys)
     w = _stdpop(data, stdpop, codes, k)
     if np.any(w < 0):
         raise StatsError("stdpop must all be greater than or equal to zero")
+    check_type(type)
+    levels = parse_confidence(confidence)
+    multiplier = check_multiplier(multiplier)
+    independent_events = check_bool(independent_events, "independent_events must be TRUE or FALSE")
+    if not independent_events:
+        if eventfreq is None:
+            raise StatsError(
+                "function calculate_dsr requires an eventfreq column to be specified when "
+                "independent_events is FALSE"
+            )
+        require_fields(data, eventfreq=eventfreq)
+        numeric(data, eventfreq, rule="eventfreq field must be numeric")
+        if data[eventfreq].isna().any():
+            raise StatsError("eventfreq field must not have any missing values")
+        if ageband is None:
+            raise StatsError(
+                "function calculate_dsr requires an ageband column to be specified when "
+                "independent_events is FALSE"
+            )
+        require_fields(data, ageband=ageband)
+        if data[ageband].isna().any():
+            raise StatsError("ageband field must not have any missing values")
     xs0 = np.nan_to_num(xs)
     if independent_events:
         events = xs0

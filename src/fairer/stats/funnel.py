@@ -144,36 +144,91 @@ def _derived_denominator(data, numerator, denominator, rate, statistic, rate_typ
     return num, derived
 
 
+_REQUIRED_FOR_RATES = {
+    "limits": "data, numerator, rate, rate_type, multiplier, years_of_data",
+    "significance": "data, numerator, rate, rate_type, multiplier",
+    "points": "data, numerator, rate, rate_type, years_of_data, multiplier",
+}
+
+
 def _check(
-    data, numerator, denominator, rate, statistic, ratio_type, rate_type, years_of_data, multiplier
+    data,
+    numerator,
+    denominator,
+    rate,
+    statistic,
+    ratio_type,
+    rate_type,
+    years_of_data,
+    multiplier,
+    caller: str = "limits",
 ):
+    """The reference's checks for each funnel function, in its order and words."""
     if statistic not in ("proportion", "ratio", "rate"):
-        raise StatsError("statistic must be one of proportion, ratio or rate")
+        raise StatsError("statistic must be provided as proportion, rate or ratio")
     if statistic == "rate":
-        if rate is None:
-            raise StatsError("at least 3 arguments are required for rates: data, numerator, rate")
+        needs_years = caller != "significance"
+        if (
+            rate is None
+            or rate_type is None
+            or multiplier is None
+            or (needs_years and years_of_data is None)
+        ):
+            raise StatsError(
+                f"the following arguments are required for rates: {_REQUIRED_FOR_RATES[caller]}"
+            )
         require_columns(data, numerator, rate, denominator)
-        if denominator is None and np.any(numeric(data, numerator) == 0):
-            raise StatsError(
-                "for rates, where there are 0 events for a record, the denominator field needs to be "
-                "provided using the denominator argument"
-            )
-        if multiplier is None:
-            raise StatsError(
-                "for rates, a multiplier is required to test the significance of the points"
-            )
+        num, rates = numeric(data, numerator), numeric(data, rate)
+        den = numeric(data, denominator) if denominator is not None else None
+        if caller != "points":
+            if np.isnan(num).any():
+                raise StatsError(
+                    "for rates, numerators must be provided for all records, even when their "
+                    "values are zero"
+                )
+            missing_rate = np.isnan(rates) if den is None else np.isnan(rates) & np.isnan(den)
+            if missing_rate.any():
+                raise StatsError(
+                    "for rates, rates must be provided for all records, or a denominator must be "
+                    "provided if the rate is zero"
+                )
+        if np.any(num == 0):
+            if den is None:
+                raise StatsError(
+                    "for rates, where there are 0 events for a record, the denominator field "
+                    "needs to be provided using the denominator argument"
+                )
+            unusable = (den == 0) if caller == "points" else (den <= 0)
+            if np.any((num == 0) & (unusable | np.isnan(den))):
+                raise StatsError(
+                    "for rates, where there are 0 events for a record, the denominator must be "
+                    "provided"
+                )
         if rate_type not in ("dsr", "crude"):
             raise StatsError("rate_type must be dsr or crude when statistic is rate")
-        if years_of_data is False:
-            pass
-    else:
+        return
+    if caller == "significance":
         if denominator is None:
             raise StatsError(
-                "at least 3 arguments are required for ratios and proportions: data, numerator, denominator"
+                "the following arguments are required for ratios and proportions: "
+                "data, numerator, denominator"
             )
-        require_columns(data, numerator, denominator)
-        if statistic == "ratio" and ratio_type not in (None, "count", "isr"):
-            raise StatsError("ratio_type must be count or isr")
+    elif denominator is None or multiplier is None:
+        needed = "ratio_type, multiplier" if statistic == "ratio" else "multiplier"
+        raise StatsError(
+            f"the following arguments are required for {statistic}s: "
+            f"data, numerator, denominator, {needed}"
+        )
+    require_columns(data, numerator, denominator)
+    if statistic == "proportion" and (
+        np.isnan(numeric(data, numerator)).any() or np.isnan(numeric(data, denominator)).any()
+    ):
+        raise StatsError(
+            "for proportions, numerators and denominators must be provided for all records, "
+            "even when their values are zero"
+        )
+    if statistic == "ratio" and ratio_type not in (None, "count", "isr"):
+        raise StatsError("ratio_type must be count or isr")
 
 
 def funnel_limits(
@@ -232,8 +287,6 @@ def funnel_limits(
     )
     if type not in ("full", "standard"):
         raise StatsError("type must be one of standard or full")
-    if statistic == "rate" and years_of_data is None:
-        raise StatsError("years_of_data is required when statistic is 'rate'")
     if statistic == "ratio":
         ratio_type = ratio_type or "count"
     num, den = _derived_denominator(
@@ -343,6 +396,7 @@ def funnel_significance(
         rate_type,
         None,
         multiplier if statistic == "rate" else 1,
+        caller="significance",
     )
     num = numeric(data, numerator)
     if np.any(num < 0):
@@ -437,7 +491,10 @@ def funnel_points(
     >>> list(funnel_points(d, 'num', 'rate', 'crude', 1, 100000).columns)[-1]
     'denominator_derived'
     """
-    _check(data, numerator, denominator, rate, "rate", None, rate_type, years_of_data, multiplier)
+    _check(
+        data, numerator, denominator, rate, "rate", None, rate_type, years_of_data, multiplier,
+        caller="points",
+    )  # fmt: skip
     num, r = numeric(data, numerator), numeric(data, rate)
     out = data.copy()
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -31,29 +31,40 @@ from fairer.stats._common import (
 from fairer.stats.ci import poisson_limits
 
 
-def _reference(data, x_ref, n_ref, codes, k) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(x_ref, str) and isinstance(n_ref, str):
-        require_columns(data, x_ref, n_ref)
+def _reference(data, x_ref, n_ref, codes, sizes) -> tuple[np.ndarray, np.ndarray]:
+    """Reference counts per row: two columns (the reference's ``refpoptype = "field"``) or two
+    vectors, one value per row of each group (``"vector"``)."""
+    if isinstance(x_ref, str) or isinstance(n_ref, str):
+        for arg, col in (("x_ref", x_ref), ("n_ref", n_ref)):
+            if not isinstance(col, str) or col not in data.columns:
+                raise StatsError(f"{arg} is not a field name from data ('{col}')")
         return np.nan_to_num(numeric(data, x_ref)), numeric(data, n_ref)
     xr = np.nan_to_num(np.asarray(x_ref, dtype=float))
     nr = np.asarray(n_ref, dtype=float)
-    if len(xr) != len(nr):
-        raise StatsError("x_ref length must equal n_ref length")
-    sizes = np.bincount(codes, minlength=k)
-    if np.any(sizes != len(xr)):
+    if len(xr) != sizes[0]:
         raise StatsError("x_ref length must equal number of rows in each group within data")
+    if len(nr) != sizes[0]:
+        raise StatsError("n_ref length must equal number of rows in each group within data")
     pos = pd.Series(codes).groupby(codes).cumcount().to_numpy()
     return xr[pos], nr[pos]
 
 
 def _observed_expected(data, x, n, x_ref, n_ref, by, observed_totals):
-    require_columns(data, x if observed_totals is None else None, n)
+    # The reference's checks, in its order and words (calculate_ISRatio, calculate_ISRate).
+    require_columns(data, n)
     by = normalise_by(by)
     require_columns(data, *by)
-    ns = numeric(data, n)
     codes, keys = group_index(data, by)
     k = len(keys)
-    xr, nr = _reference(data, x_ref, n_ref, codes, k)
+    sizes = np.bincount(codes, minlength=k)
+    if len(set(sizes.tolist())) > 1:
+        raise StatsError("data must contain the same number of rows for each group")
+    if observed_totals is not None and x not in observed_totals.columns:
+        raise StatsError(f"observed_totals is provided but x is not a field name in it ('{x}')")
+    if observed_totals is None and x not in data.columns:
+        raise StatsError(f"x is not in data ('{x}')")
+    ns = numeric(data, n)
+    xr, nr = _reference(data, x_ref, n_ref, codes, sizes)
     if observed_totals is None:
         xs = numeric(data, x)
         if np.any(xs < 0):
@@ -62,9 +73,11 @@ def _observed_expected(data, x, n, x_ref, n_ref, by, observed_totals):
     else:
         if not by:
             raise StatsError("observed_totals needs grouping columns to join on")
-        require_columns(observed_totals, *by, x)
+        require_columns(observed_totals, *by)
         merged = keys.merge(observed_totals[[*by, x]], on=by, how="left")
         observed = np.nan_to_num(numeric(merged, x))
+        if np.any(observed < 0):
+            raise StatsError("numerators must all be greater than or equal to zero")
     if np.any(ns < 0):
         raise StatsError("denominators must all be greater than or equal to zero")
     if np.any(xr < 0):

@@ -102,7 +102,11 @@ def life_expectancy(
     >>> round(float(life_expectancy(d, 'deaths', 'pops', 'age', le_age=0, type='standard')['value'].iloc[0]), 1)
     66.4
     """
-    levels = parse_confidence(confidence)
+    levels = parse_confidence(
+        confidence,
+        range_rule="all confidence levels must be between 90 and 100 or between 0.9 and 1",
+        any_levels=True,  # the reference allows any number of levels here
+    )
     if type not in ("full", "standard"):
         raise StatsError("type must be one of standard or full")
     require_columns(data, deaths, population, startage)
@@ -113,15 +117,19 @@ def life_expectancy(
     if starts[0] != 0:
         raise StatsError("first age band in age_contents must be 0")
     if starts != sorted(starts):
-        raise StatsError("age_contents doesn't appear to be in ascending order")
+        moved = [str(a) for a, s, t in zip(ages, starts, sorted(starts), strict=True) if s != t]
+        raise StatsError(
+            "age_contents doesn't appear to be in ascending order; the following age bands "
+            f"appear out of position: {', '.join(moved)}"
+        )
     labels = {str(a) for a in ages}
-    present = set(data[startage].astype(str))
-    if not present <= labels:
+    band_codes, band_labels = pd.factorize(data[startage])  # each distinct label read once
+    if {str(a) for a in band_labels} != labels:
         raise StatsError(
             "the contents in the startage field do not match the contents of the age_contents vector"
         )
     df = data.copy()
-    df["_start"] = df[startage].map(_start)
+    df["_start"] = np.array([_start(a) for a in band_labels], dtype=np.int64)[band_codes]
     d, p = numeric(df, deaths), numeric(df, population)
     df["_d"], df["_p"] = d, p
     codes, keys = group_index(df, by)
@@ -182,16 +190,18 @@ def life_expectancy(
             "some life expectancy values have a 95% confidence interval > 20 years; these values have been suppressed to NAs"
         )
         out.loc[wide95, "value"] = np.nan
-    if (
-        len(cols) == 2
-    ):  # PHEindicatormethods orders the two-level columns lower, lower, upper, upper
-        order = [c for c in out.columns if c not in [x for pair in cols for x in pair[:2]]]
-        out = out[order + [cols[0][0], cols[1][0], cols[0][1], cols[1][1]]]
+    if len(cols) > 1:  # the reference puts every lower limit first, then every upper
+        limits = [c for pair in cols for c in pair[:2]]
+        order = [c for c in out.columns if c not in limits]
+        out = out[order + [lo for lo, _, _ in cols] + [up for _, up, _ in cols]]
     if type == "full":
         out["pops_used"] = _from_age_up(df["_p"].to_numpy(), g)
         out["dths_used"] = _from_age_up(df["_d"].to_numpy(), g)
         out["confidence"] = confidence_label(levels)
-        out["statistic"] = "life expectancy at " + df[startage].astype(str)
+        names = pd.Categorical(df[startage])  # one label per band, not one string per row
+        out["statistic"] = names.rename_categories(
+            [f"life expectancy at {c}" for c in names.categories]
+        ).astype(object)
         out["method"] = METHOD
     if not (isinstance(le_age, str) and le_age == "all"):
         wanted = {str(a) for a in (le_age if isinstance(le_age, (list, tuple)) else [le_age])}
@@ -206,7 +216,8 @@ def life_expectancy(
 
 def _from_age_up(values: np.ndarray, g: np.ndarray) -> np.ndarray:
     """Sum of each band and all older bands of its group (rows sorted by group, then age)."""
-    return pd.Series(values).groupby(g).transform(lambda s: s[::-1].cumsum()[::-1]).to_numpy()
+    backwards = pd.Series(values[::-1]).groupby(g[::-1]).cumsum().to_numpy()
+    return backwards[::-1]
 
 
 def _any_by(g: np.ndarray, flag, k: int) -> np.ndarray:
@@ -226,6 +237,9 @@ def _life_table(
         n = np.concatenate([width, 2 / M[:, -1:]], axis=1)
         a = np.where(S == 0, 0.1, 0.5)
         q = M * n / (1 + M * n * (1 - a))
+        # Everyone dies within the band when deaths exceed population / (n × a), as in the
+        # reference; the formula alone would give q above 1 and a negative survival.
+        q[~(P / n / a >= D)] = 1.0
         q[:, -1] = 1.0
         p = 1 - q
         lx = 1e5 * np.concatenate([np.ones((len(D), 1)), np.cumprod(p[:, :-1], axis=1)], axis=1)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from fairer.stats._common import (
     StatsError,
+    check_multiplier,
     check_type,
     ci_columns,
     counts_table,
@@ -23,7 +24,7 @@ from fairer.stats._common import (
     require_columns,
     shape_output,
 )
-from fairer.stats.ci import wilson_lower, wilson_upper
+from fairer.stats.ci import wilson_limits
 
 
 def proportion(
@@ -71,7 +72,12 @@ def proportion(
     """
     check_type(type)
     require_columns(data, x, n)
-    levels = parse_confidence(confidence, allow_none=True)
+    levels = parse_confidence(
+        confidence,
+        allow_none=True,
+        range_rule="confidence level, if specified, must be between 90 and 100 or between 0.9 and 1",
+    )
+    multiplier = check_multiplier(multiplier)
     by = normalise_by(by)
     require_columns(data, *by)
     xs, ns = numeric(data, x), numeric(data, n)
@@ -83,13 +89,16 @@ def proportion(
         raise StatsError(
             "numerators must be less than or equal to denominator for a proportion statistic"
         )
-    out = counts_table(data, x, n, by)
+    out = counts_table(data, x, n, by, xs, ns)
     vx, vn = out[x].to_numpy(float), out[n].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["value"] = vx / vn * multiplier
     for lo, up, c in ci_columns(levels) if levels else []:
-        out[lo] = wilson_lower(vx, vn, c) * multiplier
-        out[up] = wilson_upper(vx, vn, c) * multiplier
+        lower, upper = wilson_limits(vx, vn, c)
+        if multiplier != 1:
+            lower *= multiplier
+            upper *= multiplier
+        out[lo], out[up] = lower, upper
     statistic = (
         "percentage" if multiplier == 100 else f"proportion of {format_multiplier(multiplier)}"
     )

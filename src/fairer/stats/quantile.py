@@ -83,7 +83,7 @@ def quantile(
     require_columns(data, *by)
     if not isinstance(nquantiles, (int, np.integer)) or nquantiles < 1:
         raise StatsError("nquantiles must be a positive whole number")
-    v = numeric(data, values)
+    v = numeric(data, values, rule="values argument must be a numeric field from data")
     codes, keys = group_index(data, by)
     if isinstance(invert, str) and invert in data.columns:
         inv = data[invert].map(_as_bool).to_numpy(dtype=bool)
@@ -93,7 +93,9 @@ def quantile(
                 "invert field values must take the same logical value for each data grouping set"
             )
     elif isinstance(invert, str) and invert.strip().upper() not in ("TRUE", "FALSE", "T", "F"):
-        raise StatsError(f"{invert} is not a field name from data")
+        raise StatsError(f"invert is not a field name from data ('{invert}')")
+    elif not isinstance(invert, (bool, np.bool_, str)):
+        raise StatsError(f"invert expressed as a logical must equal TRUE or FALSE ('{invert}')")
     else:
         inv = np.full(len(data), _as_bool(invert))
     frame = pd.DataFrame({"g": codes, "v": v, "inv": inv})
@@ -106,7 +108,9 @@ def quantile(
     q = np.where(q == 0, 1, q)
     q = np.where(count < nquantiles, np.nan, q)
     if np.any(~np.isnan(v) & np.isnan(q) & (count < nquantiles)):
-        warn("One or more groups had too few small areas to allow quantiles to be assigned")
+        warn(
+            "One or more groups had too few small areas with values to allow quantiles to be assigned"
+        )
     out = data.copy()
     out["quantile"] = q
     if type == "full":

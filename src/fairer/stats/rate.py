@@ -13,6 +13,7 @@ import pandas as pd
 
 from fairer.stats._common import (
     StatsError,
+    check_multiplier,
     check_type,
     ci_columns,
     counts_table,
@@ -69,6 +70,7 @@ def rate(
     check_type(type)
     require_columns(data, x, n)
     levels = parse_confidence(confidence, allow_none=True)
+    multiplier = check_multiplier(multiplier)
     by = normalise_by(by)
     require_columns(data, *by)
     xs, ns = numeric(data, x), numeric(data, n)
@@ -76,7 +78,7 @@ def rate(
         raise StatsError("numerators must be greater than or equal to zero")
     if np.any(ns <= 0):
         raise StatsError("denominators must be greater than zero")
-    out = counts_table(data, x, n, by)
+    out = counts_table(data, x, n, by, xs, ns)
     vx, vn = out[x].to_numpy(float), out[n].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["value"] = vx / vn * multiplier

@@ -170,11 +170,15 @@ def sii(
     levels = _parse_sii_confidence(confidence)
     by = normalise_by(by)
     require_columns(data, quantile, population, x, value, lower_cl, upper_cl, se, *by)
-    pop = numeric(data, population)
-    val = numeric(data, value) if value is not None else numeric(data, x) / pop
-    lcl = numeric(data, lower_cl) if lower_cl is not None else None
-    ucl = numeric(data, upper_cl) if upper_cl is not None else None
-    sev = numeric(data, se) if se is not None else None
+
+    def field(col):
+        return numeric(data, col, rule="some input fields in data.frame are non-numeric")
+
+    pop = field(population)
+    val = field(value) if value is not None else field(x) / pop
+    lcl = field(lower_cl) if lower_cl is not None else None
+    ucl = field(upper_cl) if upper_cl is not None else None
+    sev = field(se) if se is not None else None
     if np.any(~(pop > 0)):
         raise StatsError("some groups have a zero, negative or missing population")
     if value is None and np.any(numeric(data, x) <= 0):
