@@ -62,10 +62,7 @@ def wilson_lower(x, n, confidence: float = 0.95) -> np.ndarray:
     >>> wilson_lower([30], [100]).round(6)
     array([0.218949])
     """
-    x, n = _wilson_inputs(x, n)
-    z = z_value(_level(confidence))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (2 * x + z**2 - z * np.sqrt(z**2 + 4 * x * (1 - x / n))) / (2 * (n + z**2))
+    return wilson_limits(x, n, confidence)[0]
 
 
 def wilson_upper(x, n, confidence: float = 0.95) -> np.ndarray:
@@ -87,10 +84,7 @@ def wilson_upper(x, n, confidence: float = 0.95) -> np.ndarray:
     >>> wilson_upper([30], [100]).round(6)
     array([0.395849])
     """
-    x, n = _wilson_inputs(x, n)
-    z = z_value(_level(confidence))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (2 * x + z**2 + z * np.sqrt(z**2 + 4 * x * (1 - x / n))) / (2 * (n + z**2))
+    return wilson_limits(x, n, confidence)[1]
 
 
 def wilson_limits(x, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -117,7 +111,7 @@ def wilson_limits(x, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarra
     z = z_value(_level(confidence))
     z2 = z * z
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = x / n
+        half = np.divide(x, n, out=np.empty(np.broadcast(x, n).shape))  # an array, even 0-d
         np.subtract(1.0, half, out=half)
         half *= x
         half *= 4.0
