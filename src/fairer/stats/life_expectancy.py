@@ -22,6 +22,7 @@ expectancy estimation. J Epidemiol Community Health 2004;58:243-9. Public Health
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -109,62 +110,11 @@ def life_expectancy(
     )
     if type not in ("full", "standard"):
         raise StatsError("type must be one of standard or full")
-    require_columns(data, deaths, population, startage)
-    by = normalise_by(by)
-    require_columns(data, *by)
-    ages = list(DEFAULT_AGES if age_contents is None else age_contents)
-    starts = [_start(a) for a in ages]
-    if starts[0] != 0:
-        raise StatsError("first age band in age_contents must be 0")
-    if starts != sorted(starts):
-        moved = [str(a) for a, s, t in zip(ages, starts, sorted(starts), strict=True) if s != t]
-        raise StatsError(
-            "age_contents doesn't appear to be in ascending order; the following age bands "
-            f"appear out of position: {', '.join(moved)}"
-        )
-    labels = {str(a) for a in ages}
-    band_codes, band_labels = pd.factorize(data[startage])  # each distinct label read once
-    if {str(a) for a in band_labels} != labels:
-        raise StatsError(
-            "the contents in the startage field do not match the contents of the age_contents vector"
-        )
-    df = data.copy()
-    df["_start"] = np.array([_start(a) for a in band_labels], dtype=np.int64)[band_codes]
-    d, p = numeric(df, deaths), numeric(df, population)
-    df["_d"], df["_p"] = d, p
-    codes, keys = group_index(df, by)
-    df["_g"] = codes
-    df = df.sort_values(["_g", "_start"], kind="stable").reset_index(drop=True)
-    g = df["_g"].to_numpy()
-    k = len(keys)
-    bad_deaths = _any_by(g, df["_d"] < 0, k)
-    bad_pops = _any_by(g, df["_p"] <= 0, k)
-    sizes = np.bincount(g, minlength=k)
-    incomplete = sizes != N_BANDS
-    too_many = _any_by(g, df["_d"] > df["_p"], k)
-    small = np.bincount(g, weights=df["_p"].to_numpy(), minlength=k) <= 5000
-    for flag, msg in (
-        (bad_deaths, "some age bands have negative deaths; outputs have been suppressed to NAs"),
-        (
-            bad_pops,
-            "some age bands have a zero or less population; outputs have been suppressed to NAs",
-        ),
-        (
-            incomplete,
-            "some groups contain a different number of age bands than 20; life expectancy cannot be calculated for these. These groups will contain NAs.",
-        ),
-        (
-            too_many,
-            "some age bands have more deaths than population; outputs have been suppressed to NAs",
-        ),
-        (
-            small,
-            "some groups have a total population of less than 5,000; outputs have been suppressed to NAs",
-        ),
-    ):
+    grouped = _grouped(data, deaths, population, startage, by, age_contents)
+    for flag, msg in grouped.reasons:
         if flag.any():
             warn(msg)
-    suppressed = bad_deaths | bad_pops | incomplete | too_many | small
+    df, g, suppressed, labels = grouped.df, grouped.g, grouped.suppressed, grouped.labels
     value = np.full(len(df), np.nan)
     se = np.full(len(df), np.nan)
     ok_rows = ~suppressed[g]
@@ -214,6 +164,167 @@ def life_expectancy(
     return out.reset_index(drop=True)
 
 
+#: Why a group's life table is not calculated, in the order the rules are checked.
+SUPPRESSION_REASONS = (
+    "negative deaths in an age band",
+    "an age band with no population",
+    "not 20 age bands",
+    "more deaths than population in an age band",
+    "a total population of 5,000 or less",
+)
+
+
+def life_table(
+    data: pd.DataFrame,
+    deaths: str,
+    population: str,
+    startage: str,
+    by: list[str] | str | None = None,
+    age_contents=None,
+) -> pd.DataFrame:
+    """The whole abridged life table of each group, by the method of :func:`life_expectancy`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per group and age band.
+    deaths, population, startage : str
+        Columns of deaths, person-years and the age band (start age or label).
+    by : list of str, optional
+        Grouping columns.
+    age_contents : sequence, optional
+        The age bands in ascending order (default 0, 1, 5 … 90).
+
+    Returns
+    -------
+    DataFrame
+        One row per group and band: ``by…, startage, age, n, mx, qx, ax, lx, dx, Lx, Tx, ex``
+        (``lx`` from a radix of 100,000; ``n``, the band's width, is NA for the
+        open band), ``note`` (why a group is not calculated, else empty; its numbers are then
+        NA). The same suppression rules as :func:`life_expectancy`, but no warnings: the
+        reasons are in ``note``.
+
+    Raises
+    ------
+    StatsError
+        As :func:`life_expectancy`.
+
+    References
+    ----------
+    Chiang CL. *Introduction to stochastic processes in biostatistics*. Wiley, 1968.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> ages = [0, 1] + list(range(5, 95, 5))
+    >>> d = pd.DataFrame({'age': ages, 'pops': 10000,
+    ...                   'deaths': np.round(np.exp(np.linspace(-8, -1.4, 20)) * 10000)})
+    >>> t = life_table(d, 'deaths', 'pops', 'age')
+    >>> round(float(t['ex'].iloc[0]), 1), float(t['lx'].iloc[0])
+    (66.4, 100000.0)
+    """
+    grouped = _grouped(data, deaths, population, startage, by, age_contents)
+    df, g, suppressed = grouped.df, grouped.g, grouped.suppressed
+    by = normalise_by(by)
+    out = df[[*by, startage]].copy()
+    out["age"] = df["_start"].to_numpy()
+    names = ["n", "M", "q", "a", "lx", "dx", "Lx", "Tx", "ex"]
+    cols = {c: np.full(len(df), np.nan) for c in names}
+    ok_rows = ~suppressed[g]
+    if ok_rows.any():
+        sub = df[ok_rows]
+        t = _table(
+            sub["_d"].to_numpy(float), sub["_p"].to_numpy(float), sub["_start"].to_numpy(float)
+        )
+        t["n"][:, -1] = np.nan  # the open band has no width (the variance's 2 / m is internal)
+        for c in names:
+            cols[c][ok_rows] = t[c].ravel()
+    for c in names:
+        out[{"M": "mx", "q": "qx", "a": "ax"}.get(c, c)] = cols[c]
+    out["note"] = _notes(grouped)
+    return out.reset_index(drop=True)
+
+
+@dataclass
+class _Grouped:
+    """Rows sorted by group then age, with each group's code and why any is suppressed."""
+
+    df: pd.DataFrame
+    keys: pd.DataFrame
+    g: np.ndarray
+    suppressed: np.ndarray
+    reasons: tuple
+    labels: set
+
+
+def _grouped(data, deaths, population, startage, by, age_contents) -> _Grouped:
+    require_columns(data, deaths, population, startage)
+    by = normalise_by(by)
+    require_columns(data, *by)
+    ages = list(DEFAULT_AGES if age_contents is None else age_contents)
+    starts = [_start(a) for a in ages]
+    if starts[0] != 0:
+        raise StatsError("first age band in age_contents must be 0")
+    if starts != sorted(starts):
+        moved = [str(a) for a, s, t in zip(ages, starts, sorted(starts), strict=True) if s != t]
+        raise StatsError(
+            "age_contents doesn't appear to be in ascending order; the following age bands "
+            f"appear out of position: {', '.join(moved)}"
+        )
+    labels = {str(a) for a in ages}
+    band_codes, band_labels = pd.factorize(data[startage])  # each distinct label read once
+    if {str(a) for a in band_labels} != labels:
+        raise StatsError(
+            "the contents in the startage field do not match the contents of the age_contents vector"
+        )
+    df = data.copy()
+    df["_start"] = np.array([_start(a) for a in band_labels], dtype=np.int64)[band_codes]
+    d, p = numeric(df, deaths), numeric(df, population)
+    df["_d"], df["_p"] = d, p
+    codes, keys = group_index(df, by)
+    df["_g"] = codes
+    df = df.sort_values(["_g", "_start"], kind="stable").reset_index(drop=True)
+    g = df["_g"].to_numpy()
+    k = len(keys)
+    bad_deaths = _any_by(g, df["_d"] < 0, k)
+    bad_pops = _any_by(g, df["_p"] <= 0, k)
+    sizes = np.bincount(g, minlength=k)
+    incomplete = sizes != N_BANDS
+    too_many = _any_by(g, df["_d"] > df["_p"], k)
+    small = np.bincount(g, weights=df["_p"].to_numpy(), minlength=k) <= 5000
+    reasons = (
+        (bad_deaths, "some age bands have negative deaths; outputs have been suppressed to NAs"),
+        (
+            bad_pops,
+            "some age bands have a zero or less population; outputs have been suppressed to NAs",
+        ),
+        (
+            incomplete,
+            "some groups contain a different number of age bands than 20; life expectancy cannot be calculated for these. These groups will contain NAs.",
+        ),
+        (
+            too_many,
+            "some age bands have more deaths than population; outputs have been suppressed to NAs",
+        ),
+        (
+            small,
+            "some groups have a total population of less than 5,000; outputs have been suppressed to NAs",
+        ),
+    )
+    suppressed = bad_deaths | bad_pops | incomplete | too_many | small
+    return _Grouped(df, keys, g, suppressed, reasons, labels)
+
+
+def _notes(grouped: _Grouped) -> np.ndarray:
+    """Each row's reason its group is not calculated (the first rule it breaks), else ''."""
+    note = np.full(len(grouped.keys), "", dtype=object)
+    for (flag, _), reason in zip(
+        reversed(grouped.reasons), reversed(SUPPRESSION_REASONS), strict=True
+    ):
+        note[flag] = reason
+    return note[grouped.g]
+
+
 def _from_age_up(values: np.ndarray, g: np.ndarray) -> np.ndarray:
     """Sum of each band and all older bands of its group (rows sorted by group, then age)."""
     backwards = pd.Series(values[::-1]).groupby(g[::-1]).cumsum().to_numpy()
@@ -224,10 +335,8 @@ def _any_by(g: np.ndarray, flag, k: int) -> np.ndarray:
     return np.bincount(g, weights=np.asarray(flag, dtype=float), minlength=k) > 0
 
 
-def _life_table(
-    deaths: np.ndarray, pops: np.ndarray, start: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised Chiang II life tables for consecutive blocks of 20 age bands."""
+def _table(deaths: np.ndarray, pops: np.ndarray, start: np.ndarray) -> dict[str, np.ndarray]:
+    """Vectorised Chiang II life tables for consecutive blocks of 20 age bands (2-D arrays)."""
     D = deaths.reshape(-1, N_BANDS)
     P = pops.reshape(-1, N_BANDS)
     S = start.reshape(-1, N_BANDS)
@@ -251,7 +360,30 @@ def _life_table(
         e = np.where(lx == 0, 0.0, T / lx)
         var_q = np.where(d == 0, 0.0, q**2 * (1 - q) / D)
         var_q[:, -1] = 4 / (D[:, -1] * M[:, -1] ** 2)
-        e_next = np.concatenate([e[:, 1:], np.zeros((len(D), 1))], axis=1)
+    return {
+        "D": D,
+        "P": P,
+        "M": M,
+        "n": n,
+        "a": a,
+        "q": q,
+        "lx": lx,
+        "dx": d,
+        "Lx": L,
+        "Tx": T,
+        "ex": e,
+        "var_q": var_q,
+    }
+
+
+def _life_table(
+    deaths: np.ndarray, pops: np.ndarray, start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Life expectancy and its standard error at every band (flattened)."""
+    t = _table(deaths, pops, start)
+    lx, n, a, e, var_q = t["lx"], t["n"], t["a"], t["ex"], t["var_q"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        e_next = np.concatenate([e[:, 1:], np.zeros((len(e), 1))], axis=1)
         W = var_q * lx**2 * ((1 - a) * n + e_next) ** 2
         W[:, -1] = (lx[:, -1] / 2) ** 2 * var_q[:, -1]
         ST = np.cumsum(W[:, ::-1], axis=1)[:, ::-1]
