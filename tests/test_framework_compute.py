@@ -152,7 +152,9 @@ def test_trend_and_red_red(fw):
     cells = compute_indicators(fw, rows, areas).cells
     latest = cells[cells["latest"]].set_index("area_code")
     assert (
-        latest.loc["E05000001", "trend"] == "getting worse" and latest.loc["E05000001", "red_red"]
+        latest.loc["E05000001", "trend"] == "increasing and getting worse"
+        and latest.loc["E05000001", "slope_trend"] == "getting worse"
+        and latest.loc["E05000001", "red_red"]
     )
     assert (
         latest.loc["E05000002", "trend"] == "no significant change"

@@ -45,6 +45,14 @@ class PlaceContext:
     store: Store
     load: LoadReport
     _national: dict[int, DeprivationData] = field(default_factory=dict, repr=False)
+    _jobs: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def once(self, name: str, job):
+        """``job(self)``, run once per context: jobs that several results share (the deaths
+        extract's life expectancy feeds the framework and the report) are not run twice."""
+        if name not in self._jobs:
+            self._jobs[name] = job(self)
+        return self._jobs[name]
 
     @property
     def editions(self) -> list[int]:

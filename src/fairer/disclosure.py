@@ -65,6 +65,7 @@ DERIVED_COLUMNS = frozenset(
         "quintile",
         "change",
         "trend",
+        "slope_trend",
         "red_red",
     }
 )

@@ -40,6 +40,9 @@ _ORDER = {
     "assessment": 7,
     "learning": 7,
     "evaluation": 7,
+    "deaths": 7,
+    "mortality_comparator": 7,
+    "general_health": 7,
 }
 
 
@@ -622,6 +625,18 @@ def _check_reference(entry: SourceEntry, store=None) -> list[str]:
         read_assessment(entry.path)
     elif entry.kind == "learning":
         return list(read_learning_log(entry.path)[1])
+    elif entry.kind == "deaths":
+        from fairer.sources.deaths import read_deaths
+
+        read_deaths(entry.path)  # record-level: read where used, never copied into the store
+    elif entry.kind == "mortality_comparator":
+        from fairer.sources.deaths import read_mortality_counts
+
+        read_mortality_counts(entry.path)
+    elif entry.kind == "general_health":
+        from fairer.sources.general_health import read_general_health
+
+        read_general_health(entry.path)
     elif entry.kind == "evaluation":
         from fairer.evaluate.areas import AreaEvaluationSpec
         from fairer.evaluate.files import read_any_evaluation
@@ -648,4 +663,7 @@ _LOADERS = {
     "assessment": _load_reference,
     "learning": _load_reference,
     "evaluation": _load_reference,
+    "deaths": _load_reference,
+    "mortality_comparator": _load_reference,
+    "general_health": _load_reference,
 }

@@ -29,6 +29,7 @@ from fairer.disclosure import DEFAULT_THRESHOLD
 from fairer.errors import FairerError
 from fairer.framework.results import PlaceResults, has_indicators, place_results
 from fairer.load import LoadReport
+from fairer.mortality.jobs import mortality_results
 from fairer.place import Place, TargetingSettings
 from fairer.profile import DeprivationChange, DeprivationProfile, deprivation_change
 from fairer.profile import deprivation_profile as build_profile
@@ -130,6 +131,7 @@ class PlaceReportInputs:
     targeting: object | None
     voices: object | None
     attributions: list[str]
+    mortality: object | None = None
 
 
 def _report_inputs(ctx: PlaceContext, static_rug: bool = False) -> PlaceReportInputs:
@@ -141,6 +143,7 @@ def _report_inputs(ctx: PlaceContext, static_rug: bool = False) -> PlaceReportIn
         targeting=targeting_results(ctx),
         voices=_consultation_summary(ctx),
         attributions=queries.attributions(ctx.store),
+        mortality=ctx.once("mortality", mortality_results),
     )
 
 
@@ -240,6 +243,9 @@ def profile_place(
             published.tables(), stage, formats, workbook="deprivation_profile.xlsx"
         )
         written.update(_write_exports(published, framework, stage))
+        if shown is not None and shown.mortality is not None:
+            written.update(write_outputs(shown.mortality.tables(), stage, formats,
+                                         workbook="life_expectancy.xlsx"))  # fmt: skip
         report_path = None
         if shown is not None:
             with feedback.step("Writing the report"):
@@ -276,6 +282,7 @@ def render_place_report(place: Place, inputs: PlaceReportInputs) -> Report:
     """The place report from protected results: deprivation, framework, targeting, voices."""
     from fairer.report.deprivation import change_section, deprivation_section
     from fairer.report.framework import framework_sections
+    from fairer.report.mortality import mortality_section
     from fairer.report.targeting import targeting_section
     from fairer.report.voices import voices_section
 
@@ -297,6 +304,8 @@ def render_place_report(place: Place, inputs: PlaceReportInputs) -> Report:
         rep.add(change_section(prof.change, 2019, 2025))
     for section in framework_sections(inputs.framework):
         rep.add(section)
+    if inputs.mortality is not None:
+        rep.add(mortality_section(inputs.mortality))
     for section in (targeting_section(inputs.targeting), voices_section(inputs.voices)):
         if section is not None:
             rep.add(section)

@@ -205,6 +205,69 @@ class ComparatorSettings:
         return lines
 
 
+@dataclass
+class MortalitySettings:
+    """``[mortality]`` in ``place.toml``: how life expectancy is computed from a deaths extract.
+
+    Attributes
+    ----------
+    years : int
+        Calendar years pooled (OHID pools 5 for small areas).
+    end_year : int, optional
+        The last year pooled; default the latest year in the extract.
+    causes : str, optional
+        A file of ICD-10 ranges and cause groups (``from, to, group``); default the Segment
+        Tool's groups.
+    areas : str, optional
+        A file of ``lsoa_code, area_name``: user-defined areas to compute too.
+
+    Examples
+    --------
+    >>> MortalitySettings.from_toml({"years": 3}).years
+    3
+    """
+
+    years: int = 5
+    end_year: int | None = None
+    causes: str | None = None
+    areas: str | None = None
+
+    @classmethod
+    def from_toml(cls, data: dict | None, path: Path | None = None) -> MortalitySettings:
+        """Read a ``[mortality]`` table, checking every key and type (None: the defaults)."""
+        if data is None:
+            return cls()
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise FairerError(
+                f"unknown [mortality] setting '{unknown[0]}': use {', '.join(sorted(known))}",
+                path=path,
+            )
+        for name in ("years", "end_year"):
+            v = data.get(name)
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
+                raise FairerError(f"[mortality] {name} = {v!r} is not a whole number", path=path)
+        return cls(
+            years=data.get("years", 5),
+            end_year=data.get("end_year"),
+            causes=str(data["causes"]) if data.get("causes") else None,
+            areas=str(data["areas"]) if data.get("areas") else None,
+        )
+
+    def to_toml_lines(self) -> list[str]:
+        """The ``[mortality]`` table, when it is not the default."""
+        if self == MortalitySettings():
+            return []
+        lines = ["", "[mortality]", f"years = {self.years}"]
+        if self.end_year is not None:
+            lines.append(f"end_year = {self.end_year}")
+        lines += [
+            f"{k} = {_q(v)}" for k, v in (("causes", self.causes), ("areas", self.areas)) if v
+        ]
+        return lines
+
+
 def _q(v: str) -> str:
     return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -235,6 +298,7 @@ class Place:
     sources: list[SourceEntry] = field(default_factory=list)
     targeting: TargetingSettings = field(default_factory=TargetingSettings)
     comparators: ComparatorSettings = field(default_factory=ComparatorSettings)
+    mortality: MortalitySettings = field(default_factory=MortalitySettings)
 
     @property
     def store_path(self) -> Path:
@@ -266,6 +330,7 @@ class Place:
         ]
         lines += self.targeting.to_toml_lines()
         lines += self.comparators.to_toml_lines()
+        lines += self.mortality.to_toml_lines()
         for s in self.sources:
             lines += [
                 "",
@@ -369,6 +434,9 @@ def choose_sources(found: list[DetectedSource]) -> list[SourceEntry]:
             "actions",
             "assessment",
             "learning",
+            "deaths",
+            "mortality_comparator",
+            "general_health",
         ):
             add(d)
     for year in (2011, 2021):
@@ -606,4 +674,5 @@ def load_place(folder: str | Path) -> Place:
         sources=sources,
         targeting=TargetingSettings.from_toml(data.get("targeting"), path),
         comparators=ComparatorSettings.from_toml(data.get("comparators"), path),
+        mortality=MortalitySettings.from_toml(data.get("mortality"), path),
     )

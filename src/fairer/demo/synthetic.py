@@ -29,6 +29,7 @@ from fairer.demo.evaluation import (
     WALKING_WARDS,
     write_evaluation,
 )
+from fairer.demo.mortality import write_mortality
 from fairer.tabular import write_table, write_text_atomic
 
 LA_CODE = "E06990001"
@@ -506,7 +507,7 @@ def write_borough(b: SyntheticBorough, folder: str | Path) -> list[Path]:
             json.dumps({"type": "FeatureCollection", "features": features}),
         ),
         write_table(wide, folder / "population_mid2022_lsoa21_synthetic_Fairhaven.csv"),
-        write_table(b.deaths, folder / "deaths_2021_2023_lsoa21_synthetic_Fairhaven.csv"),
+        *write_mortality(np.random.default_rng(b.seed + 17), L, b.population, folder),
         write_table(b.indicators, folder / "indicators_synthetic_Fairhaven.csv"),
         write_table(_assets(b), folder / "community_assets_synthetic_Fairhaven.csv"),
         write_table(_current_spend(b), folder / "current_spend_by_ward_synthetic_Fairhaven.csv"),

@@ -11,9 +11,13 @@ For each framework indicator:
    confidence interval is available (quintile 1 = worst, or lowest where there is no polarity).
 3. **Disclosure**: counts from 1 to threshold − 1 suppress the value and its limits; the cell is
    kept and marked ``suppressed``.
-4. **Trend** over the periods held: a weighted least-squares slope of value on period (weights
-   1/SE²) with a 95% z-test; "getting better/worse" by polarity. **Red-red**: significantly worse
-   than the benchmark and getting worse (as Fingertips flags it).
+4. **Trend** as Fingertips marks it (:func:`fairer.stats.recent_trend`): the last five periods,
+   a chi-square test for trend in proportions (counts) or a weighted regression on the 95%
+   limits (other values), at 99.8% with the one-point check; "increasing/decreasing and getting
+   better/worse" by polarity, "no significant change", or "cannot be calculated" (fewer than
+   five points). Beside it, ``slope_trend``: the weighted least-squares slope over every period
+   with a 95% z-test. **Red-red**: significantly worse than the benchmark and getting worse (as
+   Fingertips flags it).
 5. **Gaps** inside the place, where LSOA counts exist: values by local IMD decile (the place's
    LSOAs in ten deciles by IMD score), SII and RII with simulated limits — fitted on the logit
    (proportions) or log (rates) scale so the fitted curve stays within range and the RII is a
@@ -218,9 +222,28 @@ def _trends(vals: pd.DataFrame, ind: Indicator) -> pd.DataFrame:
     trend = np.where(periods.reindex(sums.index).to_numpy() < 2, "not enough periods", trend)
     change = g["value"].diff()
     last_change = change.groupby(v["area_code"].to_numpy(), sort=False).last()
+    marker = _fingertips_trend(v, ind).reindex(sums.index)
     return pd.DataFrame(
-        {"trend": trend, "change": last_change.reindex(sums.index).to_numpy()}, index=sums.index
+        {
+            "trend": marker.to_numpy(),
+            "slope_trend": trend,
+            "change": last_change.reindex(sums.index).to_numpy(),
+        },
+        index=sums.index,
     )
+
+
+def _fingertips_trend(v: pd.DataFrame, ind: Indicator) -> pd.Series:
+    """The Fingertips recent-trend marker of every area (last five points, 99.8%)."""
+    pol = ind.polarity if ind.polarity in ("higher is better", "lower is better") else None
+    counted = ind.statistic == "proportion" and v["numerator"].notna().any()
+    kw = (
+        {"x": "numerator", "n": "denominator"}
+        if counted
+        else {"value": "value", "lowercl": "lowercl", "uppercl": "uppercl"}
+    )
+    out = stats.recent_trend(v, "period", by="area_code", polarity=pol, **kw)
+    return out.set_index("area_code")["trend"]
 
 
 def compute_indicators(
@@ -307,11 +330,14 @@ def compute_indicators(
                 vals.loc[q.index, "quintile"] = q["quantile"]
         trends = _trends(vals, ind)
         vals["trend"] = vals["area_code"].map(trends["trend"])
+        vals["slope_trend"] = vals["area_code"].map(trends["slope_trend"])
         vals["change"] = vals["area_code"].map(trends["change"])
         latest = vals.groupby("area_code")["period"].transform("max") == vals["period"]
         vals["latest"] = latest
         vals["red_red"] = (
-            latest & (vals["comparison"] == "worse") & (vals["trend"] == "getting worse")
+            latest
+            & (vals["comparison"] == "worse")
+            & vals["trend"].astype(str).str.endswith("getting worse")
         )
         vals = vals.assign(
             indicator_id=ind.id,

@@ -196,6 +196,11 @@ def place_results(
     edition = ctx.lead_edition
     data = ctx.national(edition) if edition else None  # built once for rows, weights and gaps
     rows = indicator_rows(store, data)
+    from fairer.mortality.jobs import mortality_results
+
+    mortality = ctx.once("mortality", mortality_results)
+    if mortality is not None and not mortality.indicator_rows().empty:
+        rows = pd.concat([rows, mortality.indicator_rows()], ignore_index=True)
     weights, imd = lsoa_weights_and_imd(place, data)
     areas, links = place_areas(store, place, level)
     against = comparator(place, benchmark)

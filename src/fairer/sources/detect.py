@@ -96,6 +96,17 @@ def detect(path: str | Path) -> DetectedSource | None:
             **_DELIVERY_DETAIL,
         }[kind]
         return DetectedSource(path, kind.removesuffix("_by_postcode"), detail)
+    from fairer.sources.deaths import is_deaths_extract, is_mortality_counts
+    from fairer.sources.general_health import is_general_health
+
+    if is_deaths_extract(path):
+        return DetectedSource(path, "deaths", "deaths extract (one row per death)")
+    if is_mortality_counts(path):
+        return DetectedSource(
+            path, "mortality_comparator", "deaths and person-years of a comparator"
+        )
+    if is_general_health(path):
+        return DetectedSource(path, "general_health", "Census 2021 general health")
     layout = indicator_layout(path)
     if layout is not None:
         return DetectedSource(path, "indicators", f"indicators ({layout.replace('_', ' ')})")

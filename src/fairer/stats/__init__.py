@@ -17,6 +17,10 @@ function                  method                                              PH
 :func:`funnel_limits`     funnel plot control limits                          ``calculate_funnel_limits``
 :func:`funnel_significance` significance of funnel points                     ``assign_funnel_significance``
 :func:`funnel_points`     rate points for funnel charts                       ``calculate_funnel_points``
+:func:`life_table`        the whole Chiang II life table                      (life table of the above)
+:func:`arriaga`           gap in life expectancy by age band and cause        (OHID Segment Tool)
+:func:`healthy_life_expectancy` Sullivan's method with its standard error     (ONS HLE)
+:func:`recent_trend`      chi-square test for trend, last five points, 99.8%  (Fingertips trend markers)
 :func:`compare`           value vs benchmark at 95% / 99.8%                   (Fingertips)
 ========================  ==================================================  =====================
 
@@ -25,21 +29,30 @@ Invalid input raises :class:`StatsError` naming the rule; results suppressed to 
 """
 
 from fairer.stats._common import StatsError, StatsWarning
+from fairer.stats.arriaga import arriaga, arriaga_arrays
 from fairer.stats.ci import byars_lower, byars_upper, wilson_lower, wilson_upper
 from fairer.stats.compare import compare, compare_table
 from fairer.stats.dsr import dsr
 from fairer.stats.esp2013 import ESP2013, esp2013
 from fairer.stats.funnel import funnel_limits, funnel_points, funnel_significance
 from fairer.stats.isr import israte, isratio
-from fairer.stats.life_expectancy import life_expectancy
+from fairer.stats.life_expectancy import life_expectancy, life_table
 from fairer.stats.mean import mean
 from fairer.stats.proportion import proportion
 from fairer.stats.quantile import quantile
 from fairer.stats.rate import rate
 from fairer.stats.sii import sii
+from fairer.stats.sullivan import healthy_life_expectancy, sullivan
+from fairer.stats.trend import recent_trend
 
 __all__ = [
     "ESP2013",
+    "arriaga",
+    "arriaga_arrays",
+    "healthy_life_expectancy",
+    "life_table",
+    "recent_trend",
+    "sullivan",
     "StatsError",
     "StatsWarning",
     "byars_lower",

@@ -257,6 +257,16 @@ def lsoa_population(store: Store, geo_year: int) -> pd.DataFrame:
     )
 
 
+def population_by_age(store: Store, level: str = "lsoa") -> pd.DataFrame:
+    """``area_code, period, sex, age, count``: single-year population of the place's areas at
+    ``level``, every period held (for person-years)."""
+    return store.query(
+        "SELECT area_code, period, sex, age, count FROM population"
+        " WHERE age IS NOT NULL AND level = ? ORDER BY area_code, period, sex, age",
+        [level],
+    )
+
+
 def adult_population(store: Store) -> pd.DataFrame:
     """``area_code, sex, age, count`` for ages 16+ in the latest period held."""
     return store.query(
