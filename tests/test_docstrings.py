@@ -36,6 +36,12 @@ DOCUMENTED = [
     "fairer.evaluate.jobs",
     "fairer.evaluate.files",
     "fairer.evaluate.gradient",
+    "fairer.mortality.where",
+    "fairer.mortality.jobs",
+    "fairer.mortality.causes",
+    "fairer.sources.deaths",
+    "fairer.sources.general_health",
+    "fairer.profile.neighbours",
 ]
 #: Packages whose exported functions (``__all__``) are the public API and must be documented.
 PACKAGES = [
@@ -48,6 +54,7 @@ PACKAGES = [
     "fairer.store",
     "fairer.demo",
     "fairer.evaluate",
+    "fairer.mortality",
 ]
 #: Modules whose examples run (the documented ones, the packages' modules and more).
 DOCTESTED = [
@@ -87,6 +94,9 @@ DOCTESTED = [
             "rate",
             "funnel",
             "sii",
+            "arriaga",
+            "sullivan",
+            "trend",
         ]
     ),
 ]

@@ -40,6 +40,9 @@ def test_init_writes_a_place_file_that_reads_back(demo_run, tmp_path):
         "assessment",
         "learning",
         "evaluation",
+        "deaths",
+        "mortality_comparator",
+        "general_health",
     }
     assert [s.path.resolve() for s in again.sources] == [s.path.resolve() for s in place.sources]
     with pytest.raises(FairerError, match="already exists"):

@@ -34,10 +34,10 @@ def _counts(place):
 def test_reload_is_idempotent(place):
     p, _ = place
     first = load_place_sources(p)
-    assert len(first.loaded) == 13 and not first.skipped
+    assert len(first.loaded) == 16 and not first.skipped
     before = _counts(p)
     second = load_place_sources(p)
-    assert not second.loaded and len(second.skipped) == 13
+    assert not second.loaded and len(second.skipped) == 16
     assert _counts(p) == before
 
 

@@ -127,16 +127,58 @@ def profile(
         echo(f"report: {result.report}")
 
 
+@app.command("life-expectancy")
+def life_expectancy_cmd(
+    place_dir: Path = PlaceDir,
+    formats: str = typer.Option("csv,xlsx", "--format", help="csv, xlsx, parquet."),
+) -> None:
+    """Life expectancy where people live, from the place's deaths extract: areas, deciles, gaps,
+    why they differ (age and cause) and healthy life expectancy."""
+    from fairer.pipeline import life_expectancy_place
+    from fairer.report.mortality import headline
+
+    res, paths, load = life_expectancy_place(place_dir, _list(formats))
+    for m in load.messages + res.messages:
+        typer.echo(f"note: {m}", err=True)
+    echo(headline(res.gaps, "male") or f"life expectancy {res.period}: see the tables")
+    echo(f"tables: {next(iter(paths.values())).parent}")
+
+
+@app.command()
+def neighbours(
+    place_dir: Path = PlaceDir,
+    level: str = typer.Option("lad", "--level", help="lad (English authorities), ward or lsoa."),
+    k: int = typer.Option(15, "--k", help="Neighbours per area."),
+    variables: str = typer.Option(
+        None, "--variables", help="Comma-separated name[:weight], e.g. imd_score:2,population."
+    ),
+    formats: str = typer.Option("csv", "--format", help="csv, xlsx, parquet."),
+) -> None:
+    """Similar places: statistical nearest neighbours by standardised distance."""
+    from fairer.pipeline import neighbours_place
+
+    table, paths = neighbours_place(place_dir, level, k, _list(variables) if variables else None,
+                                    _list(formats))  # fmt: skip
+    echo(f"{table['area_code'].nunique()} areas, {k} neighbours each, on "
+         f"{', '.join(table.attrs['variables'])}")  # fmt: skip
+    for fmt, path in paths.items():
+        echo(f"{fmt}: {path}")
+
+
 @app.command()
 def rug(
     place_dir: Path = PlaceDir,
     level: str = typer.Option(
-        "ward", "--level", help="Rows of the rug: ward, lsoa or lad (the region's authorities)."
+        "ward",
+        "--level",
+        help="Rows of the rug: ward, lsoa, lad (the region's authorities) or neighbours (the "
+        "place's statistical neighbours).",
     ),
     benchmark: str = typer.Option(
         None,
         "--benchmark",
-        help="england, region, group (the [comparators] group in place.toml) or place; "
+        help="england, region, group (the [comparators] group in place.toml), neighbours "
+        "(the place's statistical neighbours, pooled) or place; "
         "default: [comparators] benchmark, else england.",
     ),
     framework: str = typer.Option(

@@ -266,6 +266,27 @@ def _load_iod(store, entry: SourceEntry, digest: str, place: Place, messages: li
         n += _insert_new(
             store, "population", pop, ["area_code", "level", "geo_year", "period", "sex", "age"]
         )
+        groups = [c for c in ("pop_children_0_15", "pop_60_plus") if c in df]
+        if groups:
+            ages = pd.concat(
+                [
+                    pd.DataFrame(
+                        {
+                            "area_code": df["lsoa_code"],
+                            "geo_year": lsoa_year,
+                            "period": period,
+                            "age_group": g.removeprefix("pop_"),
+                            "count": pd.to_numeric(df[g], errors="coerce"),
+                            "source_id": sid,
+                        }
+                    )  # fmt: skip
+                    for g in groups
+                ],
+                ignore_index=True,
+            ).dropna(subset=["count"])
+            n += _insert_new(
+                store, "age_groups", ages, ["area_code", "geo_year", "period", "age_group"]
+            )
     if "lsoa_name" in df:
         areas = pd.DataFrame(
             {

@@ -47,6 +47,8 @@ __all__ = [
     "ProgressResult",
     "VoicesReport",
     "allocate_command",
+    "life_expectancy_place",
+    "neighbours_place",
     "assets_command",
     "priorities_command",
     "profile_place",
@@ -140,7 +142,7 @@ def _report_inputs(ctx: PlaceContext, static_rug: bool = False) -> PlaceReportIn
     return PlaceReportInputs(
         profile=profile_results(ctx),
         framework=place_results(ctx, "ward") if has_indicators(ctx) else None,
-        targeting=targeting_results(ctx),
+        targeting=ctx.once("targeting", targeting_results),
         voices=_consultation_summary(ctx),
         attributions=queries.attributions(ctx.store),
         mortality=ctx.once("mortality", mortality_results),
@@ -311,6 +313,105 @@ def render_place_report(place: Place, inputs: PlaceReportInputs) -> Report:
             rep.add(section)
     rep.attributions = inputs.attributions + boundaries
     return rep
+
+
+# -- fairer life-expectancy and fairer neighbours -------------------------------------------
+
+
+def life_expectancy_place(
+    place_dir: str | Path, formats: tuple[str, ...] = ("csv", "xlsx")
+) -> tuple[object, dict[str, Path], LoadReport]:
+    """Life expectancy where the place's people live, from its deaths extract: the tables.
+
+    Parameters
+    ----------
+    place_dir : path-like
+        A folder made by ``fairer init`` whose sources include a deaths extract.
+    formats : tuple of {'csv', 'parquet', 'xlsx'}
+
+    Returns
+    -------
+    (MortalityResults, dict of written paths, LoadReport)
+        The published (protected) results.
+
+    Raises
+    ------
+    FairerError
+        No deaths extract among the place's sources, or a bad one (its row and column).
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> res, paths, _ = life_expectancy_place(example_place(), formats=("csv",))
+    >>> res.period, "life_expectancy.csv" in paths
+    ('2019-2023', True)
+    """
+    check_formats(formats)
+    with feedback.step("Computing life expectancy"), open_place(place_dir) as ctx:
+        place, load = ctx.place, ctx.load
+        raw = mortality_results(ctx)
+    if raw is None:
+        raise FairerError(
+            "no deaths extract among the place's sources (`fairer detect FOLDER` shows "
+            "which files fairer recognises)",
+            path=place.folder / "place.toml",
+        )
+    res = protect(raw, place.disclosure_threshold)
+    with _staged(place.output_dir) as stage:
+        written = write_outputs(res.tables(), stage, formats, workbook="life_expectancy.xlsx")
+    return res, _moved(written, stage, place.output_dir), load
+
+
+def neighbours_place(
+    place_dir: str | Path,
+    level: str = "lad",
+    k: int = 15,
+    variables: list[str] | None = None,
+    formats: tuple[str, ...] = ("csv",),
+) -> tuple[pd.DataFrame, dict[str, Path]]:
+    """The place's statistical neighbours (or its wards' or LSOAs'): the table.
+
+    Parameters
+    ----------
+    place_dir : path-like
+    level : {'lad', 'ward', 'lsoa'}
+    k : int
+        Neighbours per area.
+    variables : list of str, optional
+        Variables (``name`` or ``name:weight``); default deprivation, age structure,
+        population and, where boundaries are held, density.
+    formats : tuple of {'csv', 'parquet', 'xlsx'}
+
+    Returns
+    -------
+    (DataFrame, dict of written paths)
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> table, paths = neighbours_place(example_place(), "ward", k=2)
+    >>> paths["csv"].name, int(table["rank"].max())
+    ('neighbours_ward.csv', 2)
+    """
+    from fairer.profile.neighbours import similar_places
+
+    check_formats(formats)
+    weights = None
+    if variables:
+        weights = {}
+        for v in variables:
+            name, _, w = v.partition(":")
+            try:
+                weights[name.strip()] = float(w) if w else 1.0
+            except ValueError:
+                raise FairerError(f"variable weight '{v}' is not name:number") from None
+    with feedback.step("Finding similar places"), open_place(place_dir) as ctx:
+        place = ctx.place
+        table = similar_places(ctx, level, k, weights)
+    with _staged(place.output_dir) as stage:
+        written = write_outputs({f"neighbours_{level}": table}, stage, formats)
+    moved = _moved(written, stage, place.output_dir)
+    return table, {Path(p).suffix.lstrip("."): p for p in moved.values()}
 
 
 # -- fairer rug -------------------------------------------------------------------------------

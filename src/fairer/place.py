@@ -136,7 +136,7 @@ class TargetingSettings:
 
 
 #: What cells can be compared with.
-BENCHMARKS = ("england", "region", "group", "place")
+BENCHMARKS = ("england", "region", "group", "neighbours", "place")
 
 
 @dataclass
@@ -153,6 +153,10 @@ class ComparatorSettings:
         Local authority codes of the comparator group.
     group_name : str
         What to call the group in headers and legends.
+    neighbours : int
+        With ``benchmark = "neighbours"``: how many statistical neighbours (nearest by
+        standardised deprivation, age structure and population among English authorities)
+        form the comparator, their counts pooled.
 
     Examples
     --------
@@ -164,6 +168,7 @@ class ComparatorSettings:
     benchmark: str = "england"
     group: list[str] = field(default_factory=list)
     group_name: str = "the comparator group"
+    neighbours: int = 15
 
     @classmethod
     def from_toml(cls, data: dict | None, path: Path | None = None) -> ComparatorSettings:
@@ -192,7 +197,10 @@ class ComparatorSettings:
             )
         if benchmark == "group" and not group:
             raise FairerError("[comparators] benchmark = 'group' needs a group of codes", path=path)
-        return cls(benchmark, list(group), str(data.get("group_name", cls.group_name)))
+        k = data.get("neighbours", 15)
+        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+            raise FairerError(f"[comparators] neighbours = {k!r} is not a whole number", path=path)
+        return cls(benchmark, list(group), str(data.get("group_name", cls.group_name)), k)
 
     def to_toml_lines(self) -> list[str]:
         """The ``[comparators]`` table, when it is not the default (England)."""
@@ -202,6 +210,8 @@ class ComparatorSettings:
         if self.group:
             lines.append(f"group = [{', '.join(_q(c) for c in self.group)}]")
             lines.append(f"group_name = {_q(self.group_name)}")
+        if self.neighbours != 15:
+            lines.append(f"neighbours = {self.neighbours}")
         return lines
 
 

@@ -43,7 +43,8 @@ def percent(share: float, digits: int = 1) -> str:
 
 #: Geography levels in words (plural), as a reader says them.
 LEVEL_WORDS = {"lsoa": "LSOAs", "msoa": "MSOAs", "ward": "wards", "lad": "local authorities",
-               "utla": "upper-tier authorities", "icb": "ICBs"}  # fmt: skip
+               "utla": "upper-tier authorities", "icb": "ICBs",
+               "neighbours": "statistical neighbours"}  # fmt: skip
 
 
 def areas_word(level: str) -> str:

@@ -61,11 +61,14 @@ def indicator_rows(store, data: DeprivationData | None = None) -> pd.DataFrame:
     return rows
 
 
-def place_areas(store, place: Place, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def place_areas(
+    store, place: Place, level: str, peers: list[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The areas a rug shows at ``level`` and the LSOA → area links for aggregating to them.
 
     ``lsoa`` and ``ward``: the place's own; ``lad``: every authority in the place's region
-    (its peers), with the place's LSOAs linked to its own authority.
+    (its peers; or ``peers``, e.g. its statistical neighbours), with the place's LSOAs linked
+    to its own authority.
     """
     year = place.geography_year
     lsoa_links = queries.lsoa_links(store, year)
@@ -86,7 +89,9 @@ def place_areas(store, place: Place, level: str) -> tuple[pd.DataFrame, pd.DataF
         region = las.loc[las["lad_code"].isin(place.la_codes), "region"]
         region = region.iloc[0] if len(region) and region.iloc[0] else None
         peers = (
-            las[(las["region"] == region) & las["vintages"].str.contains("2024")]
+            las[las["lad_code"].isin(peers)]
+            if peers is not None
+            else las[(las["region"] == region) & las["vintages"].str.contains("2024")]
             if region
             else las[las["lad_code"].isin(place.la_codes)]
         )

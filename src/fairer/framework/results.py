@@ -202,8 +202,22 @@ def place_results(
     if mortality is not None and not mortality.indicator_rows().empty:
         rows = pd.concat([rows, mortality.indicator_rows()], ignore_index=True)
     weights, imd = lsoa_weights_and_imd(place, data)
-    areas, links = place_areas(store, place, level)
-    against = comparator(place, benchmark)
+    kind = (benchmark or place.comparators.benchmark).lower()
+    neighbours = None
+    if kind == "neighbours" or level == "neighbours":
+        from fairer.profile.neighbours import similar_places
+
+        k = place.comparators.neighbours
+        found = ctx.once("neighbours", lambda c: similar_places(c, "lad", k))
+        neighbours = tuple(dict.fromkeys(found["neighbour_code"]))
+    if level == "neighbours":
+        areas, links = place_areas(store, place, "lad", peers=list(neighbours))
+    else:
+        areas, links = place_areas(store, place, level)
+    if kind == "neighbours":
+        against = Comparator("group", f"{len(neighbours)} statistical neighbours", neighbours)
+    else:
+        against = comparator(place, benchmark)
     if data is not None and "lad_code" in data.lsoas:
         against = dataclasses.replace(
             against, lsoa_lads=data.lsoas.set_index("lsoa_code")["lad_code"]

@@ -115,6 +115,21 @@ def assign_causes(cause: pd.Series, age: pd.Series, groups: pd.DataFrame) -> tup
 
 
 def group_order(groups: pd.DataFrame) -> list[str]:
-    """Cause groups in display order: the file's, then deaths under 1, then other."""
+    """Cause groups in display order: the file's, then deaths under 1, then other.
+
+    Parameters
+    ----------
+    groups : DataFrame
+        From :func:`cause_groups`.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> group_order(cause_groups())[-2:]
+    ['Deaths under 1', 'Other']
+    """
     named = [g for g in dict.fromkeys(groups["group"]) if g not in (UNDER_ONE, OTHER)]
     return [*named, UNDER_ONE, OTHER]

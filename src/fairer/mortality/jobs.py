@@ -28,6 +28,7 @@ from fairer.mortality.where import (
     decompose,
     decompose_every_area,
     gaps,
+    indirect_health_by_age,
     person_years,
     pool,
 )
@@ -160,6 +161,17 @@ def _membership(ctx, lsoas: list[str]) -> tuple[pd.DataFrame, pd.DataFrame | Non
                 ward_imd = pd.DataFrame(
                     {"area_code": g.index, "imd_score": (g["wx"] / g["population"]).to_numpy()}
                 )
+    if place.targeting.enabled:
+        from fairer.targeting.place import targeting_results
+
+        picks = ctx.once("targeting", targeting_results).priorities.picks
+        for pick in picks.itertuples():
+            codes = pick.area_codes
+            codes = codes.split(",") if isinstance(codes, str) else list(codes)
+            label = f"priority neighbourhood {pick.rank}"
+            rows.append(pd.DataFrame({"lsoa_code": [c.strip() for c in codes],
+                                      "area_type": "priority neighbourhood",
+                                      "area_code": str(pick.rank), "area_name": label}))  # fmt: skip
     if place.mortality.areas:
         path = Path(place.mortality.areas)
         path = path if path.is_absolute() else place.folder / path
@@ -348,11 +360,13 @@ def mortality_results(ctx) -> MortalityResults | None:
     hle = pd.DataFrame()
     if health_sources:
         health = pd.concat([read_general_health(s.path) for s in health_sources])
+        health = _with_ages(health, set(lsoas), population, messages)
         hle = _healthy(counts, health, membership)
         if hle.empty:
             messages.append(
-                "healthy life expectancy needs Census 2021 general health by age for the "
-                "place's LSOAs (ONS custom dataset); the all-ages table TS037 is not enough"
+                "healthy life expectancy needs Census 2021 general health by age: for the "
+                "place's LSOAs (ONS custom dataset), or TS037 for the LSOAs with a by-age "
+                "table for a wider area to standardise it"
             )
     # Deaths of the areas of one type, sex and age add up to the place's: suppression holds
     # along those lines, so a hidden count cannot come back by subtraction.
@@ -361,6 +375,26 @@ def mortality_results(ctx) -> MortalityResults | None:
     pooled.exclusions.attrs["protect"] = [(["deaths"], [])]
     return MortalityResults(le, gap, decomposition, wards, hle, pooled.exclusions, pooled.label,
                             comparator_name, messages=messages)  # fmt: skip
+
+
+def _with_ages(health: pd.DataFrame, lsoas: set, population, messages: list[str]) -> pd.DataFrame:
+    """By-age shares for every LSOA: as published, or standardised from TS037 and a wider
+    area's by-age table (its age pattern)."""
+    by_age = health[health["age"] >= 0]
+    if by_age["area_code"].isin(lsoas).any():
+        return by_age
+    all_ages = health[(health["age"] < 0) & health["area_code"].isin(lsoas)]
+    if all_ages.empty or by_age.empty:
+        return by_age
+    reference = by_age.groupby("age", as_index=False)[["good", "total"]].sum()
+    pop = population[population["area_code"].isin(lsoas)]
+    pop = pop[pop["period"] == pop["period"].max()]
+    messages.append(
+        "healthy life expectancy: the LSOAs' all-ages general health (TS037) standardised "
+        f"indirectly to the age pattern of {', '.join(sorted(set(by_age['area_code'])))}; "
+        "persons' shares are used for women and men"
+    )
+    return indirect_health_by_age(all_ages, reference, pop)
 
 
 def _men_vs_women(counts: dict, code: str) -> pd.DataFrame:

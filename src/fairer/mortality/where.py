@@ -124,6 +124,39 @@ def pool(
     return Pooled(kept, start, end, pd.DataFrame(rows, columns=["reason", "deaths"]))
 
 
+def _example_inputs() -> tuple[Pooled, pd.DataFrame, pd.DataFrame, list[str]]:
+    """A small worked input for the examples: two wards of one LSOA each, ten years of age."""
+    from fairer.mortality.causes import cause_groups
+
+    ages = np.arange(91)
+    rows = []
+    for lsoa, factor in (("E01000001", 1.0), ("E01000002", 1.6)):
+        for sex in ("female", "male"):
+            n = np.round(3000 * np.exp(-10 + 0.1 * ages) * factor)
+            rows.append(pd.DataFrame({"year": 2022, "age": ages, "sex": sex, "lsoa_code": lsoa,
+                                      "cause": np.where(ages < 60, "X42", "I21"),
+                                      "deaths": n.astype(int)}))  # fmt: skip
+    deaths = pd.concat(rows, ignore_index=True)
+    py = pd.DataFrame(
+        {
+            "lsoa_code": np.repeat(["E01000001", "E01000002"], 2 * 91),
+            "sex": np.tile(np.repeat(["female", "male"], 91), 2),
+            "age": np.tile(ages, 4),
+            "person_years": 3000.0,
+        }
+    )
+    member = pd.DataFrame(
+        {
+            "lsoa_code": ["E01000001", "E01000002", "E01000001", "E01000002"],
+            "area_type": ["ward", "ward", "place", "place"],
+            "area_code": ["W1", "W2", "P", "P"],
+            "area_name": ["Hillside", "Riverside", "The place", "The place"],
+        }
+    )
+    groups = cause_groups()
+    return pool(deaths, {"E01000001", "E01000002"}, groups), py, member, group_order(groups)
+
+
 def band_index(age) -> np.ndarray:
     """The life-table band (0 … 19) of each age in whole years."""
     return np.searchsorted(np.asarray(DEFAULT_AGES), np.asarray(age), side="right") - 1
@@ -197,6 +230,13 @@ def area_counts(
     dict
         ``areas`` (``area_type, area_code, area_name``), ``deaths`` (areas × 3 sexes × 20 ×
         causes), ``person_years`` (areas × 3 × 20); sexes female, male, persons.
+
+    Examples
+    --------
+    >>> pooled, py, member, causes = _example_inputs()
+    >>> counts = area_counts(pooled, py, member, causes)
+    >>> counts["deaths"].shape, list(counts["areas"]["area_code"])
+    ((3, 3, 20, 7), ['W1', 'W2', 'P'])
     """
     lsoa_codes = pd.Index(sorted(set(membership["lsoa_code"])))
     areas = membership[["area_type", "area_code", "area_name"]].drop_duplicates(
@@ -242,7 +282,25 @@ def area_counts(
 
 
 def long_counts(counts: dict) -> pd.DataFrame:
-    """The arrays of :func:`area_counts` as one long table (area × sex × band)."""
+    """The arrays of :func:`area_counts` as one long table (area × sex × band).
+
+    Parameters
+    ----------
+    counts : dict
+        From :func:`area_counts`.
+
+    Returns
+    -------
+    DataFrame
+        ``area_type, area_code, area_name, sex, age_band, startage, deaths, person_years``.
+
+    Examples
+    --------
+    >>> pooled, py, member, causes = _example_inputs()
+    >>> long = long_counts(area_counts(pooled, py, member, causes))
+    >>> len(long), list(long["age_band"][:3])
+    (180, ['0', '1-4', '5-9'])
+    """
     areas = counts["areas"]
     A = len(areas)
     D = counts["deaths"].sum(3)
@@ -277,6 +335,14 @@ def area_life_expectancy(counts: dict, ages=(0, 65)) -> pd.DataFrame:
     DataFrame
         ``area_type, area_code, area_name, sex, age, value, lowercl, uppercl, deaths,
         person_years, note`` (deaths and person-years from that age up).
+
+    Examples
+    --------
+    >>> pooled, py, member, causes = _example_inputs()
+    >>> le = area_life_expectancy(area_counts(pooled, py, member, causes))
+    >>> at0 = le[(le["age"] == 0) & (le["sex"] == "male")].set_index("area_name")["value"]
+    >>> bool(at0["Hillside"] > at0["Riverside"])
+    True
     """
     long = long_counts(counts)
     by = ["area_type", "area_code", "sex"]
@@ -345,6 +411,15 @@ def gaps(
         ``measure, sex, from, to, from_value, to_value, gap, lowercl, uppercl``: the gap is the
         second area's life expectancy minus the first's (so positive when the least deprived
         live longer); the SII is the modelled gap across the whole gradient.
+
+    Examples
+    --------
+    >>> pooled, py, member, causes = _example_inputs()
+    >>> le = area_life_expectancy(area_counts(pooled, py, member, causes))
+    >>> wards = pd.DataFrame({"area_code": ["W1", "W2"], "imd_score": [10.0, 40.0]})
+    >>> g = gaps(le, wards)
+    >>> g["measure"].iloc[0], bool(g["gap"].iloc[0] > 0)
+    ('most vs least deprived ward', True)
     """
     rows = []
     dec = le[(le["area_type"] == "decile") & (le["age"] == 0)]
@@ -412,6 +487,15 @@ def decompose(
     DataFrame
         ``comparison, sex, age_band, cause, contribution, gap, le_reference, le_comparison``;
         the contributions of a comparison and sex add up to its gap.
+
+    Examples
+    --------
+    >>> pooled, py, member, causes = _example_inputs()
+    >>> counts = area_counts(pooled, py, member, causes)
+    >>> d = decompose(counts, [("Riverside vs Hillside", ("ward", "W2"), ("ward", "W1"))])
+    >>> part = d[d["sex"] == "male"]
+    >>> bool(np.isclose(part["contribution"].sum(), part["gap"].iloc[0]))
+    True
     """
     areas = counts["areas"]
     key = pd.MultiIndex.from_frame(areas[["area_type", "area_code"]])
@@ -446,10 +530,27 @@ def decompose(
 def decompose_every_area(counts: dict, area_type: str, comparator: tuple[str, str]) -> pd.DataFrame:
     """Every area of a type against a comparator, by age band and cause, in one pass.
 
+    Parameters
+    ----------
+    counts : dict
+        From :func:`area_counts`, the comparator among its areas.
+    area_type : str
+        The areas to decompose (e.g. ``ward``).
+    comparator : (type, code)
+        The comparator area (e.g. ``("comparator", "E92000001")``).
+
     Returns
     -------
     DataFrame
         ``area_code, sex, age_band, cause, contribution`` (comparator minus area).
+
+    Examples
+    --------
+    >>> pooled, py, member, causes = _example_inputs()
+    >>> counts = area_counts(pooled, py, member, causes)
+    >>> out = decompose_every_area(counts, "ward", ("place", "P"))
+    >>> sorted(out["area_code"].unique())
+    ['W1', 'W2']
     """
     areas = counts["areas"]
     key = pd.MultiIndex.from_frame(areas[["area_type", "area_code"]])
@@ -475,6 +576,62 @@ def decompose_every_area(counts: dict, area_type: str, comparator: tuple[str, st
     )
 
 
+def indirect_health_by_age(
+    all_ages: pd.DataFrame, reference: pd.DataFrame, population: pd.DataFrame
+) -> pd.DataFrame:
+    """Small areas' good health by age from their all-ages count (TS037) and a wider area's
+    age pattern, by indirect standardisation of the share *not* in good health.
+
+    Each area's ratio of observed to expected people not in good health (expected: its
+    residents by age × the reference's not-good share by age) scales the reference's share at
+    every age (capped at 1), as small-area health expectancies are estimated where the census
+    gives no age breakdown.
+
+    Parameters
+    ----------
+    all_ages : DataFrame
+        ``area_code, good, total`` (age -1 rows of :func:`fairer.sources.general_health.read_general_health`).
+    reference : DataFrame
+        ``age, good, total`` by census age group (summed over the wider area).
+    population : DataFrame
+        ``area_code, age, count``: residents by single year (any sex; they are summed).
+
+    Returns
+    -------
+    DataFrame
+        ``area_code, sex ('persons'), age (the census group's first year), good, total``.
+
+    Examples
+    --------
+    >>> ref = pd.DataFrame({"age": [0, 50], "good": [90.0, 60.0], "total": [100.0, 100.0]})
+    >>> pop = pd.DataFrame({"area_code": "E01000001", "age": [10, 60], "count": [100.0, 100.0]})
+    >>> obs = pd.DataFrame({"area_code": ["E01000001"], "good": [150.0], "total": [200.0]})
+    >>> out = indirect_health_by_age(obs, ref, pop)
+    >>> (out["good"] / out["total"]).round(2).tolist()
+    [0.9, 0.6]
+    """
+    ref = reference.groupby("age")[["good", "total"]].sum().sort_index()
+    starts = ref.index.to_numpy()
+    bad_ref = 1 - ref["good"] / ref["total"]
+    pop = population.assign(
+        age=starts[np.searchsorted(starts, population["age"], side="right") - 1]
+    )
+    by = pop.groupby(["area_code", "age"])["count"].sum().unstack(fill_value=0.0)
+    by = by.reindex(columns=starts, fill_value=0.0)
+    expected_bad = (by * bad_ref.to_numpy()).sum(axis=1) / by.sum(axis=1)
+    obs = all_ages.groupby("area_code")[["good", "total"]].sum()
+    ratio = (1 - obs["good"] / obs["total"]) / expected_bad.reindex(obs.index)
+    ratio = ratio.dropna()
+    rows = []
+    for code, r in ratio.items():
+        share_bad = np.minimum(bad_ref.to_numpy() * r, 1.0)
+        total = by.loc[code].to_numpy()
+        rows.append(pd.DataFrame({"area_code": code, "sex": "persons", "age": starts,
+                                  "good": total * (1 - share_bad), "total": total}))  # fmt: skip
+    cols = ["area_code", "sex", "age", "good", "total"]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+
+
 __all__ = [
     "BAND_LABELS",
     "RULES",
@@ -485,6 +642,7 @@ __all__ = [
     "decompose_every_area",
     "gaps",
     "group_order",
+    "indirect_health_by_age",
     "long_counts",
     "person_years",
     "pool",

@@ -164,3 +164,105 @@ def area_features(
         r = d.assign(r=d["lsoa_code"].map(rural) * d["population"])
         out["rural_share"] = r.groupby(level_col)["r"].sum() / out["population"]
     return out.rename_axis("area_code").reset_index()
+
+
+def similar_places(
+    ctx, level: str = "lad", k: int = 15, variables: dict[str, float] | list[str] | None = None
+) -> pd.DataFrame:
+    """The place's statistical neighbours among English authorities, or its wards' or LSOAs'
+    among each other.
+
+    Parameters
+    ----------
+    ctx : PlaceContext
+        The open place (its lead IoD edition gives deprivation and population for every LSOA
+        in England; its population files and boundaries give age structure and density for
+        its own areas).
+    level : {'lad', 'ward', 'lsoa'}
+        ``lad``: the place's authorities against every English authority; ``ward``/``lsoa``:
+        each of the place's areas against the others.
+    k : int
+        Neighbours per area.
+    variables : dict or list, optional
+        Variables and weights (default: those of :data:`DEFAULT_VARIABLES` that can be had).
+
+    Returns
+    -------
+    DataFrame
+        ``area_code, area_name, neighbour_code, neighbour_name, rank, distance`` and the
+        variables of the neighbour; ``attrs['variables']`` the variables used.
+
+    Raises
+    ------
+    FairerError
+        No IoD data, or an unknown level.
+
+    Examples
+    --------
+    >>> from fairer.context import open_place
+    >>> from fairer.demo import example_place
+    >>> with open_place(example_place()) as ctx:
+    ...     n = similar_places(ctx, "ward", k=3)
+    >>> int(n["rank"].max()), sorted(n.attrs["variables"])[:2]
+    (3, ['density', 'imd_score'])
+    """
+    from fairer.store import queries
+
+    place, store = ctx.place, ctx.store
+    data = ctx.lead_national()
+    lsoas = data.lsoas
+    names = queries.area_names(store)
+    if level == "lad":
+        from fairer.reference import known_local_authorities
+
+        groups = queries.age_groups(store, data.lsoa_year)
+        features = area_features(lsoas, "lad_code")
+        if len(features) <= k:
+            raise FairerError(
+                f"the IoD data hold {len(features)} authorities: similar authorities need the "
+                "national IoD file (every English LSOA), e.g. `fairer fetch iod2025`"
+            )
+        if len(groups):
+            wide = groups.pivot_table(index="area_code", columns="age_group", values="count")
+            area_of = lsoas.set_index("lsoa_code")["lad_code"]
+            by_la = wide.groupby(area_of.reindex(wide.index).to_numpy()).sum()
+            share = by_la.div(features.set_index("area_code")["population"], axis=0)
+            if "children_0_15" in share:
+                features["share_under_16"] = features["area_code"].map(share["children_0_15"])
+            if "60_plus" in share:
+                features["share_60_and_over"] = features["area_code"].map(share["60_plus"])
+        las = known_local_authorities().drop_duplicates("lad_code").set_index("lad_code")
+        names = pd.concat([las["lad_name"], names])
+        names = names[~names.index.duplicated()]
+        mine = list(place.la_codes)
+    elif level in ("ward", "lsoa"):
+        own = lsoas[lsoas["lad_code"].isin(place.la_codes)].copy()
+        col = "ward_code" if level == "ward" else "lsoa_code"
+        if level == "lsoa":
+            own["lsoa_key"] = own["lsoa_code"]
+            col = "lsoa_key"
+        pop = queries.population_by_age(store, "lsoa")
+        latest = pop[pop["period"] == pop["period"].max()] if len(pop) else None
+        geom = queries.geometry(store, "lsoa", place.geography_year)
+        km2 = None
+        if geom is not None and len(geom):
+            km2 = geom.set_index("area_code").to_crs(27700).area / 1e6
+        features = area_features(own, col, latest, km2)
+        mine = list(features["area_code"])
+    else:
+        raise FairerError(f"unknown level '{level}': choose lad, ward or lsoa")
+    if variables is None:
+        chosen = {v: 1.0 for v in (*DEFAULT_VARIABLES, "share_60_and_over") if v in features}
+        complete = features[list(chosen)].notna().all()
+        variables = {v: w for v, w in chosen.items() if complete[v]}
+    features = features.dropna(subset=list(variables))
+    out = nearest_neighbours(features, variables, k=k, areas=mine)
+    used = out.attrs["variables"]
+    out["area_name"] = out["area_code"].map(names).fillna(out["area_code"])
+    out["neighbour_name"] = out["neighbour_code"].map(names).fillna(out["neighbour_code"])
+    out = out.merge(features, left_on="neighbour_code", right_on="area_code", how="left",
+                    suffixes=("", "_n")).drop(columns="area_code_n")  # fmt: skip
+    cols = ["area_code", "area_name", "neighbour_code", "neighbour_name", "rank", "distance"]
+    out = out[cols + [c for c in out.columns if c not in cols]]
+    out.attrs["variables"] = used
+    return out

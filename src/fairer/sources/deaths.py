@@ -94,7 +94,24 @@ def _dates(values: pd.Series) -> pd.Series:
 
 
 def is_deaths_extract(path: str | Path) -> bool:
-    """Whether ``path``'s header is a deaths extract (age, sex, a date and a place)."""
+    """Whether ``path``'s header is a deaths extract (age, sex, a date and a place).
+
+    Parameters
+    ----------
+    path : path-like
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "d.csv"
+    >>> _ = p.write_text("DOD,AGEC,SEX,PCDR\\n2022-01-01,80,1,TS1 1AA\\n")
+    >>> is_deaths_extract(p)
+    True
+    """
     try:
         rows = read_header(path, max_rows=3)
     except (FairerError, OSError, ValueError):
@@ -226,7 +243,24 @@ _COUNTS_HEADER = {"areacode", "sex", "ageband", "deaths", "personyears"}
 
 
 def is_mortality_counts(path: str | Path) -> bool:
-    """Whether ``path`` is a comparator's deaths and person-years by sex and age band."""
+    """Whether ``path`` is a comparator's deaths and person-years by sex and age band.
+
+    Parameters
+    ----------
+    path : path-like
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "e.csv"
+    >>> _ = p.write_text("area_code,sex,age_band,deaths,person_years\\n")
+    >>> is_mortality_counts(p)
+    True
+    """
     try:
         rows = read_header(path, max_rows=3)
     except (FairerError, OSError, ValueError):

@@ -49,7 +49,24 @@ def _layout(cols) -> str | None:
 
 
 def is_general_health(path: str | Path) -> bool:
-    """Whether ``path``'s header is one of the two general-health layouts."""
+    """Whether ``path``'s header is one of the two general-health layouts.
+
+    Parameters
+    ----------
+    path : path-like
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "g.csv"
+    >>> _ = p.write_text("geography code,General health: Very good health\\nE01000001,5\\n")
+    >>> is_general_health(p)
+    True
+    """
     try:
         rows = read_header(path, max_rows=3)
     except (FairerError, OSError, ValueError):
@@ -58,7 +75,21 @@ def is_general_health(path: str | Path) -> bool:
 
 
 def age_start(label: str) -> int:
-    """The first age of a census age category (``'Aged 4 years and under'`` → 0)."""
+    """The first age of a census age category (``'Aged 4 years and under'`` → 0).
+
+    Parameters
+    ----------
+    label : str
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> age_start("Aged 4 years and under"), age_start("Aged 85 years and over")
+    (0, 85)
+    """
     text = str(label).lower()
     if "under" in text or "and younger" in text:
         return 0

@@ -247,6 +247,16 @@ def iod_population(store: Store, geo_year: int) -> pd.DataFrame:
     )
 
 
+def age_groups(store: Store, geo_year: int) -> pd.DataFrame:
+    """``area_code, age_group, count``: national LSOA children (0-15) and people 60 and over,
+    from the IoD population denominators (latest period held)."""
+    return store.query(
+        "SELECT area_code, age_group, count FROM age_groups WHERE geo_year = ?"
+        " AND period = (SELECT max(period) FROM age_groups WHERE geo_year = ?)",
+        [geo_year, geo_year],
+    )
+
+
 def lsoa_population(store: Store, geo_year: int) -> pd.DataFrame:
     """``area_code, period, n``: all-age LSOA populations from population files."""
     return store.query(

@@ -22,6 +22,9 @@ deprivation
     comparisons can be made from the store alone).
 population
     Population counts by area, period, sex and single year of age (``age`` NULL = all ages).
+age_groups
+    National LSOA populations by broad age group as the IoD files give them (children 0-15,
+    60 and over): the age structure of every authority, for similar places.
 indicator_values
     Any indicator for any area and period, optionally for a group (sex, age band, ethnicity …),
     with numerator, denominator, value and 95% confidence limits ``lowercl, uppercl`` (the
@@ -114,6 +117,15 @@ TABLES: dict[str, str] = {
             period       VARCHAR NOT NULL,
             sex          VARCHAR NOT NULL,
             age          INTEGER,
+            count        DOUBLE NOT NULL,
+            source_id    INTEGER NOT NULL
+        )""",
+    "age_groups": """
+        CREATE TABLE IF NOT EXISTS age_groups (
+            area_code    VARCHAR NOT NULL,
+            geo_year     INTEGER,
+            period       VARCHAR NOT NULL,
+            age_group    VARCHAR NOT NULL,
             count        DOUBLE NOT NULL,
             source_id    INTEGER NOT NULL
         )""",
