@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -250,7 +251,8 @@ def _read_csv(path, is_header, thousands, dtype) -> pd.DataFrame:
         raise FairerError("file is empty", path=path)
     skip = 0
     if is_header is not None:
-        rows = list(csv.reader(io.StringIO(text)))[:30]
+        # only the first rows can hold the header: never split the whole file here
+        rows = list(itertools.islice(csv.reader(io.StringIO(text)), 30))
         skip = _find_header_row(rows, is_header)
     sep = "\t" if suffix_of(path) == ".tsv" else ","
     try:

@@ -225,3 +225,18 @@ def test_trend_by_group_keeps_every_group():
         "B": "no significant change",
         "C": "cannot be calculated",
     }
+
+
+def test_the_array_path_gives_the_frame_paths_decomposition():
+    from fairer.stats.arriaga import arriaga_arrays
+
+    one, two = _population(_rates()), _population(_rates(1.4, 0.01), name="B")
+    frame = arriaga(pd.concat([one, two]), "deaths", "py", "age", "pop", "A", "B")
+    arrays = arriaga_arrays(
+        one["deaths"].to_numpy()[None], one["py"].to_numpy()[None],
+        two["deaths"].to_numpy()[None], two["py"].to_numpy()[None],
+    )  # fmt: skip
+    np.testing.assert_allclose(arrays["contribution"][0], frame["contribution"], rtol=1e-12)
+    assert arrays["le_comparison"][0] - arrays["le_reference"][0] == pytest.approx(
+        frame["gap"].iloc[0], rel=1e-12
+    )

@@ -96,18 +96,19 @@ def assign_causes(cause: pd.Series, age: pd.Series, groups: pd.DataFrame) -> tup
     >>> g.tolist(), unknown
     (['Circulatory', 'Cancer', 'Other', 'Deaths under 1'], 1)
     """
-    codes = cause.fillna("").astype(str).to_numpy()
-    stem = np.array([c[:3] for c in codes], dtype=object) if len(codes) else np.array([])
-    stem_s = pd.Series(stem, dtype=object)
-    valid = pd.Series(codes).str.fullmatch(_ICD10).fillna(False).to_numpy()
-    out = np.full(len(codes), OTHER, dtype=object)
-    distinct = pd.unique(stem_s[valid])
-    lookup = {}
-    for s in distinct:
-        hit = groups[(groups["from"] <= s) & (groups["to"] >= s)]
-        lookup[s] = hit["group"].iloc[0] if len(hit) else OTHER
-    if len(distinct):
-        out[valid] = stem_s[valid].map(lookup).to_numpy()
+    # A deaths extract has millions of rows but a few thousand distinct codes: decide once per
+    # distinct code.
+    which, distinct = pd.factorize(cause.fillna("").astype(str), use_na_sentinel=False)
+    distinct = pd.Series(np.asarray(distinct, dtype=object))
+    valid_distinct = distinct.str.fullmatch(_ICD10).fillna(False).to_numpy()
+    group_distinct = np.full(len(distinct), OTHER, dtype=object)
+    for i in np.flatnonzero(valid_distinct):
+        stem = distinct.iloc[i][:3]
+        hit = groups[(groups["from"] <= stem) & (groups["to"] >= stem)]
+        if len(hit):
+            group_distinct[i] = hit["group"].iloc[0]
+    out = group_distinct[which] if len(which) else np.array([], dtype=object)
+    valid = valid_distinct[which] if len(which) else np.array([], dtype=bool)
     infant = np.asarray(age) == 0
     out[infant] = UNDER_ONE
     unknown = int((~valid & ~infant).sum())

@@ -106,8 +106,10 @@ def pool(
     ):
         if mask.any():
             rows.append({"reason": reason, "deaths": int(deaths.loc[mask, "deaths"].sum())})
-    kept = deaths[in_period]
-    inside = kept["lsoa_code"].isin(lsoas)
+    kept = deaths[in_period.to_numpy()]
+    inside = pd.Series(
+        _positions(kept["lsoa_code"], pd.Index(sorted(lsoas))) >= 0, index=kept.index
+    )
     if (~inside).any():
         n_lsoas = kept.loc[~inside, "lsoa_code"].nunique()
         rows.append(
@@ -116,7 +118,7 @@ def pool(
                 "deaths": int(kept.loc[~inside, "deaths"].sum()),
             }
         )
-    kept = kept[inside].copy()
+    kept = kept[inside.to_numpy()].copy()
     group, unknown = assign_causes(kept["cause"], kept["age"], groups)
     kept["cause_group"] = group.to_numpy()
     if unknown:
@@ -157,6 +159,14 @@ def _example_inputs() -> tuple[Pooled, pd.DataFrame, pd.DataFrame, list[str]]:
     return pool(deaths, {"E01000001", "E01000002"}, groups), py, member, group_order(groups)
 
 
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Each value's position in ``index`` (-1 if absent), looking up each distinct value once
+    (millions of rows, tens of thousands of codes)."""
+    codes, uniques = pd.factorize(values)
+    at = index.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
+    return np.where(codes >= 0, at[codes], -1) if len(codes) else np.array([], dtype=int)
+
+
 def band_index(age) -> np.ndarray:
     """The life-table band (0 … 19) of each age in whole years."""
     return np.searchsorted(np.asarray(DEFAULT_AGES), np.asarray(age), side="right") - 1
@@ -186,7 +196,7 @@ def person_years(population: pd.DataFrame, start: int, end: int) -> pd.DataFrame
     >>> person_years(pop, 2019, 2023)["person_years"].tolist()
     [50.0, 60.0]
     """
-    periods = population["period"].astype(str).drop_duplicates()
+    period_codes, periods = pd.factorize(population["period"].astype(str))
     year_of = {p: int(m.group()) for p in periods if (m := re.search(r"(19|20)\d{2}", p))}
     if not year_of:
         raise ValueError("population estimates have no year in their period")
@@ -194,14 +204,27 @@ def person_years(population: pd.DataFrame, start: int, end: int) -> pd.DataFrame
         y: min(year_of, key=lambda p, y=y: (abs(year_of[p] - y), -year_of[p]))
         for y in range(start, end + 1)
     }
-    weight = pd.Series(chosen).value_counts()
-    pop = population[population["period"].astype(str).isin(weight.index)]
-    py = pop["count"].to_numpy(float) * pop["period"].astype(str).map(weight).to_numpy(float)
-    out = (
-        pop.assign(person_years=py)
-        .groupby(["area_code", "sex", "age"], as_index=False)["person_years"]
-        .sum()
-        .rename(columns={"area_code": "lsoa_code"})
+    uses = pd.Series(chosen).value_counts()
+    weight = np.array([float(uses.get(p, 0)) for p in periods])[period_codes]
+    area_codes, areas = pd.factorize(population["area_code"])
+    sex_codes, sexes = pd.factorize(population["sex"])
+    age = population["age"].to_numpy(int)
+    n_age = int(age.max()) + 1 if len(age) else 1
+    key = (area_codes * len(sexes) + sex_codes) * n_age + age
+    sums = np.bincount(key, weights=population["count"].to_numpy(float) * weight,
+                       minlength=len(areas) * len(sexes) * n_age)  # fmt: skip
+    present = np.bincount(key, weights=(weight > 0).astype(float), minlength=len(sums)) > 0
+    k = np.flatnonzero(present)
+    a, rest = np.divmod(k, len(sexes) * n_age)
+    sx, ag = np.divmod(rest, n_age)
+    out = pd.DataFrame(
+        {
+            # categoricals: millions of rows, a few thousand codes
+            "lsoa_code": pd.Categorical.from_codes(a, pd.Index(np.asarray(areas, dtype=object))),
+            "sex": pd.Categorical.from_codes(sx, pd.Index(np.asarray(sexes, dtype=object))),
+            "age": ag,
+            "person_years": sums[k],
+        }
     )
     out.attrs["estimates"] = {y: p for y, p in chosen.items()}
     return out
@@ -245,17 +268,17 @@ def area_counts(
     areas = areas.reset_index(drop=True)
     key = pd.MultiIndex.from_frame(areas[["area_type", "area_code"]])
     rows = key.get_indexer(pd.MultiIndex.from_frame(membership[["area_type", "area_code"]]))
-    cols = lsoa_codes.get_indexer(membership["lsoa_code"])
+    cols = _positions(membership["lsoa_code"], lsoa_codes)
     keep = cols >= 0
     M = sparse.csr_matrix(
         (np.ones(keep.sum()), (rows[keep], cols[keep])), shape=(len(areas), len(lsoa_codes))
     )
     C = len(causes)
     d = pooled.deaths
-    li = lsoa_codes.get_indexer(d["lsoa_code"])
+    li = _positions(d["lsoa_code"], lsoa_codes)
     si = (d["sex"] == "male").to_numpy().astype(int)
     bi = band_index(d["age"].to_numpy())
-    ci = pd.Index(causes).get_indexer(d["cause_group"])
+    ci = _positions(d["cause_group"], pd.Index(causes))
     ci = np.where(ci < 0, causes.index(OTHER), ci)
     ok = li >= 0
     flat = ((li * 2 + si) * N_BANDS + bi) * C + ci
@@ -265,7 +288,7 @@ def area_counts(
         minlength=len(lsoa_codes) * 2 * N_BANDS * C,
     ).reshape(len(lsoa_codes), 2 * N_BANDS * C)
     p = person_years
-    pl = lsoa_codes.get_indexer(p["lsoa_code"])
+    pl = _positions(p["lsoa_code"], lsoa_codes)
     ps = (p["sex"] == "male").to_numpy().astype(int)
     pb = band_index(p["age"].to_numpy())
     okp = (pl >= 0) & p["sex"].isin(["female", "male"]).to_numpy()

@@ -80,6 +80,19 @@ def _columns(header: list) -> dict[str, str]:
     return found
 
 
+def _distinct(values: pd.Series, tidy, missing: str | None = None) -> pd.Series:
+    """``tidy`` applied to each distinct value once (an extract repeats a few thousand codes
+    millions of times), kept as a categorical; missing stays missing (or becomes ``missing``)."""
+    codes, uniques = pd.factorize(values)
+    tidied = tidy(pd.Series(np.asarray(uniques).astype(str), dtype="string")).astype(object)
+    if missing is not None:
+        tidied = pd.concat([tidied, pd.Series([missing], dtype=object)], ignore_index=True)
+        codes = np.where(codes < 0, len(tidied) - 1, codes)
+    again, categories = pd.factorize(tidied.to_numpy())
+    final = np.where(codes >= 0, again[np.maximum(codes, 0)], -1) if len(again) else codes
+    return pd.Series(pd.Categorical.from_codes(final, categories), index=values.index)
+
+
 def _dates(values: pd.Series) -> pd.Series:
     """ISO dates read fast; anything else (``01/03/2022``, a spreadsheet's date) day first."""
     if pd.api.types.is_datetime64_any_dtype(values):
@@ -185,7 +198,7 @@ def read_deaths(path: str | Path) -> pd.DataFrame:
         column=cols["age"],
     )
     out["age"] = np.floor(age).astype(int)
-    sex = df[cols["sex"]].astype("string").str.strip().str.lower()
+    sex = _distinct(df[cols["sex"]], lambda u: u.str.strip().str.lower())
     male, female = sex.isin(_MALE), sex.isin(_FEMALE)
     raise_first(
         (~(male | female)).to_numpy(),
@@ -196,7 +209,7 @@ def read_deaths(path: str | Path) -> pd.DataFrame:
     )
     out["sex"] = np.where(male.to_numpy(), "male", "female")
     where = cols.get("lsoa") or cols["postcode"]
-    place = df[where].astype("string").str.strip().str.upper()
+    place = _distinct(df[where], lambda u: u.str.strip().str.upper())
     raise_first(
         (place.isna() | (place == "")).to_numpy(),
         "the area of residence is missing",
@@ -205,7 +218,9 @@ def read_deaths(path: str | Path) -> pd.DataFrame:
         column=where,
     )
     if "lsoa" in cols:
-        bad = ~place.str.fullmatch(r"[EW]01\d{6}").fillna(False)
+        codes, uniques = pd.factorize(place)
+        fits = pd.Series(np.asarray(uniques).astype(str)).str.fullmatch(r"[EW]01\d{6}").to_numpy()
+        bad = pd.Series(~fits[codes], index=place.index)
         raise_first(
             bad.to_numpy(),
             lambda i: f"'{place.iloc[i]}' is not an LSOA code",
@@ -213,14 +228,16 @@ def read_deaths(path: str | Path) -> pd.DataFrame:
             first_row=first,
             column=where,
         )
-        out["lsoa_code"] = place.to_numpy()
+        out["lsoa_code"] = place.to_numpy()  # object strings: what every later step joins on
     else:
         out["postcode"] = place.str.replace(r"\s+", "", regex=True).to_numpy()
     if "cause" in cols:
-        cause = (
-            df[cols["cause"]].astype("string").str.upper().str.replace(r"[\s.\-]", "", regex=True)
+        cause = _distinct(
+            df[cols["cause"]],
+            lambda u: u.str.upper().str.replace(r"[\s.\-]", "", regex=True),
+            missing="",
         )
-        out["cause"] = cause.fillna("").to_numpy()
+        out["cause"] = cause.to_numpy()
     else:
         out["cause"] = ""
     if "count" in cols:
