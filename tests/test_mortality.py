@@ -234,7 +234,7 @@ def test_demo_gaps_and_healthy_life_expectancy(demo_mortality):
         "most vs least deprived decile",
         "slope index of inequality (local deciles)",
         "most vs least deprived ward",
-        "the place vs comparator",
+        "the place vs England (synthetic)",
     }
     dec = g[(g["measure"] == "most vs least deprived decile") & (g["sex"] == "male")].iloc[0]
     assert dec["gap"] == pytest.approx(dec["to_value"] - dec["from_value"])

@@ -70,10 +70,14 @@ def test_init_without_data_says_how_to_get_it(cli, tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('benchmark = "median"', "benchmark = 'median': use england, region, group, place"),
+        (
+            'benchmark = "median"',
+            "benchmark = 'median': use england, region, group, neighbours, place",
+        ),
         ('benchmark = "group"', "benchmark = 'group' needs a group of codes"),
         ('group = ["Hartlepool"]', "group must be a list of local authority codes"),
-        ('neighbours = ["E06000001"]', "unknown [comparators] setting 'neighbours'"),
+        ('neighbours = ["E06000001"]', "neighbours = ['E06000001'] is not a whole number"),
+        ("nieghbours = 5", "unknown [comparators] setting 'nieghbours'"),
     ],
 )
 def test_comparator_settings_are_checked(tmp_path, table, message):

@@ -221,3 +221,37 @@ def test_the_region_comparator_is_the_regions_pooled_counts(profiles, code):
     inside = row["lowercl"] <= row["benchmark"] <= row["uppercl"]
     above = row["lowercl"] > row["benchmark"]
     assert row["comparison"] == ("similar" if inside else "worse" if above else "better")
+
+
+@pytest.mark.parametrize("code", ["E06000004"])
+def test_the_neighbours_comparator_pools_the_statistical_neighbours(profiles, code):
+    """Stockton against its 15 statistical neighbours among all English authorities: the
+    neighbours are recomputed here by brute force from the national file's LSOAs (deprivation
+    and population, the variables this store holds for every authority), and the comparator is
+    their LSOAs pooled."""
+    import numpy as np
+
+    from fairer.context import open_place
+    from fairer.framework.results import place_results
+    from fairer.profile.neighbours import similar_places
+
+    with open_place(profiles[code].folder) as ctx:
+        found = similar_places(ctx, "lad", 15)
+        card = place_results(ctx, "ward", "neighbours").scorecard().set_index("indicator_id")
+        lsoas = ctx.national(ctx.lead_edition).lsoas
+    used = list(found.attrs["variables"])
+    assert code not in set(found["neighbour_code"]) and len(found) == 15
+    d = lsoas.dropna(subset=["imd_score", "population"])
+    g = d.assign(w=d["imd_score"] * d["population"]).groupby("lad_code")
+    feats = pd.DataFrame({"imd_score": g["w"].sum() / g["population"].sum(),
+                          "population": g["population"].sum()})  # fmt: skip
+    assert set(used) <= set(feats.columns)
+    z = (feats[used] - feats[used].mean()) / feats[used].std(ddof=0)
+    dist = np.sqrt(((z - z.loc[code]) ** 2).sum(axis=1)).drop(code).sort_values()
+    assert found["neighbour_code"].tolist() == dist.index[:15].tolist()
+    row = card.loc["income_deprivation"]
+    assert row["benchmark_name"] == "15 statistical neighbours"
+    mine = lsoas[lsoas["lad_code"].isin(set(found["neighbour_code"]))]
+    want = (np.round(mine["income_score"] * mine["population"]).sum()
+            / mine["population"].round().sum() * 100)  # fmt: skip
+    assert row["benchmark"] == pytest.approx(want, rel=1e-12)

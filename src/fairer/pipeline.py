@@ -254,8 +254,10 @@ def profile_place(
                 rendered = render_place_report(place, shown)
                 report_path = rendered.write(stage / "report.html")
     result = ProfileResult(place, load, published.profiles, published.change)
-    result.messages = list(load.messages) + list(
-        getattr(inputs.targeting, "messages", []) if inputs else []
+    result.messages = (
+        list(load.messages)
+        + list(getattr(inputs.targeting, "messages", []) if inputs else [])
+        + list(getattr(inputs.mortality, "messages", []) if inputs else [])
     )
     result.tables = _moved(written, stage, out)
     result.report = out / "report.html" if report_path else None

@@ -40,6 +40,17 @@ FRAMEWORKS = ("fairer-nine-domains", "marmot-eight-principles", "blank")
 DEFAULT_FRAMEWORK = FRAMEWORKS[0]
 
 
+def _refuse_unknown(data: dict, cls, section: str, path: Path | None, except_=()) -> None:
+    """A settings table may hold only its dataclass's fields: name the first other key."""
+    known = {f.name for f in dataclasses.fields(cls)} - set(except_)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise FairerError(
+            f"unknown [{section}] setting '{unknown[0]}': use {', '.join(sorted(known))}",
+            path=path,
+        )
+
+
 @dataclass
 class TargetingSettings:
     """``[targeting]`` in ``place.toml``: how the place chooses where and for whom.
@@ -87,13 +98,7 @@ class TargetingSettings:
         """Read a ``[targeting]`` table, checking every key and type (None: no table)."""
         if data is None:
             return cls()
-        known = {f.name for f in dataclasses.fields(cls)} - {"enabled"}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise FairerError(
-                f"unknown [targeting] setting '{unknown[0]}': use {', '.join(sorted(known))}",
-                path=path,
-            )
+        _refuse_unknown(data, cls, "targeting", path, except_={"enabled"})
         values = {}
         for f in dataclasses.fields(cls):
             if f.name not in data:
@@ -175,13 +180,7 @@ class ComparatorSettings:
         """Read a ``[comparators]`` table, checking every key (None: England)."""
         if data is None:
             return cls()
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise FairerError(
-                f"unknown [comparators] setting '{unknown[0]}': use {', '.join(sorted(known))}",
-                path=path,
-            )
+        _refuse_unknown(data, cls, "comparators", path)
         benchmark = str(data.get("benchmark", "england")).lower()
         if benchmark not in BENCHMARKS:
             raise FairerError(
@@ -247,13 +246,7 @@ class MortalitySettings:
         """Read a ``[mortality]`` table, checking every key and type (None: the defaults)."""
         if data is None:
             return cls()
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise FairerError(
-                f"unknown [mortality] setting '{unknown[0]}': use {', '.join(sorted(known))}",
-                path=path,
-            )
+        _refuse_unknown(data, cls, "mortality", path)
         for name in ("years", "end_year"):
             v = data.get(name)
             if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):

@@ -134,6 +134,35 @@ def read_header(path: str | Path, max_rows: int = 12) -> list[list[str]]:
     return out
 
 
+def header_matches(path: str | Path, is_header: Callable[[list[str]], bool]) -> bool:
+    """Whether one of a file's first rows is a header ``is_header`` recognises (an unreadable
+    file is not).
+
+    Parameters
+    ----------
+    path : path-like
+    is_header : callable
+        Takes a row (list of cells).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("title\\nage,count\\n1,2\\n")
+    >>> header_matches(p, lambda r: "age" in r)
+    True
+    """
+    try:
+        rows = read_header(path, max_rows=3)
+    except (FairerError, OSError, ValueError):
+        return False
+    return any(is_header(r) for r in rows)
+
+
 def _find_header_row(rows: list[list[str]], is_header: Callable[[list[str]], bool]) -> int:
     for i, row in enumerate(rows):
         if is_header(row):

@@ -484,7 +484,8 @@ def gaps(
         places = le[(le["area_type"] == "place") & (le["sex"] == sex) & (le["age"] == 0)]
         comp = le[(le["area_type"] == "comparator") & (le["sex"] == sex) & (le["age"] == 0)]
         if comparator is not None and len(places) and (comp["area_code"] == comparator).any():
-            rows.append({"measure": "the place vs comparator",
+            name = comp.loc[comp["area_code"] == comparator, "area_name"].iloc[0]
+            rows.append({"measure": f"the place vs {name}",
                          **_pair(le, sex, ("place", places["area_code"].iloc[0]),
                                  ("comparator", comparator))})  # fmt: skip
     cols = ["measure", "sex", "from", "to", "from_value", "to_value", "gap", "lowercl", "uppercl"]

@@ -62,7 +62,8 @@ def segment_chart(decomposition: pd.DataFrame, comparison: str, sex: str) -> str
     ax.axhline(0, color="#333333", linewidth=0.6)
     ax.set_xticks(x, bands, rotation=90, fontsize=7)
     ax.set_ylabel("years of the gap")
-    ax.legend(frameon=False, fontsize=7, ncol=4, loc="upper left")
+    ax.legend(frameon=False, fontsize=7, ncol=len(causes), loc="upper center",
+              bbox_to_anchor=(0.5, -0.3))  # below the axis: never over the bars  # fmt: skip
     return to_svg(fig)
 
 

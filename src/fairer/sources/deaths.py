@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError, raise_first
-from fairer.tabular import read_header, read_table
+from fairer.tabular import header_matches, read_table
 
 LICENCE = "as the file's owner states (record-level deaths: keep within the council)"
 ATTRIBUTION = "Deaths extract"
@@ -125,11 +125,7 @@ def is_deaths_extract(path: str | Path) -> bool:
     >>> is_deaths_extract(p)
     True
     """
-    try:
-        rows = read_header(path, max_rows=3)
-    except (FairerError, OSError, ValueError):
-        return False
-    return any(_complete(_columns(r)) for r in rows)
+    return header_matches(path, lambda r: _complete(_columns(r)))
 
 
 def _complete(cols: dict) -> bool:
@@ -259,6 +255,10 @@ def read_deaths(path: str | Path) -> pd.DataFrame:
 _COUNTS_HEADER = {"areacode", "sex", "ageband", "deaths", "personyears"}
 
 
+def _counts_header(row) -> bool:
+    return {_key(h) for h in row} >= _COUNTS_HEADER
+
+
 def is_mortality_counts(path: str | Path) -> bool:
     """Whether ``path`` is a comparator's deaths and person-years by sex and age band.
 
@@ -278,11 +278,7 @@ def is_mortality_counts(path: str | Path) -> bool:
     >>> is_mortality_counts(p)
     True
     """
-    try:
-        rows = read_header(path, max_rows=3)
-    except (FairerError, OSError, ValueError):
-        return False
-    return any({_key(h) for h in r} >= _COUNTS_HEADER for r in rows)
+    return header_matches(path, _counts_header)
 
 
 def read_mortality_counts(path: str | Path) -> pd.DataFrame:
@@ -316,7 +312,7 @@ def read_mortality_counts(path: str | Path) -> pd.DataFrame:
     [{'startage': 90, 'deaths': 9.0}]
     """
     path = Path(path)
-    df = read_table(path, is_header=lambda r: {_key(h) for h in r} >= _COUNTS_HEADER)
+    df = read_table(path, is_header=_counts_header)
     cols = {_key(c): c for c in df.columns}
     if not set(cols) >= _COUNTS_HEADER:
         raise FairerError("needs columns area_code, sex, age_band, deaths, person_years", path=path)

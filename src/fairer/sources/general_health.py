@@ -23,7 +23,7 @@ import pandas as pd
 
 from fairer.errors import FairerError, raise_first
 from fairer.sources.geocodes import refuse_bad_area_codes
-from fairer.tabular import read_header, read_table
+from fairer.tabular import header_matches, read_table
 
 LICENCE = "Open Government Licence v3.0"
 ATTRIBUTION = (
@@ -67,11 +67,7 @@ def is_general_health(path: str | Path) -> bool:
     >>> is_general_health(p)
     True
     """
-    try:
-        rows = read_header(path, max_rows=3)
-    except (FairerError, OSError, ValueError):
-        return False
-    return any(_layout(r) for r in rows)
+    return header_matches(path, lambda r: _layout(r) is not None)
 
 
 def age_start(label: str) -> int:
