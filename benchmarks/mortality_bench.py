@@ -167,7 +167,8 @@ def main(record_results: bool = True) -> None:
         "## Life expectancy where people live: England-sized",
         "",
         "Synthetic England (made by the benchmark): 33,755 LSOAs, 7,000 wards, 2.5 million "
-        "deaths 2019-2023 with ICD-10 causes. Issue target: under 20 s in all.",
+        "deaths 2019-2023 with ICD-10 causes. Issue target: under 20 s in all. Reproduce: "
+        "`.venv/bin/python benchmarks/mortality_bench.py`.",
         "",
         "| step | fairer |",
         "|---|---|",
