@@ -266,6 +266,8 @@ def test_the_report_quotes_the_gap_and_explains_it(demo_run):
     assert "Life expectancy where people live" in page
     assert "A gap of " in page and "years in male life expectancy at birth between" in page
     assert "Arriaga decomposition" in page
+    progress = (out / "place" / "output" / "progress_2026-H1.html").read_text(encoding="utf-8")
+    assert "years in male life expectancy at birth between" in progress
     written = {p.name for p in (out / "place" / "output").glob("life_expectancy*.csv")}
     assert {"life_expectancy.csv", "life_expectancy_gaps.csv",
             "life_expectancy_decomposition.csv"} <= written  # fmt: skip

@@ -47,6 +47,10 @@ class PlaceContext:
     _national: dict[int, DeprivationData] = field(default_factory=dict, repr=False)
     _jobs: dict[str, object] = field(default_factory=dict, repr=False)
 
+    def cached(self, name: str):
+        """What :meth:`once` ran under ``name`` (None: not run in this context)."""
+        return self._jobs.get(name)
+
     def once(self, name: str, job):
         """``job(self)``, run once per context: jobs that several results share (the deaths
         extract's life expectancy feeds the framework and the report) are not run twice."""

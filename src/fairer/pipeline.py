@@ -139,13 +139,14 @@ class PlaceReportInputs:
 def _report_inputs(ctx: PlaceContext, static_rug: bool = False) -> PlaceReportInputs:
     from fairer.targeting.place import targeting_results
 
+    mortality = ctx.once("mortality", mortality_results)  # before the framework: it reuses it
     return PlaceReportInputs(
         profile=profile_results(ctx),
         framework=place_results(ctx, "ward") if has_indicators(ctx) else None,
         targeting=ctx.once("targeting", targeting_results),
         voices=_consultation_summary(ctx),
         attributions=queries.attributions(ctx.store),
-        mortality=ctx.once("mortality", mortality_results),
+        mortality=mortality,
     )
 
 
@@ -786,6 +787,10 @@ def render_progress_report(
     rep.add(summary_section(summary))
     for s in framework_sections(inputs.framework, static_rug=True):
         rep.add(s)
+    if inputs.mortality is not None:
+        from fairer.report.mortality import mortality_section
+
+        rep.add(mortality_section(inputs.mortality, brief=True))
     for s in (
         targeting_section(inputs.targeting),
         plan_section(delivery.plan),

@@ -88,8 +88,12 @@ def deaths_extract(rng: np.random.Generator, lsoas: pd.DataFrame, population: pd
 
 def england_comparator(population: pd.DataFrame) -> pd.DataFrame:
     """A synthetic comparator: the borough's age structure, scaled up, at median deprivation."""
+    from fairer.mortality.causes import assign_causes, cause_groups
     from fairer.mortality.where import BAND_LABELS, band_index
 
+    codes = [c for c, _, _ in CAUSES]
+    group_of = dict(zip(codes, assign_causes(pd.Series(codes), pd.Series([50] * len(codes)),
+                                             cause_groups())[0], strict=True))  # fmt: skip
     rows = []
     total = population.groupby(["sex", "age"])["count"].sum().reset_index()
     scale = 56_000_000 / total["count"].sum()
@@ -104,10 +108,9 @@ def england_comparator(population: pd.DataFrame) -> pd.DataFrame:
             d, p = deaths[band == b].sum(), people[band == b].sum()
             shares = np.array([y if b < 16 else o for _, y, o in CAUSES])
             shares = shares / shares.sum()
-            groups = _groups()
             by_group: dict[str, float] = {}
             for (code, _, _), s in zip(CAUSES, shares, strict=True):
-                g = "Deaths under 1" if b == 0 else groups(code)
+                g = "Deaths under 1" if b == 0 else group_of[code]
                 by_group[g] = by_group.get(g, 0.0) + s * d
             for g, v in by_group.items():
                 rows.append(
@@ -122,13 +125,6 @@ def england_comparator(population: pd.DataFrame) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows)
-
-
-def _groups():
-    from fairer.mortality.causes import assign_causes, cause_groups
-
-    table = cause_groups()
-    return lambda code: assign_causes(pd.Series([code]), pd.Series([50]), table)[0].iloc[0]
 
 
 AGE_GROUPS = [(0, 4, "Aged 4 years and under")] + [

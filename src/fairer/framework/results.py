@@ -198,7 +198,10 @@ def place_results(
     rows = indicator_rows(store, data)
     from fairer.mortality.jobs import mortality_results
 
-    mortality = ctx.once("mortality", mortality_results)
+    # The report's full run when it has happened; else only what the indicators need.
+    mortality = ctx.cached("mortality") or ctx.once(
+        "mortality_indicators", lambda c: mortality_results(c, explain=False)
+    )
     if mortality is not None and not mortality.indicator_rows().empty:
         rows = pd.concat([rows, mortality.indicator_rows()], ignore_index=True)
     weights, imd = lsoa_weights_and_imd(place, data)

@@ -119,15 +119,18 @@ class MortalityResults:
         return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
-def _membership(ctx, lsoas: list[str]) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Which areas each LSOA of the place is in, and the wards' population-weighted IMD."""
+def _membership(
+    ctx, lsoas: list[str], explain: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Which areas each LSOA of the place is in, and the wards' population-weighted IMD (only
+    the wards and the place when not ``explain``)."""
     place, store = ctx.place, ctx.store
     names = queries.area_names(store)
     links = queries.lsoa_links(store, place.geography_year)
     links = links[links["child_code"].isin(lsoas)]
     rows = [pd.DataFrame({"lsoa_code": lsoas, "area_type": "place",
                           "area_code": place.la_codes[0], "area_name": place.name})]  # fmt: skip
-    for level in ("ward", "msoa"):
+    for level in ("ward", "msoa") if explain else ("ward",):
         part = links[links["parent_level"] == level]
         rows.append(
             pd.DataFrame(
@@ -140,6 +143,8 @@ def _membership(ctx, lsoas: list[str]) -> tuple[pd.DataFrame, pd.DataFrame | Non
             )
         )
     ward_imd = None
+    if not explain:
+        return pd.concat(rows, ignore_index=True), None
     edition = ctx.lead_edition
     if edition is not None:
         _, imd = lsoa_weights_and_imd(place, ctx.national(edition))
@@ -262,7 +267,7 @@ def _healthy(counts: dict, health: pd.DataFrame, membership: pd.DataFrame) -> pd
     return h[cols].reset_index(drop=True)
 
 
-def mortality_results(ctx) -> MortalityResults | None:
+def mortality_results(ctx, explain: bool = True) -> MortalityResults | None:
     """Life expectancy where the place's people live, from its deaths extract (None: none).
 
     Parameters
@@ -270,6 +275,9 @@ def mortality_results(ctx) -> MortalityResults | None:
     ctx : PlaceContext
         The open place; its sources of kind ``deaths`` (and optionally
         ``mortality_comparator`` and ``general_health``) and ``[mortality]`` settings.
+    explain : bool
+        Everything (default). False: only the wards' and the place's life expectancy and HLE,
+        what the framework's indicators need (no deciles, gaps or decompositions).
 
     Returns
     -------
@@ -330,7 +338,7 @@ def mortality_results(ctx) -> MortalityResults | None:
     messages.append(
         f"person-years {pooled.label}: population estimate {', '.join(estimates)} for each year"
     )
-    membership, ward_imd = _membership(ctx, lsoas)
+    membership, ward_imd = _membership(ctx, lsoas, explain)
     counts = area_counts(pooled, py, membership, order)
     comparator = None
     comparator_name = None
@@ -340,6 +348,12 @@ def mortality_results(ctx) -> MortalityResults | None:
         comparator = _add_comparator(counts, comp, order)
         comparator_name = str(comp["area_name"].iloc[0])
     le = area_life_expectancy(counts)
+    hle = _hle(ctx, counts, lsoas, population, membership, messages)
+    _protect(le, pooled)
+    if not explain:
+        empty = pd.DataFrame()
+        return MortalityResults(le, empty, empty, empty, hle, pooled.exclusions, pooled.label,
+                                comparator_name, messages=messages)  # fmt: skip
     gap = gaps(le, ward_imd, comparator)
     pairs = [("most vs least deprived decile", ("decile", "1"), ("decile", "10")),
              ("men vs women", ("place", place.la_codes[0]), ("place", place.la_codes[0]))]  # fmt: skip
@@ -356,25 +370,33 @@ def mortality_results(ctx) -> MortalityResults | None:
         if comparator
         else pd.DataFrame()
     )
-    health_sources = place.sources_of("general_health")
-    hle = pd.DataFrame()
-    if health_sources:
-        health = pd.concat([read_general_health(s.path) for s in health_sources])
-        health = _with_ages(health, set(lsoas), population, messages)
-        hle = _healthy(counts, health, membership)
-        if hle.empty:
-            messages.append(
-                "healthy life expectancy needs Census 2021 general health by age: for the "
-                "place's LSOAs (ONS custom dataset), or TS037 for the LSOAs with a by-age "
-                "table for a wider area to standardise it"
-            )
-    # Deaths of the areas of one type, sex and age add up to the place's: suppression holds
-    # along those lines, so a hidden count cannot come back by subtraction.
+    return MortalityResults(le, gap, decomposition, wards, hle, pooled.exclusions, pooled.label,
+                            comparator_name, messages=messages)  # fmt: skip
+
+
+def _hle(ctx, counts, lsoas, population, membership, messages) -> pd.DataFrame:
+    """Healthy life expectancy for every area, where Census general health is loaded."""
+    health_sources = ctx.place.sources_of("general_health")
+    if not health_sources:
+        return pd.DataFrame()
+    health = pd.concat([read_general_health(s.path) for s in health_sources])
+    health = _with_ages(health, set(lsoas), population, messages)
+    hle = _healthy(counts, health, membership)
+    if hle.empty:
+        messages.append(
+            "healthy life expectancy needs Census 2021 general health by age: for the "
+            "place's LSOAs (ONS custom dataset), or TS037 for the LSOAs with a by-age "
+            "table for a wider area to standardise it"
+        )
+    return hle
+
+
+def _protect(le: pd.DataFrame, pooled) -> None:
+    """Deaths of the areas of one type, sex and age add up to the place's: suppression holds
+    along those lines, so a hidden count cannot come back by subtraction."""
     le.attrs["protect"] = [(["deaths"], ["value", "lowercl", "uppercl"])]
     le.attrs["lines"] = [["area_type", "sex", "age"]]
     pooled.exclusions.attrs["protect"] = [(["deaths"], [])]
-    return MortalityResults(le, gap, decomposition, wards, hle, pooled.exclusions, pooled.label,
-                            comparator_name, messages=messages)  # fmt: skip
 
 
 def _with_ages(health: pd.DataFrame, lsoas: set, population, messages: list[str]) -> pd.DataFrame:

@@ -67,8 +67,9 @@ def segment_chart(decomposition: pd.DataFrame, comparison: str, sex: str) -> str
     return to_svg(fig)
 
 
-def mortality_section(res) -> Section:
-    """The section, from a *protected* :class:`fairer.mortality.MortalityResults`."""
+def mortality_section(res, brief: bool = False) -> Section:
+    """The section, from a *protected* :class:`fairer.mortality.MortalityResults`; ``brief``
+    (the progress report): the headline, the gaps and the most vs least deprived chart."""
     esc = html.escape
     parts = []
     for sex in ("male", "female"):
@@ -93,7 +94,8 @@ def mortality_section(res) -> Section:
         parts.append(table_html(g[["Gap", "Sex", "From", "To", "Years", "95% lower", "95% upper"]],
                                 "The gaps (the second area's life expectancy minus the first's)"))  # fmt: skip
     d = res.decomposition
-    for comparison in dict.fromkeys(d["comparison"]):
+    comparisons = list(dict.fromkeys(d["comparison"]))
+    for comparison in comparisons[:1] if brief else comparisons:
         sex = (
             "male" if ((d["comparison"] == comparison) & (d["sex"] == "male")).any() else "persons"
         )
@@ -112,6 +114,9 @@ def mortality_section(res) -> Section:
         by_cause = part.groupby("cause", sort=False)["contribution"].sum().reset_index()
         by_cause.columns = ["Cause", "Years of the gap"]
         parts.append(table_html(by_cause, f"{comparison} ({sex}): the gap by cause"))
+    if brief:
+        return Section("life-expectancy", "Life expectancy where people live", "".join(parts),
+                       ["Deaths extract (council), population estimates (ONS)"])  # fmt: skip
     hle = res.healthy_life_expectancy
     if len(hle):
         h = hle[(hle["area_type"].isin(["decile", "place"])) & (hle["age"] == 0)
