@@ -226,6 +226,11 @@ def test_demo_decompositions_add_up_to_their_gaps(demo_mortality):
     np.testing.assert_allclose(sums["total"], sums["gap"], atol=1e-9)
     wards = demo_mortality.ward_decomposition
     assert wards["area_code"].nunique() == 20
+    # men vs women is the place's female minus male life expectancy at birth
+    le = demo_mortality.life_expectancy
+    place = le[(le["area_type"] == "place") & (le["age"] == 0)].set_index("sex")["value"]
+    gap = d.loc[d["comparison"] == "men vs women", "gap"].iloc[0]
+    assert gap == pytest.approx(place["female"] - place["male"], abs=1e-9)
 
 
 def test_demo_gaps_and_healthy_life_expectancy(demo_mortality):

@@ -20,7 +20,6 @@ from fairer.framework.compute import local_deciles
 from fairer.framework.data import lsoa_weights_and_imd
 from fairer.mortality.causes import cause_groups, group_order
 from fairer.mortality.where import (
-    BAND_LABELS,
     RULES,
     SEXES,
     area_counts,
@@ -420,20 +419,20 @@ def _with_ages(health: pd.DataFrame, lsoas: set, population, messages: list[str]
 
 
 def _men_vs_women(counts: dict, code: str) -> pd.DataFrame:
-    """The place's gap between men (reference) and women, by age and cause."""
-    from fairer.stats.arriaga import arriaga_arrays
-
+    """The place's gap between men (reference) and women, by age and cause: the two sexes as
+    two populations of :func:`decompose`."""
     key = pd.MultiIndex.from_frame(counts["areas"][["area_type", "area_code"]])
     i = key.get_indexer([("place", code)])[0]
-    D, P, causes = counts["deaths"][i], counts["person_years"][i], counts["causes"]
-    r = arriaga_arrays(D[1:2].sum(2), P[1:2], D[0:1].sum(2), P[0:1], D[1:2], D[0:1])
-    frame = pd.DataFrame({"comparison": "men vs women", "sex": "persons",
-                          "age_band": np.repeat(BAND_LABELS, len(causes)),
-                          "cause": np.tile(causes, N_BANDS),
-                          "contribution": r["by_cause"][0].ravel()})  # fmt: skip
-    frame["le_reference"], frame["le_comparison"] = r["le_reference"][0], r["le_comparison"][0]
-    frame["gap"] = frame["le_comparison"] - frame["le_reference"]
-    return frame
+    D, P = counts["deaths"][i], counts["person_years"][i]
+    sexes = {"men": 1, "women": 0}  # index along the sex axis of the place's arrays
+    both = {
+        "areas": pd.DataFrame({"area_type": list(sexes), "area_code": code, "area_name": ""}),
+        # each sex in the "persons" slot of its own pseudo-area
+        "deaths": np.stack([np.broadcast_to(D[k], D.shape) for k in sexes.values()]),
+        "person_years": np.stack([np.broadcast_to(P[k], P.shape) for k in sexes.values()]),
+        "causes": counts["causes"],
+    }
+    return decompose(both, [("men vs women", ("men", code), ("women", code))], sexes=("persons",))
 
 
 def _previous_period(deaths, lsoas, groups, settings, pooled, py, membership, order, code):

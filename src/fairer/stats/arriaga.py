@@ -163,6 +163,14 @@ def arriaga(
     return base.reset_index(drop=True)
 
 
+def _cause_share(dm: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Each cause's share of its band's change in death rate. A band whose total rate is the
+    same in both populations contributes nothing (its Arriaga term is exactly zero), so no
+    cause gets a share of it."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total != 0, dm / np.where(total != 0, total, 1.0), 0.0)
+
+
 def _band_contributions(l1, l2, L1, L2, T1, T2) -> np.ndarray:
     """Arriaga's band contributions for (groups × 20) life-table arrays."""
     l0 = l1[:, :1]
@@ -202,11 +210,9 @@ def _by_cause(base, data, by, startage, cause, deaths, population, population_co
     wide["_dm"] = m2 - m1
     total_dm = wide.groupby(keys, sort=False)["_dm"].transform("sum").to_numpy()
     out = wide[[*keys, cause]].merge(base, on=keys, how="left")
-    # A band whose total rate is the same in both populations contributes nothing (its
-    # Arriaga term is then exactly zero), so no cause gets a share of it.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total_dm != 0, wide["_dm"].to_numpy() / total_dm, 0.0)
-    out["contribution"] = out["contribution"].to_numpy() * share
+    out["contribution"] = out["contribution"].to_numpy() * _cause_share(
+        wide["_dm"].to_numpy(), total_dm
+    )
     order = base[keys].reset_index().rename(columns={"index": "_order"})
     out = out.merge(order, on=keys, how="left").sort_values(["_order", cause], kind="stable")
     return out.drop(columns="_order")
@@ -272,7 +278,5 @@ def arriaga_arrays(
     if cause_deaths1 is not None and cause_deaths2 is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
             dm = cause_deaths2 / P2[..., None] - cause_deaths1 / P1[..., None]
-            total = dm.sum(2, keepdims=True)
-            share = np.where(total != 0, dm / np.where(total != 0, total, 1.0), 0.0)
-        out["by_cause"] = contribution[..., None] * share
+        out["by_cause"] = contribution[..., None] * _cause_share(dm, dm.sum(2, keepdims=True))
     return out

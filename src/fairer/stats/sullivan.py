@@ -32,7 +32,7 @@ from fairer.stats._common import (
     require_columns,
     z_value,
 )
-from fairer.stats.life_expectancy import N_BANDS, _grouped, _notes, _table
+from fairer.stats.life_expectancy import N_BANDS, _from_age_up, _grouped, _notes, _start, _table
 
 
 def sullivan(
@@ -96,7 +96,7 @@ def sullivan(
     if ((np.asarray(pi) < 0) | (np.asarray(pi) > 1)).any():
         raise StatsError(f"the healthy share in '{healthy}' must be between 0 and 1")
     df = data.copy()
-    df["_start"] = pd.to_numeric(df[startage].astype(str).str.extract(r"(\d+)")[0])
+    df["_start"] = df[startage].map(_start)
     df = df.sort_values([*by, "_start"], kind="stable").reset_index(drop=True)
     keys = df.groupby(by, sort=False).ngroup().to_numpy() if by else np.zeros(len(df), int)
     l_ = np.asarray(numeric(df, lx), dtype=float)
@@ -219,9 +219,3 @@ def healthy_life_expectancy(
         out["healthy_share_of_life"] = hle / le
     out["note"] = _notes(grouped)
     return out.reset_index(drop=True)
-
-
-def _from_age_up(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Sum of each band and all older bands of its group (rows sorted by group, then age)."""
-    backwards = pd.Series(values[::-1]).groupby(keys[::-1]).cumsum().to_numpy()
-    return backwards[::-1]
