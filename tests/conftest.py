@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
+# The hub's suite runs in its own process per database (Django is configured once per process):
+# tests/test_hub.py starts it; collected directly only inside that process.
+collect_ignore = [] if os.environ.get("FAIRER_HUB_SUITE") else ["hub_suite"]
 
 
 def shared_path(*parts: str) -> Path:

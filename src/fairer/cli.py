@@ -356,6 +356,11 @@ from fairer.cli_voices import voices_app  # noqa: E402
 
 app.add_typer(voices_app, name="voices")
 
+from fairer.cli_hub import hub_app, serve  # noqa: E402
+
+app.command("serve")(serve)
+app.add_typer(hub_app, name="hub")
+
 framework_app = typer.Typer(help="Outcomes frameworks: check a framework file, list templates.")
 app.add_typer(framework_app, name="framework")
 
@@ -485,17 +490,13 @@ def demo(
     ),
 ) -> None:
     """Make a synthetic borough and run the whole pipeline on it into a report."""
-    from fairer.demo import run_demo
+    from fairer.demo import describe_demo, run_demo
+    from fairer.hub import prepare_hub
 
     result = run_demo(out, seed=seed)
-    echo(f"synthetic borough '{result.place.name}' in {out}")
-    for s in result.profiles[max(result.profiles)].headline_sentences():
-        echo(f"  {s}")
-    echo(f"report: {result.report}")
-    if result.progress is not None:
-        echo(f"progress report: {result.progress.pdf or result.progress.html}")
-    if result.voices is not None:
-        echo(f"consultation summary: {result.voices.html}")
+    hub = prepare_hub(result.place.folder, demo_users=True)
+    for line in describe_demo(result, out, hub):
+        echo(line)
 
 
 @app.command()

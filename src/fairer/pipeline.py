@@ -77,6 +77,10 @@ class ProfileResults:
         for ed, p in self.profiles.items():
             for name, df in p.tables().items():
                 out[f"iod{ed}_{name}"] = df
+        out["headlines"] = pd.DataFrame(
+            [(f"IoD{ed}", s) for ed, p in self.profiles.items() for s in p.headline_sentences()],
+            columns=["edition", "headline"],
+        )
         if self.change is not None:
             out["change_summary"] = self.change.summary
             out["change_lsoas"] = self.change.lsoas
@@ -246,6 +250,9 @@ def profile_place(
             published.tables(), stage, formats, workbook="deprivation_profile.xlsx"
         )
         written.update(_write_exports(published, framework, stage))
+        if shown is not None and shown.targeting is not None:
+            written.update(write_outputs(_targeting_tables(shown.targeting), stage, formats,
+                                         workbook="targeting.xlsx"))  # fmt: skip
         if shown is not None and shown.mortality is not None:
             written.update(write_outputs(shown.mortality.tables(), stage, formats,
                                          workbook="life_expectancy.xlsx"))  # fmt: skip
@@ -263,6 +270,17 @@ def profile_place(
     result.tables = _moved(written, stage, out)
     result.report = out / "report.html" if report_path else None
     return result
+
+
+def _targeting_tables(targeting) -> dict[str, pd.DataFrame]:
+    """Where and for whom, as published tables: priorities, need, allocation, asset access."""
+    tables = dict(targeting.priorities.tables())
+    for name in ("allocation_ward", "allocation_lsoa"):
+        if getattr(targeting, name) is not None:
+            tables[name] = getattr(targeting, name).table
+    if targeting.assets is not None:
+        tables["asset_access"] = targeting.assets.summary
+    return tables
 
 
 def _write_exports(profile: ProfileResults, framework, stage: Path) -> dict[str, Path]:

@@ -2,7 +2,7 @@
 
 One row per action (key action area, action, owner/organisation, linked measures and priority
 areas, status, notes) and one row per milestone (action, milestone, due date, date done,
-status). It reads and writes XLSX (sheets ``actions`` and ``milestones``), CSV (one row per
+status, a short note). It reads and writes XLSX (sheets ``actions`` and ``milestones``), CSV (one row per
 milestone, action columns repeated) and YAML (actions with their milestones nested), losslessly.
 
 RAG on a reporting date, per milestone: **done** (done on or before the date); **late** (due
@@ -42,7 +42,7 @@ ACTION_COLUMNS = [
     "status",
     "notes",
 ]
-MILESTONE_COLUMNS = ["action_id", "milestone_id", "milestone", "due", "done", "status"]
+MILESTONE_COLUMNS = ["action_id", "milestone_id", "milestone", "due", "done", "status", "note"]
 STATUSES = ("not started", "in progress", "at risk", "done", "stopped")
 RAG_ORDER = ["late", "at risk", "on track", "done"]
 RAG_COLOURS = {

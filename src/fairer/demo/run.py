@@ -157,3 +157,41 @@ def run_demo(out: str | Path = "fairer-demo", seed: int = 2024) -> ProfileResult
     result.progress = progress
     result.voices = voices_report(out / "place")
     return result
+
+
+def describe_demo(result: ProfileResult, out: str | Path, hub=None) -> list[str]:
+    """What ``fairer demo`` prints: the borough, its headlines, the reports and the demo hub.
+
+    Parameters
+    ----------
+    result : ProfileResult
+        From :func:`run_demo`.
+    out : path-like
+        The demo's folder.
+    hub : fairer.hub.HubSetup, optional
+        From :func:`fairer.hub.prepare_hub` with ``demo_users=True``.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    See :func:`run_demo`; ``fairer demo`` prints these lines.
+    """
+    lines = [f"synthetic borough '{result.place.name}' in {out}"]
+    lines += [f"  {s}" for s in result.profiles[max(result.profiles)].headline_sentences()]
+    lines.append(f"report: {result.report}")
+    if result.progress is not None:
+        lines.append(f"progress report: {result.progress.pdf or result.progress.html}")
+    if result.voices is not None:
+        lines.append(f"consultation summary: {result.voices.html}")
+    if hub is not None:
+        from fairer.hub import DEMO_PASSWORD
+
+        lines.append(
+            f"partnership hub: fairer serve {Path(out) / 'place'}  (then open http://127.0.0.1:8000/)"
+        )
+        lines.append(f"  demo users (password {DEMO_PASSWORD}; synthetic, for the demo only):")
+        lines += [f"    {u:<10} {role:<10} {org or ''}" for u, role, org in hub.users]
+    return lines

@@ -22,6 +22,7 @@ function                  method                                              PH
 :func:`healthy_life_expectancy` Sullivan's method with its standard error     (ONS HLE)
 :func:`recent_trend`      chi-square test for trend, last five points, 99.8%  (Fingertips trend markers)
 :func:`compare`           value vs benchmark at 95% / 99.8%                   (Fingertips)
+:func:`rank_intervals`    league-table rank intervals by simulation           (Goldstein & Spiegelhalter)
 ========================  ==================================================  =====================
 
 Invalid input raises :class:`StatsError` naming the rule; results suppressed to NA raise a
@@ -40,6 +41,7 @@ from fairer.stats.life_expectancy import life_expectancy, life_table
 from fairer.stats.mean import mean
 from fairer.stats.proportion import proportion
 from fairer.stats.quantile import quantile
+from fairer.stats.rank import rank_intervals
 from fairer.stats.rate import rate
 from fairer.stats.sii import sii
 from fairer.stats.sullivan import healthy_life_expectancy, sullivan
@@ -51,6 +53,7 @@ __all__ = [
     "arriaga_arrays",
     "healthy_life_expectancy",
     "life_table",
+    "rank_intervals",
     "recent_trend",
     "sullivan",
     "StatsError",

@@ -333,6 +333,39 @@ def _postcode_lookup(ctx: PlaceContext, postcodes) -> pd.DataFrame | None:
     return stored if len(stored) else None
 
 
+def locate_postcodes(place_dir: str | Path, postcodes: list[str]) -> pd.DataFrame:
+    """Where postcodes are, from the place's postcode directory (for placing a new asset).
+
+    Parameters
+    ----------
+    place_dir : path-like
+    postcodes : list of str
+        As typed ("ts18 1ab"): normalised before matching.
+
+    Returns
+    -------
+    DataFrame
+        ``postcode, latitude, longitude`` for those found (empty when the place has no postcode
+        directory, or none matched).
+
+    Examples
+    --------
+    >>> from fairer.demo import example_place
+    >>> len(locate_postcodes(example_place(), ['ZZ99 9ZZ']))
+    0
+    """
+    from fairer.context import open_place
+    from fairer.sources.postcodes import normalise_postcode
+
+    wanted = set(normalise_postcode(pd.Series(postcodes, dtype=str)))
+    with open_place(place_dir, load=False, read_only=True) as ctx:
+        known = queries.postcodes(ctx.store)
+    known = known.assign(postcode=normalise_postcode(known["postcode"]))
+    return known[known["postcode"].isin(wanted)][["postcode", "latitude", "longitude"]].reset_index(
+        drop=True
+    )
+
+
 @dataclass
 class Allocation:
     """A budget split by proportionate universalism, and what it was split by."""

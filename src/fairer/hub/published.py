@@ -1,0 +1,200 @@
+"""What the hub's pages show of a place: its published outputs, read as written.
+
+The hub never computes a statistic: publishing (:func:`fairer.hub.service.publish`, or
+``fairer profile``) runs the jobs and the disclosure step and writes the tables into
+``PLACE/output``; these functions only read those tables back for the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+VERDICT_CLASS = {"better": "better", "similar": "similar", "worse": "worse",
+                 "not compared": "none"}  # fmt: skip
+
+
+def output_dir(folder: str | Path) -> Path:
+    return Path(folder) / "output"
+
+
+def _read(path: Path) -> pd.DataFrame | None:
+    if path.with_suffix(".parquet").exists():
+        return pd.read_parquet(path.with_suffix(".parquet"))
+    if path.with_suffix(".csv").exists():
+        return pd.read_csv(path.with_suffix(".csv"))
+    return None
+
+
+@lru_cache(maxsize=32)
+def _cached(path: str, mtime: float) -> pd.DataFrame | None:
+    return _read(Path(path))
+
+
+def table(folder: str | Path, name: str) -> pd.DataFrame | None:
+    """A published table (``output/<name>.parquet`` or ``.csv``), None if not published."""
+    base = output_dir(folder) / name
+    for suffix in (".parquet", ".csv"):
+        if base.with_suffix(suffix).exists():
+            return _cached(str(base), base.with_suffix(suffix).stat().st_mtime)
+    return None
+
+
+def indicators(folder) -> pd.DataFrame | None:
+    """The framework's published results (every level and period)."""
+    return table(folder, "indicator_results")
+
+
+def scorecard(folder) -> list[dict]:
+    """The place's latest value per indicator, with its comparator and verdict."""
+    df = indicators(folder)
+    if df is None:
+        return []
+    latest = df[(df["level"] == "place") & df["latest"].astype(bool)]
+    return latest.sort_values(["domain", "indicator"]).to_dict("records")
+
+
+@dataclass
+class Rug:
+    """The tartan rug as the page shows it: indicators down, areas across, verdict per cell."""
+
+    rows: list[dict]  # an indicator's fields, and ``cells``: one per area (None: no result)
+    areas: list[dict]
+    domains: list[str] = field(default_factory=list)
+
+
+def rug(folder, level: str = "ward") -> Rug | None:
+    """The latest period's rug at ``level`` from the published indicator results."""
+    df = indicators(folder)
+    if df is None:
+        return None
+    latest = df[(df["level"] == level) & df["latest"].astype(bool)]
+    if latest.empty:
+        return None
+    inds = (
+        latest[["indicator_id", "indicator", "domain", "unit", "polarity"]]
+        .drop_duplicates("indicator_id")
+        .sort_values(["domain", "indicator"])
+    )
+    areas = latest[["area_code", "area_name"]].drop_duplicates("area_code").sort_values("area_name")
+    cells = {
+        (r["indicator_id"], r["area_code"]): r
+        | {"css": VERDICT_CLASS.get(str(r["verdict"]), "none")}
+        for r in latest.to_dict("records")
+    }
+    area_list = areas.to_dict("records")
+    rows = [
+        i | {"cells": [cells.get((i["indicator_id"], a["area_code"])) for a in area_list]}
+        for i in inds.to_dict("records")
+    ]
+    return Rug(rows, area_list, sorted(inds["domain"].unique()))
+
+
+def headlines(folder) -> list[str]:
+    """The deprivation profile's headline sentences, as published."""
+    df = table(folder, "headlines")
+    return [] if df is None else [f"{r.headline} ({r.edition})" for r in df.itertuples()]
+
+
+def gaps(folder) -> list[dict]:
+    """Life expectancy gaps (most vs least deprived, and vs the comparator), as published."""
+    df = table(folder, "life_expectancy_gaps")
+    return [] if df is None else df.to_dict("records")
+
+
+def priorities(folder) -> list[dict]:
+    df = table(folder, "priority_neighbourhoods")
+    return [] if df is None else df.to_dict("records")
+
+
+def allocation(folder) -> list[dict]:
+    df = table(folder, "allocation_ward")
+    return [] if df is None else df.to_dict("records")
+
+
+def reports(folder) -> list[Path]:
+    """The reports a member may download (place report, progress reports)."""
+    out = output_dir(folder)
+    found = (
+        [out / "report.html"]
+        + sorted(out.glob("progress_*.html"))
+        + sorted(out.glob("progress_*.pdf"))
+    )
+    return [p for p in found if p.exists()]
+
+
+@dataclass
+class MapLayer:
+    """LSOAs as SVG paths in British National Grid metres (y flipped), for the need map."""
+
+    view_box: str
+    shapes: list[dict]
+
+
+@lru_cache(maxsize=8)
+def _map(path: str, mtime: float, priority_codes: frozenset[str]) -> MapLayer | None:
+    import geopandas as gpd
+    from shapely.geometry import MultiPolygon, Polygon
+
+    try:
+        lsoa = gpd.read_file(path, layer="lsoa").to_crs(27700)
+    except Exception:
+        return None
+    minx, miny, maxx, maxy = lsoa.total_bounds
+    pad = 0.02 * max(maxx - minx, maxy - miny)
+    shapes = []
+    for r in lsoa.itertuples(index=False):
+        geom = r.geometry.simplify(15)
+        polys = (
+            geom.geoms
+            if isinstance(geom, MultiPolygon)
+            else [geom]
+            if isinstance(geom, Polygon)
+            else []
+        )
+        d = " ".join(
+            "M" + " L".join(f"{x:.0f},{-y:.0f}" for x, y in p.exterior.coords) + " Z" for p in polys
+        )
+        shapes.append(
+            {
+                "code": r.lsoa_code,
+                "name": getattr(r, "lsoa_name", r.lsoa_code),
+                "decile": int(r.imd_decile) if pd.notna(getattr(r, "imd_decile", None)) else None,
+                "priority": r.lsoa_code in priority_codes,
+                "d": d,
+            }
+        )
+    box = f"{minx - pad:.0f} {-(maxy + pad):.0f} {maxx - minx + 2 * pad:.0f} {maxy - miny + 2 * pad:.0f}"
+    return MapLayer(box, shapes)
+
+
+def need_map(folder) -> MapLayer | None:
+    """The published LSOA layer coloured by IMD decile, priority neighbourhoods marked."""
+    gpkg = output_dir(folder) / "place_results.gpkg"
+    if not gpkg.exists():
+        return None
+    codes = frozenset(c for p in priorities(folder) for c in str(p.get("area_codes", "")).split())
+    return _map(str(gpkg), gpkg.stat().st_mtime, codes)
+
+
+def to_bng(latitude: float, longitude: float) -> tuple[float, float]:
+    """WGS84 to British National Grid metres (for drawing assets on the map)."""
+
+    e, n = _transformer(4326, 27700).transform(longitude, latitude)
+    return e, n
+
+
+def from_bng(easting: float, northing: float) -> tuple[float, float]:
+    """British National Grid metres to (latitude, longitude) (a click on the map)."""
+    lon, lat = _transformer(27700, 4326).transform(easting, northing)
+    return lat, lon
+
+
+@lru_cache(maxsize=4)
+def _transformer(a: int, b: int):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(a, b, always_xy=True)
