@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -140,7 +140,12 @@ class PlaceReportInputs:
     mortality: object | None = None
 
 
-def _report_inputs(ctx: PlaceContext, static_rug: bool = False) -> PlaceReportInputs:
+def _report_inputs(ctx: PlaceContext) -> PlaceReportInputs:
+    # once per context: the hub's publish writes the place report and the progress report
+    return ctx.once("report_inputs", _compute_report_inputs)
+
+
+def _compute_report_inputs(ctx: PlaceContext) -> PlaceReportInputs:
     from fairer.targeting.place import targeting_results
 
     mortality = ctx.once("mortality", mortality_results)  # before the framework: it reuses it
@@ -208,8 +213,16 @@ class ProfileResult:
     messages: list[str] = field(default_factory=list)  # rows set aside, parts left out
 
 
+def _opened(place_dir, ctx: PlaceContext | None):
+    """The context given (left open for its owner), or the place opened for this call."""
+    return nullcontext(ctx) if ctx is not None else open_place(place_dir)
+
+
 def profile_place(
-    place_dir: str | Path, formats: tuple[str, ...] = ("csv", "xlsx"), report: bool = True
+    place_dir: str | Path,
+    formats: tuple[str, ...] = ("csv", "xlsx"),
+    report: bool = True,
+    ctx: PlaceContext | None = None,
 ) -> ProfileResult:
     """Load a place's sources, profile deprivation for every IoD edition it has, write outputs.
 
@@ -221,6 +234,9 @@ def profile_place(
         Table formats to write into ``<place>/output/``. XLSX is one workbook with a sheet per table.
     report : bool
         Also write ``<place>/output/report.html``.
+    ctx : PlaceContext, optional
+        An open context to reuse (its results are shared with other writers); by default the
+        place is opened and closed here.
 
     Returns
     -------
@@ -234,7 +250,7 @@ def profile_place(
     ([2025], 'report.html')
     """
     check_formats(formats)
-    with feedback.step("Preparing the profile"), open_place(place_dir) as ctx:
+    with feedback.step("Preparing the profile"), _opened(place_dir, ctx) as ctx:
         place = ctx.place
         with feedback.step("Profiling deprivation and computing the framework"):
             inputs = _report_inputs(ctx) if report else None
@@ -694,7 +710,9 @@ class ProgressResult:
     messages: list[str] = field(default_factory=list)
 
 
-def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> ProgressResult:
+def progress_report(
+    place_dir: str | Path, period: str, pdf: bool = False, ctx: PlaceContext | None = None
+) -> ProgressResult:
     """Write ``progress_<period>.html`` (and ``.pdf``) in the place's output folder.
 
     Parameters
@@ -705,6 +723,8 @@ def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> Pr
         ``2026-H1``, ``2026-Q3``, ``2026`` or a date: the report is as of its last day.
     pdf : bool
         Also write a PDF (WeasyPrint).
+    ctx : PlaceContext, optional
+        An open context to reuse (the hub's publish shares one with :func:`profile_place`).
 
     Returns
     -------
@@ -725,7 +745,7 @@ def progress_report(place_dir: str | Path, period: str, pdf: bool = False) -> Pr
     from fairer.delivery.progress import HISTORY_DIR, delivery_results
 
     on = _period_end(period, period_end)
-    with feedback.step("Preparing the progress report"), open_place(place_dir) as ctx:
+    with feedback.step("Preparing the progress report"), _opened(place_dir, ctx) as ctx:
         place = ctx.place
         with feedback.step("Computing the progress report's results"):
             inputs = _report_inputs(ctx)

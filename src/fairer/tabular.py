@@ -654,7 +654,9 @@ def write_table(df: pd.DataFrame, target: str | Path, sheet_name: str = "data") 
         if suffix == ".csv":
             neutralise_formulas(df).to_csv(tmp, index=False, encoding="utf-8")
         elif suffix == ".parquet":
-            df.to_parquet(tmp, index=False)
+            plain = df.copy(deep=False)
+            plain.attrs = {}  # readers' notes (arrays, paths) are not part of a published table
+            plain.to_parquet(tmp, index=False)
         elif suffix == ".xlsx":
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
                 neutralise_formulas(df).to_excel(xw, sheet_name=sheet_name[:31], index=False)

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 DATABASE_URL = os.environ.get("FAIRER_TEST_DATABASE_URL") or None
+# Playwright's sync API keeps an event loop on the test thread; the ORM calls the tests make
+# there are ordinary blocking ones (Django's documented switch for this case).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _copy(src: Path, target: Path) -> Path:
@@ -47,6 +50,9 @@ def hub(tmp_path_factory):
     from fairer.hub import configure, prepare_hub
 
     configure(place, DATABASE_URL, allowed_hosts=("127.0.0.1", "localhost", "testserver"))
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client keeps each response's template context
     if DATABASE_URL:
         from django.core.management import call_command
 
@@ -55,7 +61,9 @@ def hub(tmp_path_factory):
     from fairer.hub.service import add_user, register_place
 
     other_place, _ = register_place(other)
-    add_user(other_place.slug, "other_owner", "owner", "Otherton Council", password="otherton-pass-2026")
+    add_user(
+        other_place.slug, "other_owner", "owner", "Otherton Council", password="otherton-pass-2026"
+    )
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.create_user("outsider", password="outsider-pass-2026")

@@ -66,29 +66,78 @@ def _endpoints(slug, asset, milestone):
         ("export assets", "get", f"{p}/export/assets.csv", None, everyone),
         ("report", "get", f"{p}/reports/report.html", None, everyone),
         ("asset form", "get", f"{p}/assets/new/", None, editors),
-        ("add asset", "post", f"{p}/assets/new/", lambda: {
-            "name": "Matrix garden", "asset_type": "park", "latitude": "54.1",
-            "longitude": "-4.6"}, editors),  # fmt: skip
+        (
+            "add asset",
+            "post",
+            f"{p}/assets/new/",
+            lambda: {
+                "name": "Matrix garden",
+                "asset_type": "park",
+                "latitude": "54.1",
+                "longitude": "-4.6",
+            },
+            editors,
+        ),  # fmt: skip
         ("upload assets", "post", f"{p}/assets/upload/", lambda: {"file": _csv_upload()}, editors),
         ("edit VCSE asset (form)", "get", f"{p}/assets/{asset.pk}/", None, vcse_editors),
-        ("edit VCSE asset", "post", f"{p}/assets/{asset.pk}/", lambda: {
-            "name": "Matrix test hall", "asset_type": "community centre", "latitude": "54.1",
-            "longitude": "-4.6", "version": _version(asset)}, vcse_editors),  # fmt: skip
-        ("retire VCSE asset", "post", f"{p}/assets/{asset.pk}/retire/",
-         lambda: {"version": _version(asset)}, vcse_editors),  # fmt: skip
-        ("update VCSE milestone", "post", f"{p}/milestones/{milestone.pk}/", lambda: {
-            "status": "in progress", "note": "matrix", "version": _version(milestone)},
-         vcse_editors),  # fmt: skip
+        (
+            "edit VCSE asset",
+            "post",
+            f"{p}/assets/{asset.pk}/",
+            lambda: {
+                "name": "Matrix test hall",
+                "asset_type": "community centre",
+                "latitude": "54.1",
+                "longitude": "-4.6",
+                "version": _version(asset),
+            },
+            vcse_editors,
+        ),  # fmt: skip
+        (
+            "retire VCSE asset",
+            "post",
+            f"{p}/assets/{asset.pk}/retire/",
+            lambda: {"version": _version(asset)},
+            vcse_editors,
+        ),  # fmt: skip
+        (
+            "update VCSE milestone",
+            "post",
+            f"{p}/milestones/{milestone.pk}/",
+            lambda: {"status": "in progress", "note": "matrix", "version": _version(milestone)},
+            vcse_editors,
+        ),  # fmt: skip
         ("learning form", "get", f"{p}/learning/new/", None, editors),
-        ("add learning", "post", f"{p}/learning/new/", lambda: {
-            "date": "2026-11-01", "tried": "matrix", "did_not_work": "x", "why": "y"}, editors),  # fmt: skip
-        ("comment", "post", f"{p}/comments/", lambda: {
-            "target_kind": "action", "target_key": action, "text": "matrix"}, everyone),  # fmt: skip
-        ("upload notes", "post", f"{p}/voices/upload/", lambda: {"file": _notes_upload()}, everyone),
+        (
+            "add learning",
+            "post",
+            f"{p}/learning/new/",
+            lambda: {"date": "2026-11-01", "tried": "matrix", "did_not_work": "x", "why": "y"},
+            editors,
+        ),  # fmt: skip
+        (
+            "comment",
+            "post",
+            f"{p}/comments/",
+            lambda: {"target_kind": "action", "target_key": action, "text": "matrix"},
+            everyone,
+        ),  # fmt: skip
+        (
+            "upload notes",
+            "post",
+            f"{p}/voices/upload/",
+            lambda: {"file": _notes_upload()},
+            everyone,
+        ),
         ("import form", "get", f"{p}/import/", None, {"analyst", "owner"}),
         ("members", "get", f"{p}/members/", None, {"owner"}),
-        ("invite", "post", f"{p}/members/", lambda: {"role": "partner", "organisation": "NHS"},
-         {"owner"}),  # fmt: skip
+        (
+            "invite",
+            "post",
+            f"{p}/members/",
+            lambda: {"role": "partner", "organisation": "NHS"},
+            {"owner"},
+        ),  # fmt: skip
         # publishing is allowed for analysts and owners (run once in test_publish): here only
         # its refusals are requested
         ("publish", "post", f"{p}/publish/", lambda: {}, {"analyst", "owner"}),

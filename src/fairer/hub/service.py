@@ -178,16 +178,19 @@ def publish(slug: str, user=None, period: str | None = None, pdf: bool = True) -
     from fairer.hub.sync import write_place_files
     from fairer.pipeline import profile_place, progress_report
 
+    from fairer.context import open_place
+
     hp = _place(slug)
     write_place_files(hp)
-    result = profile_place(hp.folder, formats=("csv", "parquet", "xlsx"))
     period = period or _current_half(date.today())
-    try:
-        progress = progress_report(hp.folder, period, pdf=pdf)
-    except FairerError:
-        if not pdf:
-            raise
-        progress = progress_report(hp.folder, period, pdf=False)  # no PDF engine here
+    with open_place(hp.folder) as ctx:  # one context: the two reports share every result
+        result = profile_place(hp.folder, formats=("csv", "parquet", "xlsx"), ctx=ctx)
+        try:
+            progress = progress_report(hp.folder, period, pdf=pdf, ctx=ctx)
+        except FairerError:
+            if not pdf:
+                raise
+            progress = progress_report(hp.folder, period, pdf=False, ctx=ctx)  # no PDF engine
     hp.published_at = timezone.now()
     hp.save(update_fields=["published_at"])
     return list(result.messages) + list(getattr(progress, "messages", []))

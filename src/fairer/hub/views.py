@@ -415,15 +415,18 @@ def learning_new(request, hp, access):
 
 @place_view("read")
 def voices(request, hp, access):
-    statements = []
+    statements, total = [], 0
     if (Path(hp.folder) / "voices" / "voices.toml").exists():
         from fairer.voices.importing import load_statements
         from fairer.voices.workspace import open_consultation
 
         cons = open_consultation(hp.folder)
-        statements = load_statements(cons).head(200).to_dict("records")
+        found = load_statements(cons)
+        total = len(found)
+        newest_first = found.sort_values(["source_id", "row"], ascending=[False, True])
+        statements = newest_first.head(200).to_dict("records")
     return _page(request, "voices.html", hp, access, uploads=hp.uploads.all()[:20],
-                 statements=statements,
+                 statements=statements, total=total,
                  upload=UploadForm() if access.may("upload") else None)  # fmt: skip
 
 
@@ -476,10 +479,24 @@ def comment(request, hp, access):
     return redirect(back if back.startswith(f"/p/{hp.slug}/") else f"/p/{hp.slug}/")
 
 
+_LABELS = ("name", "milestone", "action", "tried", "text", "filename", "slug")
+_QUIET = {"version", "updated_at", "updated_by", "id"}
+
+
+def _describe(change: Change) -> dict:
+    """One history row: what the record is, and each field's value before and after."""
+    after, before = change.after or {}, change.before or {}
+    shown = after or before
+    label = next((str(shown[k]) for k in _LABELS if shown.get(k)), change.object_id)
+    diff = [(k, before.get(k), v) for k, v in after.items()
+            if before and k not in _QUIET and before.get(k) != v]  # fmt: skip
+    return {"c": change, "label": label[:120], "diff": diff}
+
+
 @place_view("read")
 def history(request, hp, access):
-    return _page(request, "history.html", hp, access,
-                 changes=Change.objects.filter(place=hp).select_related("user")[:200])  # fmt: skip
+    changes = Change.objects.filter(place=hp).select_related("user")[:200]
+    return _page(request, "history.html", hp, access, rows=[_describe(c) for c in changes])
 
 
 # -- files: export, import, publish ----------------------------------------------------------
@@ -534,7 +551,7 @@ def publish(request, hp, access):
     from fairer.hub.service import publish as publish_place
 
     try:
-        msgs = publish_place(hp.slug, request.user)
+        msgs = publish_place(hp.slug, request.user, pdf=request.POST.get("pdf") == "on")
     except FairerError as exc:
         messages.error(request, str(exc))
     else:
