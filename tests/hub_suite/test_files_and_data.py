@@ -109,11 +109,11 @@ def test_uploaded_workshop_notes_are_redacted_before_anything_is_kept(hub, clien
 
     hp = _hp(hub)
     notes = (
-        "Harbourside workshop\n\nWhat would make the biggest difference?\n"
-        "- Buses after 7pm so people can get to evening shifts\n"
-        "- My name is Janet Okafor and you can reach me on janet.okafor@example.org or "
-        "07700 900123 about the food bank rota\n"
-    ).encode()
+        b"Harbourside workshop\n\nWhat would make the biggest difference?\n"
+        b"- Buses after 7pm so people can get to evening shifts\n"
+        b"- My name is Janet Okafor and you can reach me on janet.okafor@example.org or "
+        b"07700 900123 about the food bank rota\n"
+    )
     f = io.BytesIO(notes)
     f.name = "harbourside-notes.txt"
     r = client_for("community").post(f"/p/{hp.slug}/voices/upload/", {"file": f}, follow=True)

@@ -175,10 +175,9 @@ def publish(slug: str, user=None, period: str | None = None, pdf: bool = True) -
     """
     from django.utils import timezone
 
+    from fairer.context import open_place
     from fairer.hub.sync import write_place_files
     from fairer.pipeline import profile_place, progress_report
-
-    from fairer.context import open_place
 
     hp = _place(slug)
     write_place_files(hp)
