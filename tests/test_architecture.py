@@ -71,7 +71,11 @@ def _violations(sources: tuple[str, ...], forbidden: tuple[str, ...], allowed=()
         # statistics: frames in, frames out; nothing of fairer but its errors
         (("fairer.stats",), ("fairer",), ("fairer.stats", "fairer.errors")),
         # readers never reach the reports or the CLI
-        (("fairer.sources",), ("fairer.report", "fairer.cli", "fairer.cli_voices"), ()),
+        (
+            ("fairer.sources",),
+            ("fairer.report", "fairer.cli", "fairer.cli_voices", "fairer.cli_hub"),
+            (),
+        ),
         # reports render results: no readers, loader, store, jobs' orchestration or context
         (
             ("fairer.report",),
@@ -83,6 +87,8 @@ def _violations(sources: tuple[str, ...], forbidden: tuple[str, ...], allowed=()
                 "fairer.context",
                 "fairer.cli",
                 "fairer.cli_voices",
+                "fairer.cli_hub",
+                "fairer.hub",
             ),
             (),
         ),
@@ -95,17 +101,39 @@ def _violations(sources: tuple[str, ...], forbidden: tuple[str, ...], allowed=()
                 "fairer.delivery",
                 "fairer.evaluate",
             ),
-            ("fairer.report", "fairer.cli", "fairer.cli_voices", "fairer.pipeline"),
+            (
+                "fairer.report",
+                "fairer.cli",
+                "fairer.cli_voices",
+                "fairer.cli_hub",
+                "fairer.pipeline",
+                "fairer.hub",
+            ),
             (),
         ),
+        # the hub shows published results and calls jobs: never the store, loader or readers
+        (("fairer.hub",), ("fairer.store", "fairer.load", "fairer.sources", "fairer.report"), ()),
         # nothing imports the CLI
-        (("fairer",), ("fairer.cli", "fairer.cli_voices"), ()),
+        (("fairer",), ("fairer.cli", "fairer.cli_voices", "fairer.cli_hub"), ()),
     ],
 )
 def test_layer_rules(sources, forbidden, allowed):
     found = _violations(sources, forbidden, allowed)
     if sources == ("fairer",):  # the CLI may import its own sub-app
-        found = [v for v in found if not v.startswith(("fairer.cli ", "fairer.cli_voices "))]
+        found = [v for v in found if not v.startswith(("fairer.cli ", "fairer.cli_voices ",
+                                                        "fairer.cli_hub "))]  # fmt: skip
+    assert not found, "\n".join(found)
+
+
+def test_only_the_cli_and_the_hub_itself_reach_the_hub():
+    """The hub is a layer over the library: nothing of the library depends on it."""
+    found = sorted(
+        f"{m} imports {t}"
+        for m, targets in GRAPH.items()
+        if not _in(m, "fairer.hub", "fairer.cli", "fairer.cli_hub")
+        for t in targets
+        if _in(t, "fairer.hub")
+    )
     assert not found, "\n".join(found)
 
 
@@ -187,7 +215,10 @@ def _calls(path: Path, name: str) -> list[int]:
 def test_settings_are_read_and_the_store_opened_only_at_the_top():
     """Only the context (and the places that make or inspect a place) read place.toml or
     open the store; jobs and reports get them handed in."""
-    may_read = {"fairer.place", "fairer.context", "fairer.load", "fairer.voices.workspace"}
+    # the hub is a top layer like the CLI: it registers places and points their sources at the
+    # files it writes (fairer.place writes place.toml)
+    may_read = {"fairer.place", "fairer.context", "fairer.load", "fairer.voices.workspace",
+                "fairer.hub.sync", "fairer.hub.service"}  # fmt: skip
     may_open = {
         "fairer.store.base",
         "fairer.context",

@@ -55,6 +55,7 @@ PACKAGES = [
     "fairer.demo",
     "fairer.evaluate",
     "fairer.mortality",
+    "fairer.hub",
 ]
 #: Modules whose examples run (the documented ones, the packages' modules and more).
 DOCTESTED = [
@@ -76,6 +77,9 @@ DOCTESTED = [
     "fairer.delivery.learning",
     "fairer.voices.redact",
     "fairer.voices.codebook",
+    "fairer.framework.league",
+    "fairer.hub.config",
+    "fairer.hub.roles",
     "fairer.sources.iod_summary",
     "fairer.targeting.spend",
     "fairer.wording",
@@ -97,6 +101,7 @@ DOCTESTED = [
             "arriaga",
             "sullivan",
             "trend",
+            "rank",
         ]
     ),
 ]

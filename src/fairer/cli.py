@@ -490,13 +490,31 @@ def demo(
     ),
 ) -> None:
     """Make a synthetic borough and run the whole pipeline on it into a report."""
-    from fairer.demo import describe_demo, run_demo
+    from fairer.demo import run_demo
     from fairer.hub import prepare_hub
 
     result = run_demo(out, seed=seed)
     hub = prepare_hub(result.place.folder, demo_users=True)
-    for line in describe_demo(result, out, hub):
+    for line in _demo_lines(result, out, hub):
         echo(line)
+
+
+def _demo_lines(result, out: Path, hub) -> list[str]:
+    """What ``fairer demo`` prints: the borough, its headlines, the reports and the demo hub."""
+    lines = [f"synthetic borough '{result.place.name}' in {out}"]
+    lines += [f"  {s}" for s in result.profiles[max(result.profiles)].headline_sentences()]
+    lines.append(f"report: {result.report}")
+    if result.progress is not None:
+        lines.append(f"progress report: {result.progress.pdf or result.progress.html}")
+    if result.voices is not None:
+        lines.append(f"consultation summary: {result.voices.html}")
+    from fairer.hub import DEMO_PASSWORD
+
+    lines.append(
+        f"partnership hub: fairer serve {Path(out) / 'place'}   then open http://127.0.0.1:8000/"
+    )
+    lines.append(f"  demo users, password {DEMO_PASSWORD} (synthetic, for the demo only):")
+    return lines + [f"    {u:<10} {role:<10} {org or ''}" for u, role, org in hub.users]
 
 
 @app.command()

@@ -608,6 +608,41 @@ def setting(table: dict, key: str, kind: type, default, path: Path | None, secti
     raise FairerError(f"{section} {key} = {value!r} is not {what}", path=path)
 
 
+def point_sources(folder: str | Path, files: dict[str, tuple[Path, str]]) -> Place:
+    """Point a place's sources of some kinds at new files and rewrite ``place.toml``.
+
+    Parameters
+    ----------
+    folder : path-like
+        A place folder.
+    files : dict of kind → (path, detail)
+        One file per kind (``actions``, ``learning``, ``assets`` …) replacing the place's
+        sources of that kind; other sources are kept as they were.
+
+    Returns
+    -------
+    Place
+        The place as now written.
+
+    Examples
+    --------
+    >>> import shutil, tempfile, pathlib
+    >>> from fairer.demo import example_place
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / 'p'
+    >>> _ = shutil.copytree(example_place(), folder)
+    >>> plan = folder / 'plan.xlsx'
+    >>> [s.path.name for s in point_sources(folder, {'actions': (plan, 'action plan')}).sources_of('actions')]
+    ['plan.xlsx']
+    """
+    from fairer.tabular import write_text_atomic
+
+    place = load_place(folder)
+    kept = [s for s in place.sources if s.kind not in files]
+    place.sources = kept + [SourceEntry(k, Path(p), detail=d) for k, (p, d) in files.items()]
+    write_text_atomic(Path(folder) / PLACE_FILE, place.to_toml())
+    return place
+
+
 def load_place(folder: str | Path) -> Place:
     """Read a place's ``place.toml``.
 

@@ -263,7 +263,17 @@ def configure(
 
 
 def migrate_database() -> None:
-    """Run the hub's migrations forward on the configured database (safe to repeat)."""
+    """Run the hub's migrations forward on the configured database (safe to repeat).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    FairerError
+        The database cannot be reached or migrated (one line, not a traceback).
+    """
     from django.core.management import call_command
 
     try:

@@ -37,6 +37,14 @@ class HubSetup:
 def slug_for(name: str) -> str:
     """A place's address in the hub, from its name.
 
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> slug_for('Fairhaven (synthetic borough)')
@@ -128,6 +136,26 @@ def add_user(slug: str, username: str, role: str, organisation: str | None = Non
 
     A new user without ``password`` gets a random one. Passwords are stored with Django's
     hashers, never in clear.
+
+    Parameters
+    ----------
+    slug : str
+        The place's address in the hub (:class:`HubSetup` ``.slug``).
+    username : str
+    role : {"owner", "analyst", "partner", "community"}
+    organisation : str, optional
+        Partners edit their organisation's assets, actions and learning.
+    password : str, optional
+
+    Returns
+    -------
+    str
+        The password set ("" when an existing user's password was left alone).
+
+    Examples
+    --------
+    >>> add_user('fairhaven-synthetic-borough', 'sam', 'partner', 'NHS')  # doctest: +SKIP
+    'k3…'
     """
     from django.contrib.auth import get_user_model
 
@@ -150,7 +178,25 @@ def add_user(slug: str, username: str, role: str, organisation: str | None = Non
 
 def invite(slug: str, role: str, organisation: str | None = None, created_by=None,
            days: int = 14) -> str:  # fmt: skip
-    """An invitation token for one person to join a place in a role (valid ``days`` days)."""
+    """An invitation token for one person to join a place in a role (valid ``days`` days).
+
+    Parameters
+    ----------
+    slug : str
+    role : {"owner", "analyst", "partner", "community"}
+    organisation : str, optional
+    created_by : User, optional
+    days : int
+
+    Returns
+    -------
+    str
+        The token: the link is ``<hub>/invite/<token>/``; it works once.
+
+    Examples
+    --------
+    >>> token = invite('fairhaven-synthetic-borough', 'community')  # doctest: +SKIP
+    """
     from django.utils import timezone
 
     from fairer.hub.models import ROLES, Invitation
@@ -171,7 +217,29 @@ def publish(slug: str, user=None, period: str | None = None, pdf: bool = True) -
     """Publish a place from the hub: write the hub's records into the files the CLI reads, then
     run the same jobs and publish step as ``fairer profile`` and ``fairer report``.
 
-    Returns the messages the jobs gave (rows set aside, parts left out).
+    Parameters
+    ----------
+    slug : str
+    user : User, optional
+    period : str, optional
+        The progress report's period (default: the current half year, ``2026-H2``).
+    pdf : bool
+        Also lay out the progress report as PDF (where WeasyPrint can run).
+
+    Returns
+    -------
+    list of str
+        The messages the jobs gave (rows set aside, parts left out).
+
+    Raises
+    ------
+    FairerError
+        A file in ``PLACE/hub_files`` was edited since the hub wrote it (import it first).
+
+    Examples
+    --------
+    >>> publish('fairhaven-synthetic-borough', pdf=False)  # doctest: +SKIP
+    []
     """
     from django.utils import timezone
 
@@ -201,7 +269,26 @@ def _current_half(on: date) -> str:
 
 def serve(place_dirs: list[str | Path], database_url: str | None = None, host: str = "127.0.0.1",
           port: int = 8000, threads: int = 8) -> None:  # fmt: skip
-    """Serve the hub (waitress, a production WSGI server) until interrupted."""
+    """Serve the hub (waitress, a production WSGI server) until interrupted.
+
+    Parameters
+    ----------
+    place_dirs : list of path-like
+        Places to serve (registered on first use).
+    database_url : str, optional
+        A shared PostgreSQL database; by default the first place's SQLite file.
+    host, port : str, int
+        Beyond loopback, cookies are sent over HTTPS only: put TLS in front.
+    threads : int
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> serve(['fairer-demo/place'])  # doctest: +SKIP
+    """
     from fairer.hub.wsgi import application
 
     if not place_dirs and not database_url:
@@ -218,7 +305,20 @@ def serve(place_dirs: list[str | Path], database_url: str | None = None, host: s
 
 
 def backup(path: str | Path) -> Path:
-    """Write everything the hub holds (users, places, records, history) to one JSON file."""
+    """Write everything the hub holds (users, places, records, history) to one JSON file.
+
+    Parameters
+    ----------
+    path : path-like
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> backup('hub-backup.json')  # doctest: +SKIP
+    """
     from django.core.management import call_command
 
     path = Path(path)
@@ -228,7 +328,22 @@ def backup(path: str | Path) -> Path:
 
 
 def restore(path: str | Path) -> int:
-    """Replace what the hub holds by a :func:`backup` file (in one transaction)."""
+    """Replace what the hub holds by a :func:`backup` file (in one transaction).
+
+    Parameters
+    ----------
+    path : path-like
+
+    Returns
+    -------
+    int
+        The number of places restored.
+
+    Examples
+    --------
+    >>> restore('hub-backup.json')  # doctest: +SKIP
+    1
+    """
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import transaction
@@ -250,7 +365,23 @@ def restore(path: str | Path) -> int:
 
 def export_files(slug: str, folder: str | Path) -> dict[str, Path]:
     """Write the hub's action plan, learning log and asset register into ``folder`` with the
-    CLI's writers (formulas neutralised); the hub's own copy is unchanged."""
+    CLI's writers (formulas neutralised); the hub's own copy is unchanged.
+
+    Parameters
+    ----------
+    slug : str
+    folder : path-like
+
+    Returns
+    -------
+    dict of kind → Path
+        ``actions`` (action_plan.xlsx), ``learning`` (learning_log.xlsx), ``assets``
+        (assets.csv), for those the hub holds.
+
+    Examples
+    --------
+    >>> export_files('fairhaven-synthetic-borough', 'offline')  # doctest: +SKIP
+    """
     from fairer.hub.sync import export_files as export
 
     return export(_place(slug), folder)
@@ -258,7 +389,27 @@ def export_files(slug: str, folder: str | Path) -> dict[str, Path]:
 
 def import_file(slug: str, kind: str, path: str | Path, user=None) -> list[str]:
     """Bring a file the CLI reads (``kind``: actions, learning or assets) into the hub,
-    recording every change; returns the reader's messages."""
+    recording every change.
+
+    Parameters
+    ----------
+    slug : str
+    kind : {"actions", "learning", "assets"}
+    path : path-like
+        XLSX, CSV or YAML (assets: CSV, XLSX, GeoJSON), read by the CLI's own reader.
+    user : User, optional
+        Who the changes are attributed to.
+
+    Returns
+    -------
+    list of str
+        The reader's messages (rows set aside and why).
+
+    Examples
+    --------
+    >>> import_file('fairhaven-synthetic-borough', 'actions', 'offline/action_plan.xlsx')  # doctest: +SKIP
+    []
+    """
     from fairer.hub import sync
 
     readers = {

@@ -39,7 +39,7 @@ from fairer.hub.models import (
     Milestone,
     Organisation,
 )
-from fairer.place import PLACE_FILE, SourceEntry, load_place
+from fairer.place import load_place, point_sources
 from fairer.provenance import sha256_of
 from fairer.tabular import neutralise_formulas, write_text_atomic
 
@@ -381,15 +381,8 @@ def write_place_files(place: HubPlace) -> dict[str, Path]:
     """Export into ``PLACE/hub_files`` and point ``place.toml`` at those files."""
     check_not_forked(place)
     written = export_files(place, Path(place.folder) / FILES_DIR)
-    p = load_place(place.folder)
     details = {"actions": "action plan", "learning": "learning log", "assets": "asset register"}
-    sources = [s for s in p.sources if s.kind not in written]
-    first = {k: next((s for s in p.sources if s.kind == k), None) for k in written}
-    for kind, path in written.items():
-        old = first[kind]
-        sources.append(SourceEntry(kind, path, detail=old.detail if old else details[kind]))
-    p.sources = sources
-    write_text_atomic(Path(place.folder) / PLACE_FILE, p.to_toml())
+    point_sources(place.folder, {k: (p, details[k]) for k, p in written.items()})
     place.exported = {k: sha256_of(v) for k, v in written.items()}
     place.save(update_fields=["exported"])
     return written
