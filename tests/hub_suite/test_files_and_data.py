@@ -134,6 +134,28 @@ def test_uploaded_workshop_notes_are_redacted_before_anything_is_kept(hub, clien
     assert not list(Path(hub["place"]).rglob("harbourside-notes.txt"))  # the file is not kept
 
 
+def test_the_analyst_reviews_codes_in_the_hub_with_the_clis_loop(hub, client_for):
+    import re
+
+    from fairer.voices.run import coding_history
+
+    hp = _hp(hub)
+    c = client_for("analyst")
+    page = c.get(f"/p/{hp.slug}/voices/review/").content.decode()
+    sids = re.findall(r'name="seen-([0-9a-f]+)"', page)
+    assert len(sids) >= 10
+    rounds = int(coding_history(hub["place"])["round"].max())
+    # agree with fairer on the first statement as ticked, say the second fits no theme
+    first = dict.fromkeys(re.findall(rf'name="(theme-{sids[0]}-\d+)" checked', page), "on")
+    data = {f"seen-{sids[0]}": "on", f"seen-{sids[1]}": "on", **first}
+    r = c.post(f"/p/{hp.slug}/voices/review/", data, follow=True)
+    text = r.content.decode()
+    assert "agreement on your review, before learning" in text, text[-1500:]
+    assert int(coding_history(hub["place"])["round"].max()) == rounds + 1  # one more round
+    saved = sorted((Path(hub["place"]) / "voices" / "review").glob("hub_review_*.csv"))
+    assert saved and "none" in saved[-1].read_text(encoding="utf-8")
+
+
 def test_an_invitation_lets_one_person_join_once(hub, client_for):
     from django.contrib.auth import get_user_model
     from django.test import Client

@@ -13,7 +13,7 @@ import pytest
 
 ROLES = ["anonymous", "outsider", "community", "partner", "partner2", "analyst", "owner"]
 MEMBERS = ["community", "partner", "partner2", "analyst", "owner"]
-N_ENDPOINTS = 27
+N_ENDPOINTS = 29
 
 
 def _objects(slug):
@@ -130,6 +130,8 @@ def _endpoints(slug, asset, milestone):
             everyone,
         ),
         ("import form", "get", f"{p}/import/", None, {"analyst", "owner"}),
+        ("review codes", "get", f"{p}/voices/review/", None, {"analyst", "owner"}),
+        ("save review", "post", f"{p}/voices/review/", lambda: {}, {"analyst", "owner"}),
         ("members", "get", f"{p}/members/", None, {"owner"}),
         (
             "invite",
@@ -138,8 +140,8 @@ def _endpoints(slug, asset, milestone):
             lambda: {"role": "partner", "organisation": "NHS"},
             {"owner"},
         ),  # fmt: skip
-        # publishing is allowed for analysts and owners (run once in test_publish): here only
-        # its refusals are requested
+        # publishing and saving a review run whole jobs (each run once in test_files_and_data):
+        # for analysts and owners they are skipped here, only their refusals are requested
         ("publish", "post", f"{p}/publish/", lambda: {}, {"analyst", "owner"}),
     ]
 
@@ -174,8 +176,8 @@ def test_permission_matrix(hub, client_for, private, role, index):
     endpoints = _endpoints(hub["slug"], asset, milestone)
     assert len(endpoints) == N_ENDPOINTS
     name, method, url, data, allowed = endpoints[index]
-    if name == "publish" and role in allowed:
-        pytest.skip("publishing runs the whole pipeline: tested once in test_publish")
+    if name in ("publish", "save review") and role in allowed:
+        pytest.skip(f"{name} runs a whole job: tested once in test_files_and_data")
     c = client_for(None if role == "anonymous" else role)
     before = _changes(hp)
     r = getattr(c, method)(url, data() if data else None)

@@ -57,9 +57,10 @@ def _secret_key(place_dir: str | Path | None) -> str:
     if place_dir is None:
         raise FairerError("a shared hub needs FAIRER_HUB_SECRET_KEY (a long random string)")
     path = Path(place_dir) / SECRET_FILE
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
+    if not path.exists():  # created readable by its owner only (never world-readable, even briefly)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -96,11 +97,21 @@ def hub_settings(
     import dj_database_url
 
     here = Path(__file__).parent
+    database = dj_database_url.parse(database_url, conn_max_age=60)
+    if database["ENGINE"].endswith("sqlite3"):
+        # many partners at once on one file: write-ahead log (readers never wait for a writer),
+        # writers take the lock up front and wait for it rather than fail
+        database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        database["CONN_MAX_AGE"] = 0
     return {
         "DEBUG": False,
         "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": list(allowed_hosts),
-        "DATABASES": {"default": dj_database_url.parse(database_url, conn_max_age=60)},
+        "DATABASES": {"default": database},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "INSTALLED_APPS": [
             "django.contrib.admin",

@@ -17,6 +17,11 @@ VERDICT_CLASS = {"better": "better", "similar": "similar", "worse": "worse",
                  "not compared": "none"}  # fmt: skip
 
 
+def _records(df: pd.DataFrame) -> list[dict]:
+    """Rows for a page, with missing values as None (shown blank, never as "nan")."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
 def output_dir(folder: str | Path) -> Path:
     return Path(folder) / "output"
 
@@ -54,7 +59,7 @@ def scorecard(folder) -> list[dict]:
     if df is None:
         return []
     latest = df[(df["level"] == "place") & df["latest"].astype(bool)]
-    return latest.sort_values(["domain", "indicator"]).to_dict("records")
+    return _records(latest.sort_values(["domain", "indicator"]))
 
 
 @dataclass
@@ -83,12 +88,12 @@ def rug(folder, level: str = "ward") -> Rug | None:
     cells = {
         (r["indicator_id"], r["area_code"]): r
         | {"css": VERDICT_CLASS.get(str(r["verdict"]), "none")}
-        for r in latest.to_dict("records")
+        for r in _records(latest)
     }
-    area_list = areas.to_dict("records")
+    area_list = _records(areas)
     rows = [
         i | {"cells": [cells.get((i["indicator_id"], a["area_code"])) for a in area_list]}
-        for i in inds.to_dict("records")
+        for i in _records(inds)
     ]
     return Rug(rows, area_list, sorted(inds["domain"].unique()))
 
@@ -102,17 +107,23 @@ def headlines(folder) -> list[str]:
 def gaps(folder) -> list[dict]:
     """Life expectancy gaps (most vs least deprived, and vs the comparator), as published."""
     df = table(folder, "life_expectancy_gaps")
-    return [] if df is None else df.to_dict("records")
+    return [] if df is None else _records(df)
 
 
 def priorities(folder) -> list[dict]:
     df = table(folder, "priority_neighbourhoods")
-    return [] if df is None else df.to_dict("records")
+    return [] if df is None else _records(df)
 
 
 def allocation(folder) -> list[dict]:
     df = table(folder, "allocation_ward")
-    return [] if df is None else df.to_dict("records")
+    return [] if df is None else _records(df)
+
+
+def asset_access(folder) -> list[dict]:
+    """Access to each type of asset against need (high-need LSOAs far from one), as published."""
+    df = table(folder, "asset_access")
+    return [] if df is None else _records(df)
 
 
 def reports(folder) -> list[Path]:

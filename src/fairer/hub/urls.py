@@ -31,6 +31,7 @@ urlpatterns = [
     path(P + "learning/new/", views.learning_new, name="learning_new"),
     path(P + "voices/", views.voices, name="voices"),
     path(P + "voices/upload/", views.voices_upload, name="voices_upload"),
+    path(P + "voices/review/", views.voices_review, name="voices_review"),
     path(P + "comments/", views.comment, name="comment"),
     path(P + "history/", views.history, name="history"),
     path(P + "export/<str:what>.<str:fmt>", views.export, name="export"),

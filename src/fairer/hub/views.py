@@ -123,12 +123,7 @@ def _plan_rag(hp: HubPlace):
 def glance(request, hp, access):
     folder = hp.folder
     actions, _, rag_counts = _plan_rag(hp)
-    assets = [
-        a | dict(zip(("x", "y"), _svg_xy(a["latitude"], a["longitude"]), strict=True))
-        for a in hp.assets.filter(retired=False).values(
-            "name", "asset_type", "latitude", "longitude"
-        )
-    ]
+    assets = _asset_points(hp)
     comments = _comments(hp, "indicator") if access.may("read") else {}
     scorecard = [r | {"comments": comments.get(r["indicator_id"], [])}
                  for r in published.scorecard(folder)]  # fmt: skip
@@ -142,12 +137,21 @@ def glance(request, hp, access):
         assets=assets,
         priorities=published.priorities(folder),
         allocation=published.allocation(folder),
+        access_need=published.asset_access(folder),
+        area_comments=_comments(hp, "area") if access.may("read") else {},
         actions=actions.to_dict("records") if actions is not None else [],
         rag_counts=rag_counts,
         learning=list(hp.learning.all()[:5]),
         reports=[p.name for p in published.reports(folder)],
         comment_form=CommentForm() if access.may("comment") else None,
     )  # fmt: skip
+
+
+def _asset_points(hp: HubPlace) -> list[dict]:
+    """The place's live assets, positioned for the need map (British National Grid, y flipped)."""
+    live = hp.assets.filter(retired=False).values("name", "asset_type", "latitude", "longitude")
+    return [a | dict(zip(("x", "y"), _svg_xy(a["latitude"], a["longitude"]), strict=True))
+            for a in live]  # fmt: skip
 
 
 def _svg_xy(lat, lon):
@@ -254,7 +258,13 @@ def asset_new(request, hp, access):
             messages.success(request, f"Added {a.name}.")
             return redirect("assets", slug=hp.slug)
     return _page(
-        request, "asset_form.html", hp, access, form=form, map=published.need_map(hp.folder)
+        request,
+        "asset_form.html",
+        hp,
+        access,
+        form=form,
+        assets=_asset_points(hp),
+        map=published.need_map(hp.folder),
     )
 
 
@@ -278,7 +288,7 @@ def asset_edit(request, hp, access, pk: int):
             messages.success(request, f"Saved {fields['name']}.")
             return redirect("assets", slug=hp.slug)
     return _page(request, "asset_form.html", hp, access, form=form, asset=asset,
-                 map=published.need_map(hp.folder))  # fmt: skip
+                 assets=_asset_points(hp), map=published.need_map(hp.folder))  # fmt: skip
 
 
 @require_POST
@@ -458,6 +468,65 @@ def voices_upload(request, hp, access):
     messages.success(request, f"Imported {n} statements from {path.name}; {red} pieces of "
                               "personal data were redacted before anything was kept.")  # fmt: skip
     return redirect("voices", slug=hp.slug)
+
+
+def _review_sheet(folder) -> tuple[pd.DataFrame, list[str]] | None:
+    """The review workbook ``fairer voices code`` last wrote (the same file an analyst fills in
+    offline), and its codebook's theme names."""
+    path = Path(folder) / "voices" / "review" / "review.xlsx"
+    if not path.exists():
+        return None
+    sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+    return sheets["review"], sheets["themes"]["theme"].tolist()
+
+
+@place_view("review")
+def voices_review(request, hp, access):
+    """Agree with or correct fairer's codes on the review sample: the answers are written as a
+    corrections file and coded again with ``fairer.voices``' own loop (``--corrections``)."""
+    found = _review_sheet(hp.folder)
+    if found is None:
+        return _page(request, "review.html", hp, access, rows=[], themes=[])
+    sheet, themes = found
+    if request.method == "POST":
+        rows = []
+        for sid in sheet["statement_id"]:
+            if request.POST.get(f"seen-{sid}") != "on":
+                continue  # not reviewed: skipped, as a blank row in the workbook
+            chosen = [
+                t for t in themes if request.POST.get(f"theme-{sid}-{themes.index(t)}") == "on"
+            ]
+            rows.append({"statement_id": sid, "analyst themes": "; ".join(chosen) or "none"})
+        if not rows:
+            messages.error(request, "tick 'reviewed' on at least one statement")
+            return redirect("voices_review", slug=hp.slug)
+        from fairer.voices.review import ANALYST_COLUMN
+        from fairer.voices.run import code_consultation
+
+        folder = Path(hp.folder) / "voices" / "review"
+        path = folder / f"hub_review_{timezone.now():%Y%m%d_%H%M%S}.csv"
+        sync.write_asset_register(
+            pd.DataFrame(rows).rename(columns={"analyst themes": ANALYST_COLUMN}), path
+        )
+        try:
+            run = code_consultation(hp.folder, corrections=path)
+        except FairerError as exc:
+            messages.error(request, str(exc))
+            return redirect("voices_review", slug=hp.slug)
+        up = Upload.objects.create(place=hp, uploaded_by=request.user, filename=path.name,
+                                   statements=len(rows), redactions={})  # fmt: skip
+        sync.record(hp, request.user, up, "review", None)
+        for line in run.summary_lines()[:4]:
+            messages.success(request, line)
+        return redirect("voices_review", slug=hp.slug)
+    rows = [
+        {"sid": r["statement_id"], "question": r["question"], "text": r["text"],
+         "confidence": r["confidence"],
+         "themes": [(i, t, t in [c.strip() for c in r["coded themes"].split(";")])
+                    for i, t in enumerate(themes)]}
+        for r in sheet.to_dict("records")
+    ]  # fmt: skip
+    return _page(request, "review.html", hp, access, rows=rows, themes=themes)
 
 
 # -- comments, history -----------------------------------------------------------------------
