@@ -7,6 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No wall-clock deadlines in tests: speed is measured in benchmarks/, never asserted here (a
+# deadline only makes a law's check depend on how busy the machine is).
+settings.register_profile("fairer", deadline=None)
+settings.load_profile("fairer")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

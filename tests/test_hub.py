@@ -25,7 +25,7 @@ def _run_suite(demo_run, database_url: str | None) -> None:
     if database_url:
         env["FAIRER_TEST_DATABASE_URL"] = database_url
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "-x",
          str(ROOT / "tests" / "hub_suite")],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
     )  # fmt: skip

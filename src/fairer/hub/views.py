@@ -124,6 +124,8 @@ def glance(request, hp, access):
     folder = hp.folder
     actions, _, rag_counts = _plan_rag(hp)
     assets = _asset_points(hp)
+    since = hp.changes.filter(at__gt=hp.published_at) if hp.published_at else hp.changes.all()
+    unpublished = since.exclude(model="comment").count()
     comments = _comments(hp, "indicator") if access.may("read") else {}
     scorecard = [r | {"comments": comments.get(r["indicator_id"], [])}
                  for r in published.scorecard(folder)]  # fmt: skip
@@ -138,6 +140,7 @@ def glance(request, hp, access):
         priorities=published.priorities(folder),
         allocation=published.allocation(folder),
         access_need=published.asset_access(folder),
+        unpublished=unpublished,
         area_comments=_comments(hp, "area") if access.may("read") else {},
         actions=actions.to_dict("records") if actions is not None else [],
         rag_counts=rag_counts,
