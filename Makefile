@@ -43,6 +43,7 @@ bench: $(VENV)/.test-installed models
 	$(BIN)/python benchmarks/voices_bench.py
 	$(BIN)/python benchmarks/evaluate_bench.py
 	$(BIN)/python benchmarks/sii_bench.py
+	$(BIN)/python benchmarks/hub_load.py
 
 clean:
 	rm -rf $(VENV) fairer-demo build *.egg-info src/*.egg-info

@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _record import record  # noqa: E402
 
 USERS, SECONDS, PASSWORD = 50, 60.0, "load-test-pass-2026"
+THINK = (2.0, 8.0)  # seconds between one page and the next: a person reading it (mean 5 s)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -61,11 +62,17 @@ class Partner(threading.Thread):
         )
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
+        self.timeline: list[tuple[float, float]] = []
         self.comments = self.updates = self.refused = 0
+        import random
+
+        self.rng = random.Random(name)
         jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
     def _open(self, kind: str, path: str, data: dict | None = None) -> str:
+        if kind not in ("login page", "log in") and self.stop.wait(self.rng.uniform(*THINK)):
+            return ""  # the minute is over: no burst of unpaused requests at the end
         url = self.base + path
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(url, body, headers={"Referer": url})
@@ -81,6 +88,7 @@ class Partner(threading.Thread):
             self.errors.append(f"{kind}: {exc}")
             return ""
         self.times[kind].append(time.perf_counter() - t)
+        self.timeline.append((t, time.perf_counter() - t))
         if status != 200:
             self.errors.append(f"{kind}: HTTP {status}")
         return text
@@ -113,7 +121,8 @@ class Partner(threading.Thread):
                 re.S,
             )
             if not m:
-                self.errors.append("action: no milestone form")
+                if not self.stop.is_set():
+                    self.errors.append("action: no milestone form")
                 continue
             url, token, version = m.groups()
             back = self._open(
@@ -129,6 +138,8 @@ class Partner(threading.Thread):
             )
             if back:
                 self.comments += 1
+            elif self.stop.is_set():
+                break
             status = ["in progress", "at risk"][i % 2]
             back = self._open(
                 "write: milestone",
@@ -231,6 +242,15 @@ def main() -> None:
         for k, v in p.times.items():
             times[k] += v
     errors = [e for p in partners for e in p.errors]
+    if os.environ.get("FAIRER_LOAD_TIMELINE"):
+        tl = sorted(x for p in partners for x in p.timeline)
+        t0 = tl[0][0]
+        for k in range(0, 200, 5):
+            w = [d for s0, d in tl if k <= s0 - t0 < k + 5]
+            if w:
+                print(
+                    f"{k:>3}-{k + 5} s: {len(w):>4} requests, p95 {np.percentile(w, 95) * 1000:.0f} ms"
+                )
     comments = sum(p.comments for p in partners)
     updates = sum(p.updates for p in partners)
     refused = sum(p.refused for p in partners)
@@ -258,7 +278,8 @@ def main() -> None:
 
 `fairer serve` (waitress, 8 threads) on a copy of the demo, on loopback; {USERS} simulated partners log in through
 the login page ({login_s:.1f} s for all of them: PBKDF2 by design), then each loops for {SECONDS:.0f} s: the place at a
-glance, the action plan, an action, a comment (write) and a milestone update with the version it read (write).
+glance, the action plan, an action, a comment (write) and a milestone update with the version it read (write),
+pausing {THINK[0]}–{THINK[1]} s before each request as a person reading the page would.
 Reproduce: `.venv/bin/python benchmarks/hub_load.py{" --database-url postgresql://…" if args.database_url else ""}`.
 
 | request | count | median | p95 | max |

@@ -48,11 +48,33 @@ def table(folder: str | Path, name: str) -> pd.DataFrame | None:
     return None
 
 
+def version(folder) -> str:
+    """When the published outputs last changed (a key for anything derived from them)."""
+    out = output_dir(folder)
+    stamps = [p.stat().st_mtime_ns for p in out.glob("*") if p.is_file()] if out.exists() else []
+    return str(max(stamps, default=0))
+
+
+def _memo(fn):
+    """Derived once per published version of a place's outputs (pages reuse it)."""
+
+    @lru_cache(maxsize=32)
+    def keyed(folder: str, stamp: str):
+        return fn(folder)
+
+    def call(folder):
+        return keyed(str(folder), version(folder))
+
+    call.__doc__ = fn.__doc__
+    return call
+
+
 def indicators(folder) -> pd.DataFrame | None:
     """The framework's published results (every level and period)."""
     return table(folder, "indicator_results")
 
 
+@_memo
 def scorecard(folder) -> list[dict]:
     """The place's latest value per indicator, with its comparator and verdict."""
     df = indicators(folder)
@@ -71,6 +93,7 @@ class Rug:
     domains: list[str] = field(default_factory=list)
 
 
+@_memo
 def rug(folder, level: str = "ward") -> Rug | None:
     """The latest period's rug at ``level`` from the published indicator results."""
     df = indicators(folder)
@@ -191,11 +214,18 @@ def need_map(folder) -> MapLayer | None:
     return _map(str(gpkg), gpkg.stat().st_mtime, codes)
 
 
-def to_bng(latitude: float, longitude: float) -> tuple[float, float]:
-    """WGS84 to British National Grid metres (for drawing assets on the map)."""
+def to_bng(latitude, longitude):
+    """WGS84 to British National Grid metres (for drawing assets on the map); scalars or arrays.
 
-    e, n = _transformer(4326, 27700).transform(longitude, latitude)
-    return e, n
+    Parameters
+    ----------
+    latitude, longitude : float or sequence of float
+
+    Returns
+    -------
+    (easting, northing)
+    """
+    return _transformer(4326, 27700).transform(longitude, latitude)
 
 
 def from_bng(easting: float, northing: float) -> tuple[float, float]:

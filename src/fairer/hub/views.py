@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -110,7 +111,23 @@ def home(request):
 # -- the place at a glance -------------------------------------------------------------------
 
 
+_RAG: dict[tuple, tuple] = {}
+
+
 def _plan_rag(hp: HubPlace):
+    """The plan's RAG today by the stated rule (``rag_status``), recomputed only after a change
+    to the place's records (every change is recorded, so the last change's id is the key)."""
+    plan_changes = Change.objects.filter(place=hp, model__in=("action", "milestone"))
+    last = plan_changes.order_by("-id").values_list("id", flat=True).first()
+    key = (hp.pk, last, date.today())
+    if key not in _RAG:
+        if len(_RAG) > 64:
+            _RAG.clear()
+        _RAG[key] = _compute_plan_rag(hp)
+    return _RAG[key]
+
+
+def _compute_plan_rag(hp: HubPlace):
     plan = sync.action_plan(hp)
     if plan.actions.empty:
         return None, None, {}
@@ -146,20 +163,21 @@ def glance(request, hp, access):
         rag_counts=rag_counts,
         learning=list(hp.learning.all()[:5]),
         reports=[p.name for p in published.reports(folder)],
+        published_version=published.version(folder),
+        assets_version=str(hp.assets.aggregate(m=Max("updated_at"), n=Count("id")).values()),
         comment_form=CommentForm() if access.may("comment") else None,
     )  # fmt: skip
 
 
 def _asset_points(hp: HubPlace) -> list[dict]:
     """The place's live assets, positioned for the need map (British National Grid, y flipped)."""
-    live = hp.assets.filter(retired=False).values("name", "asset_type", "latitude", "longitude")
-    return [a | dict(zip(("x", "y"), _svg_xy(a["latitude"], a["longitude"]), strict=True))
-            for a in live]  # fmt: skip
-
-
-def _svg_xy(lat, lon):
-    e, n = published.to_bng(lat, lon)
-    return round(e), round(-n)
+    live = list(
+        hp.assets.filter(retired=False).values("name", "asset_type", "latitude", "longitude")
+    )
+    if not live:
+        return []
+    east, north = published.to_bng([a["latitude"] for a in live], [a["longitude"] for a in live])
+    return [a | {"x": round(e), "y": round(-n)} for a, e, n in zip(live, east, north, strict=True)]
 
 
 def _comments(hp: HubPlace, kind: str) -> dict[str, list]:
