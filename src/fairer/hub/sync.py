@@ -205,34 +205,35 @@ def import_action_plan(place: HubPlace, path: str | Path, user=None) -> list[str
         for a in plan.actions.to_dict("records"):
             fields = {c: a[c] for c in ACTION_COLUMNS if c not in ("action_id", "organisation")}
             fields["organisation"] = organisation(place, a["organisation"])
-            obj, verb, before = _upsert(Action, dict(place=place, action_id=a["action_id"]), fields)
-            if verb:
-                record(place, user, obj, verb, before)
-            seen.add(obj.pk)
+            pk = _kept(place, user, Action, dict(place=place, action_id=a["action_id"]), fields)
+            seen.add(pk)
+            action = Action.objects.get(pk=pk)
+            mine = plan.milestones[plan.milestones["action_id"] == a["action_id"]]
             kept = set()
-            for m in plan.milestones[plan.milestones["action_id"] == a["action_id"]].to_dict(
-                "records"
-            ):
+            for m in mine.to_dict("records"):
                 mf = {c: m[c] for c in MILESTONE_COLUMNS[2:]}
-                mf = {
-                    k: (None if v == "" else v) if k in ("due", "done") else v
-                    for k, v in mf.items()
-                }
-                mobj, verb, before = _upsert(
-                    Milestone, dict(action=obj, milestone_id=m["milestone_id"]), mf
-                )
-                if verb:
-                    record(place, user, mobj, verb, before)
-                kept.add(mobj.pk)
-            for gone in obj.milestones.exclude(pk__in=kept):
-                before = snapshot(gone)
-                gone.delete()
-                record(place, user, gone, "delete", before)
-        for gone in place.actions.exclude(pk__in=seen):
-            before = snapshot(gone)
-            gone.delete()
-            record(place, user, gone, "delete", before)
+                mf.update({k: mf[k] or None for k in ("due", "done")})  # "" → no date
+                keys = dict(action=action, milestone_id=m["milestone_id"])
+                kept.add(_kept(place, user, Milestone, keys, mf))
+            _delete_missing(place, user, action.milestones, kept)
+        _delete_missing(place, user, place.actions, seen)
     return plan.messages
+
+
+def _kept(place: HubPlace, user, model, keys: dict, fields: dict) -> int:
+    """Create or update one record from a file, recording the change; returns its id."""
+    obj, verb, before = _upsert(model, keys, fields)
+    if verb:
+        record(place, user, obj, verb, before)
+    return obj.pk
+
+
+def _delete_missing(place: HubPlace, user, rows, kept: set[int]) -> None:
+    """Delete (recording each) the records a file no longer has."""
+    for gone in rows.exclude(pk__in=kept):
+        before = snapshot(gone)
+        gone.delete()
+        record(place, user, gone, "delete", before)
 
 
 def _upsert(model, keys: dict, fields: dict):
@@ -255,19 +256,12 @@ def import_learning_log(place: HubPlace, path: str | Path, user=None) -> list[st
     """Replace the hub's learning log by a file, read with the CLI's reader (matched by id)."""
     log, messages = read_learning_log(path)
     with transaction.atomic():
-        seen = set()
-        for e in log.to_dict("records"):
-            fields = {c: e[c] for c in LEARNING_COLUMNS if c != "entry_id"}
-            obj, verb, before = _upsert(
-                LearningEntry, dict(place=place, entry_id=e["entry_id"]), fields
-            )
-            if verb:
-                record(place, user, obj, verb, before)
-            seen.add(obj.pk)
-        for gone in place.learning.exclude(pk__in=seen):
-            before = snapshot(gone)
-            gone.delete()
-            record(place, user, gone, "delete", before)
+        seen = {
+            _kept(place, user, LearningEntry, dict(place=place, entry_id=e["entry_id"]),
+                  {c: e[c] for c in LEARNING_COLUMNS if c != "entry_id"})
+            for e in log.to_dict("records")
+        }  # fmt: skip
+        _delete_missing(place, user, place.learning, seen)
     return messages
 
 

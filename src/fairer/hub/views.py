@@ -526,9 +526,12 @@ def voices_review(request, hp, access):
 
         folder = Path(hp.folder) / "voices" / "review"
         path = folder / f"hub_review_{timezone.now():%Y%m%d_%H%M%S}.csv"
-        sync.write_asset_register(
-            pd.DataFrame(rows).rename(columns={"analyst themes": ANALYST_COLUMN}), path
-        )
+        from fairer.tabular import write_table
+
+        rows = [
+            {"statement_id": r["statement_id"], ANALYST_COLUMN: r["analyst themes"]} for r in rows
+        ]
+        write_table(pd.DataFrame(rows), path)  # the reviewed-workbook columns, formulas neutralised
         try:
             run = code_consultation(hp.folder, corrections=path)
         except FairerError as exc:
