@@ -124,7 +124,10 @@ def rug(folder, level: str = "ward") -> Rug | None:
 def headlines(folder) -> list[str]:
     """The deprivation profile's headline sentences, as published."""
     df = table(folder, "headlines")
-    return [] if df is None else [f"{r.headline} ({r.edition})" for r in df.itertuples()]
+    if df is None:
+        return []
+    return [r.headline if r.edition in r.headline else f"{r.headline} ({r.edition})"
+            for r in df.itertuples()]  # fmt: skip
 
 
 def gaps(folder) -> list[dict]:
