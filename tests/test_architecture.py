@@ -218,7 +218,7 @@ def test_settings_are_read_and_the_store_opened_only_at_the_top():
     # the hub is a top layer like the CLI: it registers places and points their sources at the
     # files it writes (fairer.place writes place.toml)
     may_read = {"fairer.place", "fairer.context", "fairer.load", "fairer.voices.workspace",
-                "fairer.hub.sync", "fairer.hub.service"}  # fmt: skip
+                "fairer.hub.sync", "fairer.hub.service", "fairer.hub.config"}  # fmt: skip
     may_open = {
         "fairer.store.base",
         "fairer.context",

@@ -49,6 +49,11 @@ def test_user_invite_export_import_backup_restore(hub, tmp_path):
     assert restored.startswith("restored 2 place(s)")
     missing = _fairer("hub", "restore", place, tmp_path / "nope.json", check=False)
     assert missing.returncode == 2 and "backup file not found" in missing.stderr
+    not_a_place = tmp_path / "just-a-folder"
+    not_a_place.mkdir()
+    refused = _fairer("serve", not_a_place, check=False)
+    assert refused.returncode == 2 and "place.toml" in refused.stderr
+    assert "Traceback" not in refused.stderr and not list(not_a_place.iterdir())  # nothing written
 
 
 def test_serve_starts_the_hub_and_stops_cleanly(hub):

@@ -249,6 +249,10 @@ def configure(
     >>> import tempfile
     >>> url = configure(tempfile.mkdtemp())  # doctest: +SKIP
     """
+    if place_dir is not None:  # a folder that is not a place gets one line, and nothing written
+        from fairer.place import load_place
+
+        load_place(place_dir)
     url = database_url_for(place_dir, database_url)
     if _CONFIGURED:
         if _CONFIGURED["url"] != url:
