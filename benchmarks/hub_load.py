@@ -19,7 +19,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -40,14 +39,6 @@ from _record import record  # noqa: E402
 USERS, SECONDS, PASSWORD = 50, 60.0, "load-test-pass-2026"
 THINK = (2.0, 8.0)  # seconds between one page and the next: a person reading it (mean 5 s)
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def _copy_demo(src: Path, target: Path) -> Path:
-    shutil.copytree(src, target, ignore=shutil.ignore_patterns("hub.sqlite3*", ".hub_secret"))
-    for toml in target.rglob("*.toml"):
-        text = toml.read_text(encoding="utf-8")
-        toml.write_text(text.replace(str(src.resolve()), str(target.resolve())), encoding="utf-8")
-    return target / "place"
 
 
 class Partner(threading.Thread):
@@ -171,7 +162,9 @@ def main() -> None:
 
         args.demo = work / "built"
         run_demo(args.demo)
-    place = _copy_demo(args.demo, work / "demo")
+    from fairer.demo import copy_demo
+
+    place = copy_demo(args.demo, work / "demo") / "place"
     from fairer.hub import configure, prepare_hub
 
     configure(place, args.database_url)

@@ -58,11 +58,7 @@ def demo_run(tmp_path_factory):
 
 def copy_demo(demo_run, target: Path) -> Path:
     """A private copy of the session's demo (for tests that change it): its place folder."""
-    import shutil
+    from fairer.demo import copy_demo as copy
 
     src, _ = demo_run
-    shutil.copytree(src, target)
-    for toml in target.rglob("*.toml"):
-        text = toml.read_text(encoding="utf-8")
-        toml.write_text(text.replace(str(src.resolve()), str(target.resolve())), encoding="utf-8")
-    return target / "place"
+    return copy(src, target) / "place"

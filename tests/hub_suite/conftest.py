@@ -6,7 +6,6 @@ PostgreSQL). ``FAIRER_HUB_TEST_DEMO`` names a demo folder to copy (else one is b
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 from pathlib import Path
@@ -20,11 +19,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _copy(src: Path, target: Path) -> Path:
-    shutil.copytree(src, target, ignore=shutil.ignore_patterns("hub.sqlite3", ".hub_secret"))
-    for toml in target.rglob("*.toml"):
-        text = toml.read_text(encoding="utf-8")
-        toml.write_text(text.replace(str(src.resolve()), str(target.resolve())), encoding="utf-8")
-    return target / "place"
+    from fairer.demo import copy_demo
+
+    return copy_demo(src, target) / "place"
 
 
 @pytest.fixture(scope="session")

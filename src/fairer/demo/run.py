@@ -58,12 +58,46 @@ def example_place(seed: int = 1, copy: bool = False) -> Path:
     if seed not in _EXAMPLES or not (_EXAMPLES[seed] / "place.toml").exists():
         _EXAMPLES[seed] = _borough_place(Path(tempfile.mkdtemp(prefix="fairer-example-")), seed)
     if copy:
-        target = Path(tempfile.mkdtemp(prefix="fairer-example-")) / _EXAMPLES[seed].name
-        shutil.copytree(_EXAMPLES[seed].parent, target.parent, dirs_exist_ok=True)
-        toml = target / "place.toml"  # the copy reads its own copy of the data
-        toml.write_text(toml.read_text().replace(str(_EXAMPLES[seed].parent), str(target.parent)))
-        return target
+        root = copy_demo(
+            _EXAMPLES[seed].parent, Path(tempfile.mkdtemp(prefix="fairer-example-")) / "c"
+        )
+        return root / _EXAMPLES[seed].name
     return _EXAMPLES[seed]
+
+
+def copy_demo(src: str | Path, target: str | Path) -> Path:
+    """Copy a demo (or example) folder so that the copy reads its own copy of the data.
+
+    Every ``*.toml`` under the copy is rewritten to point inside it. A hub's database and key
+    are not copied: a copy is a new hub.
+
+    Parameters
+    ----------
+    src : path-like
+        The folder holding the demo's ``data`` and ``place`` (what ``fairer demo --out`` made).
+    target : path-like
+        A new folder.
+
+    Returns
+    -------
+    Path
+        ``target``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> src = example_place().parent
+    >>> root = copy_demo(src, Path(tempfile.mkdtemp()) / 'copy')
+    >>> toml = (root / example_place().name / 'place.toml').read_text(encoding='utf-8')
+    >>> str(src.resolve()) in toml, str(root.resolve()) in toml
+    (False, True)
+    """
+    src, target = Path(src), Path(target)
+    shutil.copytree(src, target, ignore=shutil.ignore_patterns("hub.sqlite3*", ".hub_secret"))
+    for toml in target.rglob("*.toml"):
+        text = toml.read_text(encoding="utf-8")
+        toml.write_text(text.replace(str(src.resolve()), str(target.resolve())), encoding="utf-8")
+    return target
 
 
 def run_demo_consultation(out: Path, seed: int = 2024) -> None:

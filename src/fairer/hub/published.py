@@ -130,26 +130,30 @@ def headlines(folder) -> list[str]:
             for r in df.itertuples()]  # fmt: skip
 
 
+def rows(folder, name: str) -> list[dict]:
+    """A published table's rows for a page (none when it was not published)."""
+    df = table(folder, name)
+    return [] if df is None else _records(df)
+
+
 def gaps(folder) -> list[dict]:
     """Life expectancy gaps (most vs least deprived, and vs the comparator), as published."""
-    df = table(folder, "life_expectancy_gaps")
-    return [] if df is None else _records(df)
+    return rows(folder, "life_expectancy_gaps")
 
 
 def priorities(folder) -> list[dict]:
-    df = table(folder, "priority_neighbourhoods")
-    return [] if df is None else _records(df)
+    """Priority neighbourhoods, as published."""
+    return rows(folder, "priority_neighbourhoods")
 
 
 def allocation(folder) -> list[dict]:
-    df = table(folder, "allocation_ward")
-    return [] if df is None else _records(df)
+    """Who gets what, where, against need (wards), as published."""
+    return rows(folder, "allocation_ward")
 
 
 def asset_access(folder) -> list[dict]:
     """Access to each type of asset against need (high-need LSOAs far from one), as published."""
-    df = table(folder, "asset_access")
-    return [] if df is None else _records(df)
+    return rows(folder, "asset_access")
 
 
 def reports(folder) -> list[Path]:
