@@ -105,8 +105,8 @@ def _decide_zero_shot(scores: np.ndarray) -> np.ndarray:
     return (scores >= best - ZERO_SHOT_MARGIN) & (scores >= ZERO_SHOT_FLOOR)
 
 
-def decide(prob: np.ndarray, threshold: float = PROBABILITY_THRESHOLD) -> np.ndarray:
-    """The top theme of every statement, plus any other at or above ``threshold``."""
+def decide(prob: np.ndarray, threshold: float | np.ndarray = PROBABILITY_THRESHOLD) -> np.ndarray:
+    """The top theme of every statement, plus any other at or above its theme's ``threshold``."""
     out = prob >= threshold
     if len(prob):
         out[np.arange(len(prob)), prob.argmax(axis=1)] = True
@@ -152,6 +152,43 @@ def label_matrix(
             if theme in col:
                 y[index[sid], col[theme]] = 1
     return y, seen
+
+
+def label_examples(
+    statement_ids: list[str], labels: pd.DataFrame, codebook: Codebook
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The analyst's labels as training examples: one per statement the analyst labelled.
+
+    ``labels`` may carry ``example`` (the statement the analyst actually labelled, when its
+    text is coded as ``statement_id``: a copy of an earlier answer) and ``group`` (who gave it,
+    for grouped cross-validation). Two copies labelled by the analyst are two examples, so no
+    label is lost and a repeated answer weighs as often as it was given.
+
+    Returns
+    -------
+    rows : ndarray
+        Index into ``statement_ids`` of each example's text.
+    y : ndarray
+        Example × theme 0/1 labels (a ``(none)`` label is a row of zeros).
+    groups : ndarray
+        Each example's group (its ``example`` id when no group is given).
+    """
+    index = {s: i for i, s in enumerate(statement_ids)}
+    col = {t.name: j for j, t in enumerate(codebook.themes)}
+    lab = labels[labels["statement_id"].isin(index)]
+    example = lab["example"] if "example" in lab else lab["statement_id"]
+    group = lab["group"] if "group" in lab else example
+    keys = pd.unique(example)
+    at = {k: i for i, k in enumerate(keys)}
+    y = np.zeros((len(keys), len(codebook.themes)), dtype=int)
+    rows = np.zeros(len(keys), dtype=int)
+    groups = np.empty(len(keys), dtype=object)
+    for ex, sid, theme, g in zip(example, lab["statement_id"], lab["theme"], group, strict=True):
+        i = at[ex]
+        rows[i], groups[i] = index[sid], str(g)
+        if theme in col:
+            y[i, col[theme]] = 1
+    return rows, y, groups
 
 
 def _fit_one(features, yj, train, test):
@@ -255,10 +292,9 @@ def code_statements(
     zero = zero_shot_scores(texts, codebook, x, embedder)
     if labels is None:
         labels = pd.DataFrame(columns=["statement_id", "theme"])
-    y, seen = label_matrix(ids, labels, codebook)
-    labelled = np.where(seen)[0]
+    rows, y, groups = label_examples(ids, labels, codebook)
     agreement: dict = {}
-    if len(labelled) < 2:
+    if len(rows) < 2:
         method = "zero-shot"
         prob = zero
         given = _decide_zero_shot(zero)
@@ -270,38 +306,117 @@ def code_statements(
             else [""] * len(texts)
         )
         feats = _features(texts, questions, x, zero)
-        prob = _fit_predict(feats, y[labelled], labelled, np.arange(len(texts)), zero)
-        given = decide(prob)
-        if cross_validate and len(labelled) >= 2 * folds:
-            agreement = _cross_validate(feats, y, labelled, statements, zero, folds)
-    rows = np.argwhere(given)
+        prob = _fit_predict(feats, y, rows, np.arange(len(texts)), zero)
+        threshold: np.ndarray | float = PROBABILITY_THRESHOLD
+        if cross_validate and len(rows) >= 2 * folds:
+            oof, fold_of = _out_of_fold(feats, y, rows, groups, zero, folds)
+            if oof is not None:
+                threshold = calibrate_thresholds(oof, y)
+                agreement = _honest_agreement(oof, y, fold_of)
+                agreement["labels_per_statement"] = float(y.sum(axis=1).mean())
+        given = decide(prob, threshold)
+        if cross_validate and agreement:
+            agreement["codes_per_statement"] = float(given.sum(axis=1).mean())
+        # A statement the analyst labelled carries the analyst's themes, not a guess.
+        labelled_rows = sorted(set(rows))
+        given[labelled_rows] = False
+        for r, yr in zip(rows, y, strict=True):
+            given[r] |= yr.astype(bool)
+            prob[r] = np.where(yr > 0, 1.0, prob[r])
+    found = np.argwhere(given)
     codes = pd.DataFrame(
         {
-            "statement_id": [ids[i] for i, _ in rows],
-            "theme": [names[j] for _, j in rows],
-            "confidence": [float(prob[i, j]) for i, j in rows],
+            "statement_id": [ids[i] for i, _ in found],
+            "theme": [names[j] for _, j in found],
+            "confidence": [float(prob[i, j]) for i, j in found],
             "method": method,
         }
     )
+    if method == "supervised":
+        codes.loc[codes["statement_id"].isin({ids[r] for r in rows}), "method"] = "analyst"
     scores = pd.DataFrame(prob, columns=names)
     scores.insert(0, "statement_id", ids)
     return CodingResult(codes, scores, method, agreement)
 
 
-def _cross_validate(feats, y, labelled, statements, zero, folds) -> dict:
+def calibrate_thresholds(
+    prob: np.ndarray, y: np.ndarray, min_positives: int = 3, tolerance: float = 0.05
+) -> np.ndarray:
+    """Per-theme probability thresholds that match the analyst, then their number of codes.
+
+    Each theme the analyst used at least ``min_positives`` times gets the threshold (on a grid
+    of 0.05 to 0.95) that maximises its F1 on out-of-fold probabilities; rarer themes keep the
+    default. All thresholds are then shifted together, by the smallest amount that brings the
+    mean number of codes per statement within ``tolerance`` (relative) of the analyst's.
+
+    Parameters
+    ----------
+    prob : ndarray
+        Out-of-fold probabilities, statement × theme.
+    y : ndarray
+        The analyst's 0/1 labels, same shape.
+    min_positives : int
+        Fewer labels than this and a theme keeps :data:`PROBABILITY_THRESHOLD`.
+    tolerance : float
+        Accepted relative gap between fairer's and the analyst's codes per statement.
+
+    Returns
+    -------
+    ndarray
+        One threshold per theme.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> prob = np.array([[0.9, 0.3], [0.8, 0.35], [0.2, 0.9], [0.1, 0.4]])
+    >>> y = np.array([[1, 1], [1, 1], [0, 1], [0, 0]])
+    >>> calibrate_thresholds(prob, y, min_positives=2).round(2).tolist()
+    [0.51, 0.31]
+    """
+    grid = np.round(np.arange(0.05, 0.951, 0.05), 2)
+    thresholds = np.full(y.shape[1], PROBABILITY_THRESHOLD)
+    for j in range(y.shape[1]):
+        if y[:, j].sum() < min_positives:
+            continue
+        hit = prob[:, j][:, None] >= grid[None, :]
+        tp = (hit & (y[:, j][:, None] > 0)).sum(axis=0)
+        f1 = 2 * tp / (hit.sum(axis=0) + y[:, j].sum())
+        # Of equally good thresholds, the one nearest the default: a flat stretch of F1 says
+        # little, and the middle of it generalises better than its edge.
+        good = np.flatnonzero(f1 >= f1.max() - 1e-12)
+        thresholds[j] = grid[good[np.argmin(np.abs(grid[good] - PROBABILITY_THRESHOLD))]]
+    target = y.sum(axis=1).mean()
+    best, best_gap = thresholds, np.inf
+    for shift in sorted(np.round(np.arange(-0.3, 0.301, 0.01), 2), key=abs):
+        t = np.clip(thresholds + shift, 0.01, 0.99)
+        gap = abs(decide(prob, t).sum(axis=1).mean() - target) / max(target, 1e-9)
+        if gap <= tolerance:
+            return t
+        if gap < best_gap:
+            best, best_gap = t, gap
+    return best
+
+
+def _out_of_fold(feats, y, rows, groups, zero, folds):
+    """Each example's probabilities from a model that never saw its group, and its fold."""
     from sklearn.model_selection import GroupKFold
 
-    groups = (
-        statements["respondent_id"].astype(str).to_numpy()[labelled]
-        if "respondent_id" in statements
-        else labelled
-    )
-    n_groups = len(set(groups))
-    k = min(folds, n_groups)
+    k = min(folds, len(set(groups)))
     if k < 2:
-        return {}
-    predicted = np.zeros((len(labelled), y.shape[1]), dtype=int)
-    for tr, te in GroupKFold(k).split(labelled, groups=groups):
-        prob = _fit_predict(feats, y[labelled[tr]], labelled[tr], labelled[te], zero)
-        predicted[te] = decide(prob)
-    return agreement_scores(y[labelled], predicted)
+        return None, None
+    oof = np.zeros(y.shape, dtype=float)
+    fold_of = np.zeros(len(rows), dtype=int)
+    for f, (tr, te) in enumerate(GroupKFold(k).split(rows, groups=groups)):
+        oof[te] = _fit_predict(feats, y[tr], rows[tr], rows[te], zero)
+        fold_of[te] = f
+    return oof, fold_of
+
+
+def _honest_agreement(oof: np.ndarray, y: np.ndarray, fold_of: np.ndarray) -> dict:
+    """Cross-validated agreement where each fold's thresholds were chosen on the other folds."""
+    predicted = np.zeros(y.shape, dtype=int)
+    for f in np.unique(fold_of):
+        other = fold_of != f
+        t = calibrate_thresholds(oof[other], y[other])
+        predicted[~other] = decide(oof[~other], t)
+    return agreement_scores(y, predicted)

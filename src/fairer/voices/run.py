@@ -23,7 +23,7 @@ from fairer.voices.codebook import Codebook, load_codebook
 from fairer.voices.coding import CodingResult, agreement_scores, code_statements, label_matrix
 from fairer.voices.edits import apply_edits, read_edits
 from fairer.voices.embed import get_embedder
-from fairer.voices.review import read_corrections, review_sample, write_review
+from fairer.voices.review import NO_THEME, read_corrections, review_sample, write_review
 from fairer.voices.themes import ThemeResult, discover_themes
 from fairer.voices.workspace import Consultation, open_consultation
 
@@ -144,13 +144,103 @@ class CodingRun:
         return lines
 
 
-def _copy_to_duplicates(cons: Consultation, rows: pd.DataFrame) -> pd.DataFrame:
+def _copy_to_duplicates(
+    cons: Consultation, rows: pd.DataFrame, labels: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Copies take their original's codes, except a copy the analyst labelled: it keeps its own."""
     dups = cons.read(queries.duplicates)
     extra = rows.merge(
         dups, left_on="statement_id", right_on="duplicate_of", suffixes=("_orig", "")
     )
     extra = extra.drop(columns=["statement_id_orig", "duplicate_of"])
+    if labels is not None and len(labels) and "method" in rows:
+        labelled = set(labels["statement_id"]) & set(dups["statement_id"])
+        own = labels[labels["statement_id"].isin(labelled) & (labels["theme"] != NO_THEME)]
+        extra = pd.concat(
+            [
+                extra[~extra["statement_id"].isin(labelled)],
+                own.assign(confidence=1.0, method="analyst"),
+            ],
+            ignore_index=True,
+        )
     return pd.concat([rows, extra[rows.columns]], ignore_index=True)
+
+
+def learning_labels(labels: pd.DataFrame, everything: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every label the analyst gave, as examples the coder can learn from.
+
+    A label on a copy of an earlier answer becomes an example on the original's text (the coder
+    codes each distinct answer once), kept as an example of its own so it counts as often as it
+    was given. Labels on blank and stock non-answers cannot teach the text model; they are
+    returned apart, for :func:`no_answer_codes`.
+
+    Parameters
+    ----------
+    labels : DataFrame
+        ``statement_id, theme``: the analyst's labels.
+    everything : DataFrame
+        Every statement: ``statement_id, respondent_id, status, duplicate_of``.
+
+    Returns
+    -------
+    examples : DataFrame
+        ``statement_id`` (the text to learn from), ``theme``, ``example`` (the statement
+        labelled) and ``group`` (its respondent).
+    on_blanks : DataFrame
+        ``statement_id, theme`` of labels given to non-answers.
+    """
+    info = everything.set_index("statement_id")
+    lab = labels[labels["statement_id"].isin(info.index)]
+    status = lab["statement_id"].map(info["status"])
+    original = lab["statement_id"].map(info["duplicate_of"])
+    examples = pd.DataFrame(
+        {
+            "statement_id": original.where(status == "duplicate", lab["statement_id"]),
+            "theme": lab["theme"],
+            "example": lab["statement_id"],
+            "group": lab["statement_id"].map(info["respondent_id"]).fillna(lab["statement_id"]),
+        }
+    )[status != "no answer"]
+    return examples.reset_index(drop=True), lab[status == "no answer"][["statement_id", "theme"]]
+
+
+#: A theme the analyst gives to at least this share of the non-answers they labelled is given
+#: to every other non-answer (e.g. "Labelling not possible").
+NO_ANSWER_SHARE = 0.5
+
+
+def no_answer_codes(on_blanks: pd.DataFrame, everything: pd.DataFrame) -> pd.DataFrame:
+    """Codes for blank and stock non-answers, from how the analyst labelled such answers.
+
+    Labelled non-answers keep their labels. The others get each theme the analyst gave to at
+    least :data:`NO_ANSWER_SHARE` of the labelled ones, with that share as confidence; with no
+    such labels, non-answers stay uncoded (they are counted as "no answer").
+
+    Parameters
+    ----------
+    on_blanks : DataFrame
+        ``statement_id, theme``: the analyst's labels on non-answers.
+    everything : DataFrame
+        Every statement, with ``statement_id`` and ``status``.
+
+    Returns
+    -------
+    DataFrame
+        ``statement_id, theme, confidence, method``.
+    """
+    cols = ["statement_id", "theme", "confidence", "method"]
+    blanks = everything.loc[everything["status"] == "no answer", "statement_id"]
+    if on_blanks.empty or blanks.empty:
+        return pd.DataFrame(columns=cols)
+    given = on_blanks[on_blanks["theme"] != NO_THEME].assign(confidence=1.0, method="analyst")
+    share = on_blanks.groupby("theme")["statement_id"].nunique() / on_blanks["statement_id"].nunique()
+    rule = share[(share >= NO_ANSWER_SHARE) & (share.index != NO_THEME)]
+    rest = blanks[~blanks.isin(set(on_blanks["statement_id"]))]
+    ruled = pd.DataFrame(
+        [(sid, theme, float(p), "no-answer rule") for sid in rest for theme, p in rule.items()],
+        columns=cols,
+    )
+    return pd.concat([given[cols], ruled], ignore_index=True)
 
 
 def code_consultation(
@@ -181,13 +271,14 @@ def code_consultation(
     book = codebook_for(cons, codebook)
     stmts = answers(cons)
     _need_statements(cons, stmts)
-    known = set(stmts["statement_id"])
+    everything = cons.read(queries.statements, True)
     before: dict = {}
     store = open_store(cons.store_path)
     try:
         with store.transaction():
             if corrections is not None:
-                new = read_corrections(corrections, book, known)
+                # Any statement may be labelled: a copy of an earlier answer, or a blank.
+                new = read_corrections(corrections, book, set(everything["statement_id"]))
                 before = _score_previous(store, new, book)
                 path = Path(corrections)
                 from fairer.provenance import sha256_of
@@ -199,11 +290,15 @@ def code_consultation(
             labels = queries.analyst_labels(store)
     finally:
         store.close()
+    examples, on_blanks = learning_labels(labels, everything)
     rep = choose_representation(representation, "code", len(stmts))
     x, rep = embeddings_for(cons, stmts["text"].tolist(), rep, progress)
-    result = code_statements(stmts, book, labels, representation=rep, embeddings=x)
-    codes = _copy_to_duplicates(cons, result.codes)
-    labelled = int(labels.loc[labels["statement_id"].isin(known), "statement_id"].nunique())
+    result = code_statements(stmts, book, examples, representation=rep, embeddings=x)
+    codes = pd.concat(
+        [_copy_to_duplicates(cons, result.codes, labels), no_answer_codes(on_blanks, everything)],
+        ignore_index=True,
+    )
+    labelled = int(labels["statement_id"].nunique())
     store = open_store(cons.store_path)
     try:
         with store.transaction():
