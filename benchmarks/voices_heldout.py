@@ -149,7 +149,7 @@ def respondents_sample(d: pd.DataFrame, n_labels: int, seed: int) -> np.ndarray:
 def active_learning(d, rep: str, tmp: Path, rounds: int = 3, size: int = 100) -> list[tuple]:
     """Held-out samples-F1 after each round: review-sample picks against random picks."""
     from fairer.voices.review import review_sample
-    from fairer.voices.run import answers, code_consultation
+    from fairer.voices.run import answers
     from fairer.voices.workspace import open_consultation
 
     out = []
@@ -221,11 +221,13 @@ def main(rep: str, quick: bool = False) -> None:
             f"| {n:,} | {r['learnt_from']:,} | {r['samples_f1']:.3f} | {r['macro_f1']:.3f} | "
             f"{r['codes_per_row']:.2f} | {r['seconds']:.1f} s |"
         )
-    lines += ["", "Active learning (held-out samples-F1 / macro-F1 by labels given, rounds of 100):", ""]
+    lines += [
+        "",
+        "Active learning (held-out samples-F1 / macro-F1 by labels given, rounds of 100):",
+        "",
+    ]
     for how, c in active:
-        lines.append(
-            f"- {how}: " + ", ".join(f"{n:,} → {s:.3f} / {m:.3f}" for n, s, m in c)
-        )
+        lines.append(f"- {how}: " + ", ".join(f"{n:,} → {s:.3f} / {m:.3f}" for n, s, m in c))
     lines += ["", "Aims (issue 15): samples-F1 ≥ 0.78, macro-F1 ≥ 0.50 on the held-out rows."]
     record("voices-heldout", "\n".join(lines))
     print("\n".join(lines))

@@ -101,6 +101,11 @@ def voices_section(summary: ConsultationSummary | None) -> Section | None:
         "Personal details were removed before anything was stored "
         f"(removed: {_esc(red_text)}). Counts below {threshold} are not shown.</p>"
     ]
+    warning = agreement_warning(summary)
+    if not coded.empty and warning:
+        parts.append(
+            f'<p class="warning"><strong>Read the shares with care.</strong> {warning}</p>'
+        )
     if not coded.empty:
         parts.append("<h3>Key themes</h3>")
         quotes = summary.key_quotes
@@ -203,21 +208,122 @@ def voices_section(summary: ConsultationSummary | None) -> Section | None:
                 key="respondents",
             )
         )
+    parts.append(record_card(summary))
+    return Section("voices", "What people told us", "".join(parts))
+
+
+def _overall(summary: ConsultationSummary) -> pd.Series | None:
+    a = summary.agreement
+    if a.empty or not (a["scope"] == "consultation").any():
+        return None
+    return a[a["scope"] == "consultation"].iloc[0]
+
+
+def agreement_warning(summary: ConsultationSummary) -> str:
+    """Why the theme shares are not yet fit to publish ('' when they are)."""
     rounds = summary.rounds
-    if len(rounds):
-        parts.append(
-            "<h3>How well the coding agrees with the analyst</h3><p>Each review round, the "
-            "analyst corrected a sample; 'before learning' scores the codes they were shown, "
-            "'cross-validated' scores the coder after learning from every label so far.</p>"
+    if summary.coded.empty:
+        return ""
+    overall = _overall(summary)
+    if rounds.empty or overall is None:
+        return (
+            "The themes were given by matching answers to the codebook's descriptions, with no "
+            "analyst's labels to learn from or to check against: agreement with a person is "
+            "unknown. Review a sample (`fairer voices code --corrections`) before publishing "
+            "these shares."
         )
+    if overall["low"]:
+        value = "not measurable" if pd.isna(overall["value"]) else f"{overall['value']:.2f}"
+        return (
+            f"Agreement with the analyst is low (Krippendorff's alpha {value}, below 0.67, "
+            "the level below which coded data should not be used for conclusions). Review "
+            "more answers before publishing these shares."
+        )
+    return ""
+
+
+def record_card(summary: ConsultationSummary) -> str:
+    """How the themes were made and how far to trust them: data, codebook, labels, agreement."""
+    rounds = summary.rounds
+    codebook = rounds["codebook"].iloc[-1] if len(rounds) else "a codebook"
+    method = rounds["method"].iloc[-1] if len(rounds) else "zero-shot"
+    parts = [
+        "<h3>Record card: how these themes were made</h3>",
+        '<dl class="record-card">',
+        f"<dt>Data</dt><dd>{summary.statement_total:,} statements from "
+        f"{plural(summary.files, 'file')}; {summary.no_answer:,} blank or stock non-answers. "
+        "Identical answers to the same question are coded once and counted for everyone who "
+        "gave them.</dd>",
+        f"<dt>Codebook</dt><dd>{_esc(codebook)}</dd>",
+        f"<dt>Labels given</dt><dd>{summary.labels_given:,} statements labelled by the analyst "
+        f"over {plural(int(rounds['round'].nunique()) if len(rounds) else 0, 'review round')}; "
+        f"coding method: {_esc(method)}.</dd>",
+    ]
+    overall = _overall(summary)
+    if overall is not None and pd.notna(overall["value"]):
+        parts.append(
+            f"<dt>Agreement</dt><dd>Krippendorff's alpha {overall['value']:.2f} (95% interval "
+            f"{overall['lowercl']:.2f} to {overall['uppercl']:.2f}) between fairer and the "
+            "analyst on the labelled statements, each coded by a model that had not learnt from "
+            "it. 1 is perfect agreement, 0 what chance would give; coders who agree with each "
+            "other reach about 0.8.</dd>"
+        )
+    else:
+        parts.append("<dt>Agreement</dt><dd>Not measured: no analyst's labels yet.</dd>")
+    weak = []
+    themes = (
+        summary.agreement[summary.agreement["scope"] == "theme"] if len(summary.agreement) else None
+    )
+    if themes is not None and len(themes):
+        low = themes[themes["low"]]
+        if len(low):
+            weak.append(
+                "agreement is low for "
+                + ", ".join(_esc(t) for t in low["theme"].head(8))
+                + (f" and {len(low) - 8} more" if len(low) > 8 else "")
+                + ": their shares are the least reliable"
+            )
+    weak += [
+        "themes the analyst has labelled only a few times are coded mostly from the codebook's "
+        "description",
+        "the coder reads words, not intent: sarcasm, answers that reply to another question, "
+        "and answers in languages other than English are often miscoded",
+        "a share counts respondents who mentioned a theme, not how strongly they felt",
+    ]
+    parts.append(
+        "<dt>Known weaknesses</dt><dd><ul>"
+        + "".join(f"<li>{w}</li>" for w in weak)
+        + "</ul></dd></dl>"
+    )
+    if len(rounds):
         parts.append(
             _show(
                 rounds[["round", "method", "labelled", "measured_on", "samples_f1", "macro_f1"]],
-                "Agreement with the analyst (F1, 0–1)",
+                "Agreement with the analyst by review round (F1, 0–1): 'before learning' scores "
+                "the codes the analyst was shown, 'cross-validated' the coder after learning",
                 {"samples_f1": "{:.2f}", "macro_f1": "{:.2f}"},
             )
         )
-    return Section("voices", "What people told us", "".join(parts))
+    if themes is not None and len(themes):
+        shown = themes.assign(agreement=np.where(themes["low"], "low", ""))[
+            ["theme", "value", "lowercl", "uppercl", "analyst", "fairer", "agreement"]
+        ]
+        parts.append(
+            _show(
+                shown.rename(columns={"value": "kappa"}),
+                "Agreement by theme: Cohen's kappa with 95% interval, and how many labelled "
+                "statements the analyst and fairer gave the theme",
+                {
+                    "kappa": "{:.2f}",
+                    "lowercl": "{:.2f}",
+                    "uppercl": "{:.2f}",
+                    "analyst": "{:,.0f}",
+                    "fairer": "{:,.0f}",
+                },
+                ("analyst", "fairer", "kappa", "lowercl", "uppercl"),
+            )
+        )
+    return "".join(parts)
 
 
 def voices_document(summary: ConsultationSummary) -> Report | None:
@@ -252,4 +358,5 @@ def voices_workbook_tables(summary: ConsultationSummary) -> dict[str, pd.DataFra
     }
     for attr, t in summary.by_group.items():
         tables[f"by {attr}"[:31]] = by_group_wide(t).reset_index()
+    tables["agreement"] = summary.agreement
     return {k: v for k, v in tables.items() if not v.empty}

@@ -405,12 +405,12 @@ def replace_labels(store: Store, labels: pd.DataFrame) -> None:
 
 
 def codes_for(store: Store, statement_ids: list[str]) -> pd.DataFrame:
-    """``statement_id, theme`` of the current codes of the given statements."""
+    """``statement_id, theme, method`` of the current codes of the given statements."""
     if not statement_ids:
         return pd.DataFrame(columns=["statement_id", "theme"])
     marks = ", ".join("?" for _ in statement_ids)
     return store.query(
-        f"SELECT statement_id, theme FROM statement_codes WHERE statement_id IN ({marks})",
+        f"SELECT statement_id, theme, method FROM statement_codes WHERE statement_id IN ({marks})",
         list(statement_ids),
     )
 
@@ -431,6 +431,32 @@ def next_coding_round(store: Store) -> int:
 def add_coding_round(store: Store, row: dict) -> None:
     """Record one agreement figure of a coding round."""
     store.append("coding_rounds", pd.DataFrame([row]))
+
+
+def add_coding_agreement(store: Store, rnd: int, table: pd.DataFrame) -> None:
+    """Record a round's agreement table (:func:`fairer.voices.coding.agreement_table`)."""
+    cols = [
+        "scope",
+        "theme",
+        "statistic",
+        "value",
+        "lowercl",
+        "uppercl",
+        "statements",
+        "analyst",
+        "fairer",
+    ]
+    if len(table):
+        store.append("coding_agreement", table[cols].assign(round=rnd)[["round", *cols]])
+
+
+def coding_agreement(store: Store) -> pd.DataFrame:
+    """The latest round's agreement with the analyst: the consultation first, then by theme."""
+    return store.query(
+        "SELECT * EXCLUDE (round) FROM coding_agreement "
+        "WHERE round = (SELECT max(round) FROM coding_agreement) "
+        "ORDER BY scope, value DESC NULLS LAST, theme"
+    )
 
 
 def coding_rounds(store: Store) -> pd.DataFrame:

@@ -37,6 +37,9 @@ statement_codes, statement_themes
     Results of coding against a codebook and of theme discovery (derived, no ``source_id``).
 coding_rounds
     The history of the analyst's correction rounds: agreement before and after learning.
+coding_agreement
+    Each round's chance-corrected agreement with the analyst: Krippendorff's alpha for the
+    consultation and Cohen's kappa per theme, with 95% intervals.
 postcodes
     The place's postcodes (and those within 10 km of it) from an ONS postcode directory:
     where each is, and its LSOA, ward and authority; used to place assets and respondents.
@@ -200,6 +203,19 @@ TABLES: dict[str, str] = {
             measured_on  VARCHAR,
             samples_f1   DOUBLE,
             macro_f1     DOUBLE
+        )""",
+    "coding_agreement": """
+        CREATE TABLE IF NOT EXISTS coding_agreement (
+            round        INTEGER NOT NULL,
+            scope        VARCHAR NOT NULL,
+            theme        VARCHAR,
+            statistic    VARCHAR,
+            value        DOUBLE,
+            lowercl      DOUBLE,
+            uppercl      DOUBLE,
+            statements   INTEGER,
+            analyst      INTEGER,
+            fairer       INTEGER
         )""",
     "statement_themes": """
         CREATE TABLE IF NOT EXISTS statement_themes (

@@ -56,14 +56,17 @@ class CodingResult:
     method : str
         ``zero-shot`` or ``supervised``.
     agreement : dict
-        Cross-validated agreement with the analyst (``samples_f1``, ``macro_f1``, ``labelled``),
-        empty when nothing is labelled.
+        Cross-validated agreement with the analyst (``samples_f1``, ``macro_f1``, ``labelled``,
+        and codes and labels per statement), empty when nothing is labelled.
+    agreement_by_theme : DataFrame
+        Chance-corrected agreement, overall and per theme (:func:`agreement_table`).
     """
 
     codes: pd.DataFrame
     scores: pd.DataFrame
     method: str
     agreement: dict = field(default_factory=dict)
+    agreement_by_theme: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _keyword_hits(texts: list[str], codebook: Codebook) -> np.ndarray:
@@ -176,8 +179,8 @@ def label_examples(
     index = {s: i for i, s in enumerate(statement_ids)}
     col = {t.name: j for j, t in enumerate(codebook.themes)}
     lab = labels[labels["statement_id"].isin(index)]
-    example = lab["example"] if "example" in lab else lab["statement_id"]
-    group = lab["group"] if "group" in lab else example
+    example = lab.get("example", lab["statement_id"])
+    group = lab.get("group", example)
     keys = pd.unique(example)
     at = {k: i for i, k in enumerate(keys)}
     y = np.zeros((len(keys), len(codebook.themes)), dtype=int)
@@ -294,6 +297,7 @@ def code_statements(
         labels = pd.DataFrame(columns=["statement_id", "theme"])
     rows, y, groups = label_examples(ids, labels, codebook)
     agreement: dict = {}
+    by_theme = pd.DataFrame()
     if len(rows) < 2:
         method = "zero-shot"
         prob = zero
@@ -312,8 +316,10 @@ def code_statements(
             oof, fold_of = _out_of_fold(feats, y, rows, groups, zero, folds)
             if oof is not None:
                 threshold = calibrate_thresholds(oof, y)
-                agreement = _honest_agreement(oof, y, fold_of)
+                honest = _honest_predictions(oof, y, fold_of)
+                agreement = agreement_scores(y, honest)
                 agreement["labels_per_statement"] = float(y.sum(axis=1).mean())
+                by_theme = agreement_table(y, honest, names)
         given = decide(prob, threshold)
         if cross_validate and agreement:
             agreement["codes_per_statement"] = float(given.sum(axis=1).mean())
@@ -336,7 +342,7 @@ def code_statements(
         codes.loc[codes["statement_id"].isin({ids[r] for r in rows}), "method"] = "analyst"
     scores = pd.DataFrame(prob, columns=names)
     scores.insert(0, "statement_id", ids)
-    return CodingResult(codes, scores, method, agreement)
+    return CodingResult(codes, scores, method, agreement, by_theme)
 
 
 def calibrate_thresholds(
@@ -412,11 +418,101 @@ def _out_of_fold(feats, y, rows, groups, zero, folds):
     return oof, fold_of
 
 
-def _honest_agreement(oof: np.ndarray, y: np.ndarray, fold_of: np.ndarray) -> dict:
-    """Cross-validated agreement where each fold's thresholds were chosen on the other folds."""
+def _honest_predictions(oof: np.ndarray, y: np.ndarray, fold_of: np.ndarray) -> np.ndarray:
+    """Cross-validated codes where each fold's thresholds were chosen on the other folds."""
     predicted = np.zeros(y.shape, dtype=int)
     for f in np.unique(fold_of):
         other = fold_of != f
         t = calibrate_thresholds(oof[other], y[other])
         predicted[~other] = decide(oof[~other], t)
-    return agreement_scores(y, predicted)
+    return predicted
+
+
+#: Below this kappa (or alpha) agreement is too weak to publish shares: Krippendorff (2004)
+#: accepts tentative conclusions from 0.667 and rejects data below it.
+LOW_AGREEMENT = 0.667
+
+
+def agreement_table(truth: np.ndarray, predicted: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """Chance-corrected agreement between the analyst and fairer, overall and theme by theme.
+
+    Overall: Krippendorff's alpha (nominal) over every statement × theme decision of the themes
+    either coder used. By theme: Cohen's kappa on "given / not given" over the statements.
+
+    Parameters
+    ----------
+    truth, predicted : ndarray
+        Statement × theme 0/1: the analyst's labels and fairer's codes for the same statements
+        (fairer's from models that did not learn from those statements).
+    names : list of str
+        Theme names, one per column.
+
+    Returns
+    -------
+    DataFrame
+        ``scope`` (``consultation`` or ``theme``), ``theme``, ``statistic``, ``value``,
+        ``lowercl``, ``uppercl`` (95%), ``statements``, ``analyst`` and ``fairer`` (statements
+        each gave the theme) and ``low`` (below :data:`LOW_AGREEMENT`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> truth = np.array([[1, 0], [1, 0], [0, 1], [0, 1], [1, 1], [0, 0]])
+    >>> table = agreement_table(truth, truth, ["Housing", "Transport"])
+    >>> table[["theme", "statistic", "value"]].round(2).values.tolist()
+    [['', 'alpha', 1.0], ['Housing', 'kappa', 1.0], ['Transport', 'kappa', 1.0]]
+    """
+    import warnings
+
+    from fairer.stats.agreement import cohens_kappa, krippendorff_alpha
+
+    used = (truth.sum(axis=0) + predicted.sum(axis=0)) > 0
+    rows = []
+    if used.any():
+        a = krippendorff_alpha(
+            [truth[:, used].ravel(), predicted[:, used].ravel()], resamples=200, seed=0
+        )
+        rows.append(
+            (
+                "consultation",
+                "",
+                "alpha",
+                a["alpha"],
+                a["lowercl"],
+                a["uppercl"],
+                len(truth),
+                int(truth.any(axis=1).sum()),
+                int(predicted.any(axis=1).sum()),
+            )
+        )
+    for j in np.flatnonzero(used):
+        with warnings.catch_warnings():  # statsmodels divides by zero in its null SE: unused
+            warnings.simplefilter("ignore", RuntimeWarning)
+            k = cohens_kappa(truth[:, j], predicted[:, j])
+        rows.append(
+            (
+                "theme",
+                names[j],
+                "kappa",
+                k["kappa"],
+                k["lowercl"],
+                k["uppercl"],
+                len(truth),
+                int(truth[:, j].sum()),
+                int(predicted[:, j].sum()),
+            )
+        )
+    cols = [
+        "scope",
+        "theme",
+        "statistic",
+        "value",
+        "lowercl",
+        "uppercl",
+        "statements",
+        "analyst",
+        "fairer",
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    out["low"] = out["value"].isna() | (out["value"] < LOW_AGREEMENT)
+    return out

@@ -305,6 +305,6 @@ def clear_consultation(folder: str | Path) -> None:
         with store.transaction():
             for sid in queries.source_ids_of_kinds(store, ["voices", "voices-review"]):
                 store.drop_source_rows(sid)
-            queries.clear(store, [*DERIVED_TABLES, "coding_rounds"])
+            queries.clear(store, [*DERIVED_TABLES, "coding_rounds", "coding_agreement"])
     finally:
         store.close()

@@ -26,6 +26,7 @@ from fairer.voices.embed import get_embedder
 from fairer.voices.review import NO_THEME, read_corrections, review_sample, write_review
 from fairer.voices.themes import ThemeResult, discover_themes
 from fairer.voices.workspace import Consultation, open_consultation
+from fairer.wording import plural
 
 
 def answers(cons: Consultation) -> pd.DataFrame:
@@ -136,6 +137,19 @@ class CodingRun:
                 f"  agreement with {a['labelled']:,} labels, cross-validated: samples-F1 "
                 f"{a['samples_f1']:.2f}, macro-F1 {a['macro_f1']:.2f}"
             )
+            if "codes_per_statement" in a:
+                lines.append(
+                    f"  codes per answer: fairer {a['codes_per_statement']:.2f}, "
+                    f"analyst {a['labels_per_statement']:.2f}"
+                )
+            by = r.agreement_by_theme
+            if len(by) and (by["scope"] == "consultation").any():
+                o = by[by["scope"] == "consultation"].iloc[0]
+                low = int(by.loc[by["scope"] == "theme", "low"].sum())
+                lines.append(
+                    f"  Krippendorff's alpha {o['value']:.2f} (95% {o['lowercl']:.2f} to "
+                    f"{o['uppercl']:.2f}); low agreement on {plural(low, 'theme')}"
+                )
         lines.append(f"codes: {self.output}")
         if self.review_file:
             lines.append(
@@ -166,7 +180,9 @@ def _copy_to_duplicates(
     return pd.concat([rows, extra[rows.columns]], ignore_index=True)
 
 
-def learning_labels(labels: pd.DataFrame, everything: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def learning_labels(
+    labels: pd.DataFrame, everything: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every label the analyst gave, as examples the coder can learn from.
 
     A label on a copy of an earlier answer becomes an example on the original's text (the coder
@@ -233,7 +249,9 @@ def no_answer_codes(on_blanks: pd.DataFrame, everything: pd.DataFrame) -> pd.Dat
     if on_blanks.empty or blanks.empty:
         return pd.DataFrame(columns=cols)
     given = on_blanks[on_blanks["theme"] != NO_THEME].assign(confidence=1.0, method="analyst")
-    share = on_blanks.groupby("theme")["statement_id"].nunique() / on_blanks["statement_id"].nunique()
+    share = (
+        on_blanks.groupby("theme")["statement_id"].nunique() / on_blanks["statement_id"].nunique()
+    )
     rule = share[(share >= NO_ANSWER_SHARE) & (share.index != NO_THEME)]
     rest = blanks[~blanks.isin(set(on_blanks["statement_id"]))]
     ruled = pd.DataFrame(
@@ -325,6 +343,7 @@ def code_consultation(
                             "macro_f1": scores["macro_f1"],
                         },
                     )
+            queries.add_coding_agreement(store, rnd, result.agreement_by_theme)
     finally:
         store.close()
     run = CodingRun(result, book, len(stmts), labelled, before)

@@ -285,7 +285,8 @@ class ConsultationSummary:
     details removed, by kind; ``rounds``: agreement with the analyst by round; ``coded`` and
     ``discovered``: theme tables (:func:`theme_table`); ``by_question`` (long);
     ``quotes``; ``heard`` (:func:`who_was_heard`); ``by_group``: attribute → long table
-    (:func:`theme_by_group`).
+    (:func:`theme_by_group`); ``agreement`` (:func:`agreement_with_analyst`) and
+    ``labels_given``: the record card's agreement figures.
     """
 
     name: str
@@ -306,6 +307,8 @@ class ConsultationSummary:
     key_quotes: pd.DataFrame
     heard: pd.DataFrame
     by_group: dict[str, pd.DataFrame] = field(default_factory=dict)
+    agreement: pd.DataFrame = field(default_factory=pd.DataFrame)
+    labels_given: int = 0
 
     #: The groups of one attribute add up to everyone who gave it; a cross-tab's rows and
     #: columns are both lines.
@@ -367,4 +370,22 @@ def consultation_summary(cons: Consultation, quotes_per_theme: int = 5) -> Consu
         key_quotes=quotes(cons, CODED, 2),
         heard=who_was_heard(cons),
         by_group=by_group,
+        agreement=agreement_with_analyst(cons),
+        labels_given=int(cons.read(queries.analyst_labels)["statement_id"].nunique()),
     )
+
+
+def agreement_with_analyst(cons: Consultation) -> pd.DataFrame:
+    """The latest round's chance-corrected agreement, ready for disclosure control.
+
+    The per-theme counts (statements the analyst and fairer gave a theme) are counts like any
+    other; a kappa computed from a hidden count is hidden with it.
+    """
+    from fairer.voices.coding import LOW_AGREEMENT
+
+    table = cons.read(queries.coding_agreement)
+    table["low"] = table["value"].isna() | (table["value"] < LOW_AGREEMENT)
+    table.attrs["protect"] = [
+        (["statements", "analyst", "fairer"], ["value", "lowercl", "uppercl"])
+    ]
+    return table
