@@ -18,6 +18,8 @@ Krippendorff K (2007). Answering the call for a standard reliability measure for
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from fairer.stats._common import StatsError, parse_confidence
@@ -88,7 +90,9 @@ def cohens_kappa(a, b, confidence: float = 0.95) -> dict:
     out = {"observed": observed, "expected": expected, "n": n}
     if expected >= 1 - 1e-12:
         return out | {"kappa": np.nan, "lowercl": np.nan, "uppercl": np.nan, "se": np.nan}
-    res = sm_kappa(table, return_results=True)
+    with warnings.catch_warnings():  # statsmodels' null-hypothesis SE can divide by zero: unused
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = sm_kappa(table, return_results=True)
     kappa, se = float(res.kappa), float(res.std_kappa)
     z = _z(conf)
     return out | {"kappa": kappa, "se": se, "lowercl": kappa - z * se, "uppercl": kappa + z * se}

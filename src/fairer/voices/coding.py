@@ -462,8 +462,6 @@ def agreement_table(truth: np.ndarray, predicted: np.ndarray, names: list[str]) 
     >>> table[["theme", "statistic", "value"]].round(2).values.tolist()
     [['', 'alpha', 1.0], ['Housing', 'kappa', 1.0], ['Transport', 'kappa', 1.0]]
     """
-    import warnings
-
     from fairer.stats.agreement import cohens_kappa, krippendorff_alpha
 
     used = (truth.sum(axis=0) + predicted.sum(axis=0)) > 0
@@ -486,9 +484,7 @@ def agreement_table(truth: np.ndarray, predicted: np.ndarray, names: list[str]) 
             )
         )
     for j in np.flatnonzero(used):
-        with warnings.catch_warnings():  # statsmodels divides by zero in its null SE: unused
-            warnings.simplefilter("ignore", RuntimeWarning)
-            k = cohens_kappa(truth[:, j], predicted[:, j])
+        k = cohens_kappa(truth[:, j], predicted[:, j])
         rows.append(
             (
                 "theme",
