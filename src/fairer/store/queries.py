@@ -435,19 +435,8 @@ def add_coding_round(store: Store, row: dict) -> None:
 
 def add_coding_agreement(store: Store, rnd: int, table: pd.DataFrame) -> None:
     """Record a round's agreement table (:func:`fairer.voices.coding.agreement_table`)."""
-    cols = [
-        "scope",
-        "theme",
-        "statistic",
-        "value",
-        "lowercl",
-        "uppercl",
-        "statements",
-        "analyst",
-        "fairer",
-    ]
     if len(table):
-        store.append("coding_agreement", table[cols].assign(round=rnd)[["round", *cols]])
+        store.append("coding_agreement", table.drop(columns="low").assign(round=rnd))
 
 
 def coding_agreement(store: Store) -> pd.DataFrame:
