@@ -69,10 +69,11 @@ def test_kappa_agrees_with_scikit_learn_and_the_published_standard_error(pairs):
     if len(set(a)) == 1 or len(set(b)) == 1:
         return  # one coder used one category: kappa is 0 and its standard error undefined
     se = _fleiss_cohen_everitt_se(a, b)
-    assert k["se"] == pytest.approx(se, rel=1e-6, abs=1e-12, nan_ok=True)
-    assert k["uppercl"] - k["kappa"] == pytest.approx(
-        1.959964 * se, rel=1e-5, abs=1e-12, nan_ok=True
-    )
+    assert k["se"] == pytest.approx(se, rel=1e-6, abs=1e-12)
+    half = 1.959964 * se
+    assert k["uppercl"] == pytest.approx(min(k["kappa"] + half, 1.0), rel=1e-5, abs=1e-12)
+    assert k["lowercl"] == pytest.approx(max(k["kappa"] - half, -1.0), rel=1e-5, abs=1e-12)
+    assert -1.0 <= k["lowercl"] <= k["kappa"] <= k["uppercl"] <= 1.0
 
 
 def test_kappa_of_one_category_throughout_is_not_a_number_and_bad_input_is_refused():

@@ -53,7 +53,8 @@ def cohens_kappa(a, b, confidence: float = 0.95) -> dict:
     Returns
     -------
     dict
-        ``kappa, lowercl, uppercl, se, observed`` (share of units agreed), ``expected`` (by
+        ``kappa, lowercl, uppercl`` (the normal interval, cut at -1 and 1), ``se``, ``observed``
+        (share of units agreed), ``expected`` (by
         chance) and ``n``. ``kappa`` is NaN when chance agreement is total (both coders used one
         and the same category throughout): there is nothing to correct.
 
@@ -95,7 +96,9 @@ def cohens_kappa(a, b, confidence: float = 0.95) -> dict:
         res = sm_kappa(table, return_results=True)
     kappa, se = float(res.kappa), float(res.std_kappa)
     z = _z(conf)
-    return out | {"kappa": kappa, "se": se, "lowercl": kappa - z * se, "uppercl": kappa + z * se}
+    # Kappa lies in [-1, 1]: a normal interval that runs past either end is cut there.
+    lower, upper = max(kappa - z * se, -1.0), min(kappa + z * se, 1.0)
+    return out | {"kappa": kappa, "se": se, "lowercl": lower, "uppercl": upper}
 
 
 def krippendorff_alpha(
