@@ -53,6 +53,12 @@ def import_cmd(
         None, "--text-column", help="A free-text question column (repeat)."
     ),
     id_column: str = typer.Option(None, "--id-column", help="The respondent ID column."),
+    platform: str = typer.Option(
+        None,
+        "--platform",
+        help="The platform that exported the survey (qualtrics, smartsurvey, msforms, "
+        "citizenspace, commonplace, engagementhq, govocal, slido, nearpod); default: recognised.",
+    ),
     name: list[str] = typer.Option(
         None, "--redact-name", help="A name to redact everywhere (repeat)."
     ),
@@ -67,6 +73,7 @@ def import_cmd(
         text_columns=text_column or None,
         id_column=id_column,
         known_names=name or (),
+        platform=platform,
     )
     for line in report.lines():
         echo(line)

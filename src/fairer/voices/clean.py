@@ -98,3 +98,69 @@ def tidy_answers(answers: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
         "repeat_rows": int(repeat_rows),
     }
     return df, counts
+
+
+_HTML_TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>")
+_BLOCK_END = re.compile(
+    r"<br\s*/?>|</(?:p|div|li|h[1-6]|tr|ul|ol)>|<(?:li|p|div)(?:\s[^<>]*)?>", re.I
+)
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|mailto:|www\.)[^)\s]*\)")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+
+
+def has_markup(text: str) -> bool:
+    """True when the text holds HTML tags or Markdown emphasis, links or headings."""
+    t = str(text)
+    return bool(
+        _HTML_TAG.search(t)
+        or _MD_LINK.search(t)
+        or re.search(r"(\*\*|__)\S.*?\S\1|^\s*#{1,6}\s", t, re.M)
+    )
+
+
+def plain_text(text: str, lines: bool = False) -> str:
+    """What a reader sees, without the HTML or Markdown a web page or document wrote around it.
+
+    Parameters
+    ----------
+    text : str
+        A cell pasted from a web page (``<p>``, ``<ul style="…">``, ``&amp;``) or written in
+        Markdown (``**bold**``, ``*"quoted"*``, ``[link](https://…)``, ``# heading``).
+    lines : bool
+        Keep one line per paragraph or list item (to split into statements); by default the
+        text is one line, list items joined by "; ".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> plain_text('<ul style="margin:0"><li>Later buses</li><li>Safer &amp; lit paths</li></ul>')
+    'Later buses; Safer & lit paths'
+    >>> plain_text('<p>Later buses</p><p>Lit paths</p>', lines=True)
+    'Later buses\\nLit paths'
+    >>> plain_text('*"The bus stops at six."* See [the map](https://example.org/map)')
+    '"The bus stops at six." See the map'
+    """
+    import html
+
+    t = str(text)
+    if "<" in t and _HTML_TAG.search(t):
+        t = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", t, flags=re.I | re.S)
+        t = _BLOCK_END.sub("\n", t)
+        t = _HTML_TAG.sub("", t)
+    t = html.unescape(t)
+    t = _MD_LINK.sub(r"\1", t)
+    t = re.sub(r"^\s*#{1,6}\s+", "", t, flags=re.M)
+    for _ in range(2):  # **bold *inside*** needs two passes
+        t = _MD_EMPHASIS.sub(r"\2", t)
+    parts = [re.sub(r"[ \t\u00a0]+", " ", p).strip() for p in t.splitlines()]
+    parts = [p for p in parts if p]
+    if lines:
+        return "\n".join(parts)
+    # Items of a list read as a list when joined; sentences simply follow one another.
+    out = ""
+    for p in parts:
+        out += (" " if not out or out[-1] in ".!?;:," else "; ") + p if out else p
+    return out

@@ -17,7 +17,7 @@ from fairer.errors import FairerError
 from fairer.provenance import sha256_of
 from fairer.store import open_store, queries
 from fairer.store.schema import DERIVED_TABLES
-from fairer.voices.clean import statement_id, tidy_answers
+from fairer.voices.clean import has_markup, plain_text, statement_id, tidy_answers
 from fairer.voices.notes import read_notes
 from fairer.voices.redact import redact
 from fairer.voices.survey import read_survey
@@ -90,13 +90,27 @@ def _postcode_lookup(path: Path) -> dict[str, str]:
     return dict(zip(pcs.loc[keep, "postcode"], lsoa[keep].astype(str), strict=True))
 
 
-def _read_one(path: Path, kind: str | None, text_columns, id_column):
+@dataclass(frozen=True)
+class _Reading:
+    """How the user asked for files to be read (the same for every file of one import)."""
+
+    kind: str | None = None
+    text_columns: list[str] | None = None
+    id_column: str | None = None
+    platform: str | None = None
+    known_names: tuple[str, ...] = ()
+
+
+def _read_one(path: Path, how: _Reading):
+    kind = how.kind
     suffix = path.suffix.lower()
     kind = kind or (
         "survey" if suffix in SURVEY_SUFFIXES else "notes" if suffix in NOTES_SUFFIXES else ""
     )
     if kind == "survey":
-        t = read_survey(path, text_columns=text_columns, id_column=id_column)
+        t = read_survey(
+            path, text_columns=how.text_columns, id_column=how.id_column, platform=how.platform
+        )
         answers = t.answers.assign(group_name="", round="")
         notes = t.notes + [f"{path.name}: not imported: {c}" for c in t.ignored_columns]
         return kind, answers, t.respondents, t.names, notes
@@ -109,10 +123,8 @@ def _read_one(path: Path, kind: str | None, text_columns, id_column):
     )
 
 
-def _prepare(
-    path: Path, kind, text_columns, id_column, known_names, place_names, postcodes, report
-):
-    kind, answers, resp, names, notes = _read_one(path, kind, text_columns, id_column)
+def _prepare(path: Path, how: _Reading, place_names, postcodes, report):
+    kind, answers, resp, names, notes = _read_one(path, how)
     report.notes += notes
     prefix = f"{path.stem}:"
     answers = answers.copy()
@@ -135,8 +147,10 @@ def _prepare(
             strict=True,
         )
     ]
+    # Web platforms and documents write HTML and Markdown around what people said.
+    answers["text"] = [plain_text(t) if has_markup(t) else t for t in answers["text"].astype(str)]
     answers, counts = tidy_answers(answers)
-    all_names = list(known_names) + list(names)
+    all_names = list(how.known_names) + list(names)
     texts, red_rows = [], []
     for sid, text in zip(answers["statement_id"], answers["text"], strict=True):
         clean, spans = redact(text, all_names, place_names)
@@ -190,6 +204,7 @@ def import_files(
     text_columns: list[str] | None = None,
     id_column: str | None = None,
     known_names: list[str] | tuple[str, ...] = (),
+    platform: str | None = None,
 ) -> ImportReport:
     """Import survey exports and workshop notes into the consultation in ``folder``.
 
@@ -205,6 +220,9 @@ def import_files(
         Override recognition of free-text columns and the respondent ID column.
     known_names : list of str
         Names to redact wherever they appear (facilitators, staff, attendees).
+    platform : str, optional
+        The engagement platform that exported the surveys (see
+        :data:`fairer.voices.platforms.PLATFORM_KEYS`); by default each file's header decides.
 
     Returns
     -------
@@ -223,7 +241,8 @@ def import_files(
     new = not (home / SETTINGS_FILE).exists()
     existed = home.exists()
     try:
-        return _import(folder, files, kind, text_columns, id_column, known_names)
+        how = _Reading(kind, text_columns, id_column, platform, tuple(known_names))
+        return _import(folder, files, how)
     except BaseException:
         # A first import that fails leaves no half-made consultation behind.
         if new:
@@ -234,7 +253,7 @@ def import_files(
         raise
 
 
-def _import(folder, files, kind, text_columns, id_column, known_names) -> ImportReport:
+def _import(folder, files, how: _Reading) -> ImportReport:
     cons: Consultation = open_consultation(folder, create=True)
     postcodes = _postcode_lookup(cons.postcodes) if cons.postcodes else None
     report = ImportReport()
@@ -250,9 +269,7 @@ def _import(folder, files, kind, text_columns, id_column, known_names) -> Import
                 if digest and store.source_with_checksum("voices", digest) is not None:
                     report.unchanged.append(path.name)
                     continue
-                answers, resp, red, counts = _prepare(
-                    path, kind, text_columns, id_column, known_names, place_names, postcodes, report
-                )
+                answers, resp, red, counts = _prepare(path, how, place_names, postcodes, report)
                 for sid in queries.source_ids_for_path(store, "voices", path):
                     store.drop_source_rows(sid)
                 source_id = store.register_source(
