@@ -140,7 +140,10 @@ def test_theme_table_suppresses_small_counts(tmp_path):
     raw = summary.consultation_summary(cons)
     published = protect(raw, cons.disclosure_threshold)
     t = published.coded
-    assert t.attrs["base"] == 61  # 60 respondents and one workshop write-up (one "table")
+    # 60 respondents; the workshop write-up is a table, counted apart, never as a person.
+    assert t.attrs["base"] == 60 and t.attrs["groups"] == 1
+    assert t.attrs["statements"] == raw.statement_total
+    assert t["groups"].dropna().between(0, 1).all()
     small = t[t["respondents"].isna()]
     assert len(small) == (raw.coded["respondents"].between(1, 4)).sum()
     assert small["percent_of_respondents"].isna().all()

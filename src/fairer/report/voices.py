@@ -22,12 +22,56 @@ from fairer.wording import plural
 KEY_THEMES = 8
 
 
+def _share_column(table: pd.DataFrame) -> tuple[str, str]:
+    """The share a theme table is read by: of respondents, or (workshops alone) of statements."""
+    if table.attrs.get("base", 0):
+        return "percent_of_respondents", "% of respondents who mentioned the theme"
+    return "percent_of_statements", "% of statements that raised the theme"
+
+
 def _theme_bars(table: pd.DataFrame) -> str:
-    d = table.dropna(subset=["percent_of_respondents"]).head(12).iloc[::-1]
+    col, label = _share_column(table)
+    d = table.dropna(subset=[col]).head(12).iloc[::-1]
     fig, ax = plt.subplots(figsize=(6.4, 0.35 * len(d) + 0.8))
-    ax.barh(d["theme"], d["percent_of_respondents"], color=LOCAL)
-    ax.set_xlabel("% of respondents who mentioned the theme")
+    ax.barh(d["theme"], d[col], color=LOCAL)
+    ax.set_xlabel(label)
     return to_svg(fig)
+
+
+def _people_and_tables(people: int, groups: int) -> str:
+    parts = []
+    if people or not groups:
+        parts.append(f"{plural(people, 'person', 'people')} answered")
+    if groups:
+        verb = "was" if groups == 1 else "were"
+        parts.append(
+            f"{plural(groups, 'workshop table or group', 'workshop tables or groups')} {verb} "
+            "written up"
+        )
+    return " and ".join(parts)
+
+
+def theme_share(row, table: pd.DataFrame, threshold: int) -> str:
+    """How widely a theme was raised, in the consultation's own units: respondents for a
+    survey, statements and tables for workshops, both when there were both."""
+    parts = []
+    if table.attrs.get("base", 0):
+        parts.append(
+            f"mentioned by {row.percent_of_respondents:.0f}% of respondents ({int(row.respondents):,})"
+            if pd.notna(row.respondents)
+            else f"mentioned by fewer than {threshold} respondents"
+        )
+    groups = table.attrs.get("groups", 0)
+    if groups:
+        said = (
+            f"{plural(int(row.statements), 'statement')} ({row.percent_of_statements:.0f}% of all)"
+            if pd.notna(row.statements)
+            else f"fewer than {threshold} statements"
+        )
+        tables = int(row.groups) if pd.notna(row.groups) else 0
+        parts.append(f"raised in {said}, at {tables:,} of {plural(groups, 'workshop table')}")
+    text = "; ".join(parts) or "raised"
+    return text[0].upper() + text[1:]
 
 
 def _ratio_chart(heard: pd.DataFrame) -> str:
@@ -95,8 +139,7 @@ def voices_section(summary: ConsultationSummary | None) -> Section | None:
         else "none found"
     )
     parts = [
-        f"<p>{survey_people:,} people answered the survey and {groups:,} workshop tables or chats "
-        f"were written up, giving {summary.statement_total:,} statements "
+        f"<p>{_people_and_tables(survey_people, groups)}, giving {summary.statement_total:,} statements "
         f"from {plural(summary.files, 'file')} ({no_answer:,} blank or 'n/a' answers were left out). "
         "Personal details were removed before anything was stored "
         f"(removed: {_esc(red_text)}). Counts below {threshold} are not shown.</p>"
@@ -110,33 +153,19 @@ def voices_section(summary: ConsultationSummary | None) -> Section | None:
         parts.append("<h3>Key themes</h3>")
         quotes = summary.key_quotes
         for i, row in enumerate(coded.head(KEY_THEMES).itertuples(), start=1):
-            share = (
-                f"Mentioned by {row.percent_of_respondents:.0f}% of respondents ({int(row.respondents):,})"
-                if pd.notna(row.respondents)
-                else f"Mentioned by fewer than {threshold} respondents"
-            )
+            share = theme_share(row, coded, threshold)
             parts.append(f"<h4>Key theme {i} – {_esc(row.theme)}</h4><p>{share}.</p>")
             for q in quotes[quotes["theme"] == row.theme]["text"]:
                 parts.append(f"<blockquote>“{_esc(q)}”</blockquote>")
+        unit = "respondents" if coded.attrs.get("base", 0) else "statements"
         parts.append(
             figure(
                 _theme_bars(coded),
-                "Themes by share of respondents who raised them",
-                "Bar chart of the share of respondents mentioning each theme",
+                f"Themes by share of {unit} that raised them",
+                f"Bar chart of the share of {unit} mentioning each theme",
             )
         )
-        parts.append(
-            _show(
-                coded,
-                f"Themes (codebook), of {coded.attrs.get('base', 0):,} respondents",
-                {
-                    "percent_of_respondents": "{:.0f}%",
-                    "statements": "{:,.0f}",
-                    "respondents": "{:,.0f}",
-                },
-                ("*",),
-            )
-        )
+        parts.append(_show(coded, f"Themes (codebook), {_bases(coded)}", _THEME_FORMATS, ("*",)))
         byq = (
             summary.by_question.pivot(index="theme", columns="question", values="respondents")
             if not summary.by_question.empty
@@ -158,19 +187,9 @@ def voices_section(summary: ConsultationSummary | None) -> Section | None:
             "not by the codebook: these can show what the codebook missed. "
             "'Other' holds statements that fit no group.</p>"
         )
-        parts.append(
-            _show(
-                found,
-                "Discovered themes",
-                {
-                    "percent_of_respondents": "{:.0f}%",
-                    "statements": "{:,.0f}",
-                    "respondents": "{:,.0f}",
-                },
-                ("*",),
-            )
-        )
+        parts.append(_show(found, f"Discovered themes, {_bases(found)}", _THEME_FORMATS, ("*",)))
     heard = summary.heard
+    parts.append(unknown_participants(summary))
     if not heard.empty:
         parts.append(
             "<h3>Who was heard</h3><p>Respondents compared with the population. A ratio "
@@ -210,6 +229,51 @@ def voices_section(summary: ConsultationSummary | None) -> Section | None:
         )
     parts.append(record_card(summary))
     return Section("voices", "What people told us", "".join(parts))
+
+
+_THEME_FORMATS = {
+    "percent_of_respondents": "{:.0f}%",
+    "percent_of_statements": "{:.0f}%",
+    "statements": "{:,.0f}",
+    "respondents": "{:,.0f}",
+    "groups": "{:,.0f}",
+}
+
+
+def _bases(table: pd.DataFrame) -> str:
+    a = table.attrs
+    out = [f"of {a.get('statements', 0):,} statements"]
+    if a.get("base", 0):
+        out.append(plural(a["base"], "respondent"))
+    if a.get("groups", 0):
+        out.append(plural(a["groups"], "workshop table"))
+    return ", ".join(out)
+
+
+def unknown_participants(summary: ConsultationSummary) -> str:
+    """What is not known about who took part, said plainly (empty when it is known)."""
+    if not summary.heard.empty:
+        return ""
+    said = []
+    if summary.survey_people:
+        said.append(
+            f"the {plural(summary.survey_people, 'respondent')} were not asked (or did not say) "
+            "their age, sex, ethnicity, disability or where they live"
+        )
+    if summary.groups:
+        said.append(
+            f"the {plural(summary.groups, 'workshop table')} were written up as notes, which "
+            "record what a table said, not who sat at it or how many people took part"
+        )
+    if not said:
+        return ""
+    return (
+        "<h3>Who was heard</h3><p>Not known: "
+        + "; ".join(said)
+        + ". So it cannot be said whether any group was heard less than its share of residents. "
+        "Record who took part (a sign-in sheet with age band and postcode, or an equality "
+        "monitoring form) to show this next time.</p>"
+    )
 
 
 def _overall(summary: ConsultationSummary) -> pd.Series | None:
@@ -288,7 +352,8 @@ def record_card(summary: ConsultationSummary) -> str:
         "description",
         "the coder reads words, not intent: sarcasm, answers that reply to another question, "
         "and answers in languages other than English are often miscoded",
-        "a share counts respondents who mentioned a theme, not how strongly they felt",
+        "a share counts respondents (or, for workshops, statements and tables) that mentioned a "
+        "theme, not how strongly they felt",
     ]
     parts.append(
         "<dt>Known weaknesses</dt><dd><ul>"

@@ -18,7 +18,7 @@ from fairer.provenance import sha256_of
 from fairer.store import open_store, queries
 from fairer.store.schema import DERIVED_TABLES
 from fairer.voices.clean import has_markup, plain_text, statement_id, tidy_answers
-from fairer.voices.notes import read_notes
+from fairer.voices.notes import is_workshop_grid, read_notes
 from fairer.voices.redact import redact
 from fairer.voices.survey import read_survey
 from fairer.voices.workspace import Consultation, open_consultation
@@ -102,11 +102,12 @@ class _Reading:
 
 
 def _read_one(path: Path, how: _Reading):
-    kind = how.kind
     suffix = path.suffix.lower()
-    kind = kind or (
+    kind = how.kind or (
         "survey" if suffix in SURVEY_SUFFIXES else "notes" if suffix in NOTES_SUFFIXES else ""
     )
+    if how.kind is None and suffix in (".csv", ".tsv") and is_workshop_grid(path):
+        kind = "notes"  # a strategy café's notes pasted as a table, not a survey
     if kind == "survey":
         t = read_survey(
             path, text_columns=how.text_columns, id_column=how.id_column, platform=how.platform

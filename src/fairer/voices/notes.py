@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from fairer.errors import FairerError
+from fairer.voices.clean import has_markup, plain_text
 from fairer.voices.textfile import check_file, read_text
 
 #: Largest number of characters of text a write-up may hold (a 20 MB DOCX is mostly images).
@@ -25,6 +26,8 @@ MAX_CHARS = 5_000_000
 
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪●–]|\d{1,2}[.)]|[a-z][.)])\s+(.*\S)\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.*\S)\s*$")
+# A line wholly in bold ("**Question 2: What would help?**", "__Table 3__") is a heading.
+_BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_].{0,160}?)(?:\*\*|__)\s*:?\s*$")
 _GROUP = re.compile(r"^(?:table|group|breakout(?: room)?|room|session)\s*[\w-]{0,12}\b", re.I)
 _ROUND = re.compile(r"^round\s*\w{1,6}\b", re.I)
 _QUESTION = re.compile(r"^(?:q(?:uestion)?\s*\d+\b|.*\?\s*$)", re.I)
@@ -52,12 +55,21 @@ _CHAT = re.compile(
 
 @dataclass
 class Block:
-    """One piece of a document: ``heading``, ``bullet``, ``para`` or ``table``."""
+    """One piece of a document: ``heading``, ``bullet``, ``para`` or ``table``.
+
+    ``level`` is a heading's depth (1 for a document's top heading; 9 for a line that only
+    reads as a heading), ``marked`` says the document marked it as a heading (Markdown ``#``,
+    a Word heading style, an HTML ``<h2>``, a line in bold, "Question 3"), and ``gap`` that a
+    blank line came before it.
+    """
 
     kind: str
     text: str = ""
     rows: list[list[str]] = field(default_factory=list)
     line: int = 0
+    level: int = 9
+    marked: bool = False
+    gap: bool = True
 
 
 @dataclass
@@ -71,10 +83,16 @@ class NotesTable:
 
 # -- readers: file → blocks ---------------------------------------------------------------------
 def text_blocks(text: str) -> list[Block]:
-    """Blocks from plain text or Markdown."""
+    """Blocks from plain text or Markdown.
+
+    A bullet wrapped over several lines is one bullet: a line that follows a bullet or a
+    paragraph with no blank line between is joined to it when it is indented, starts in lower
+    case, or continues a line that stopped mid-phrase ("… runs every" / "hour, so …").
+    """
     blocks: list[Block] = []
     table: list[list[str]] = []
     start = 0
+    gap = True
     for n, line in enumerate(text.splitlines(), start=1):
         s = line.strip()
         if s.startswith("|") and s.endswith("|"):
@@ -83,28 +101,64 @@ def text_blocks(text: str) -> list[Block]:
             cells = [re.sub(r"<br\s*/?>", "\n", c).strip() for c in s.strip("|").split("|")]
             if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
                 table.append(cells)
+            gap = False
             continue
         if table:
             blocks.append(Block("table", rows=table, line=start))
             table = []
         if not s:
+            gap = True
+            continue
+        prev = blocks[-1] if blocks else None
+        if prev is not None and not gap and _continues(prev, line):
+            prev.text = f"{prev.text} {s}"
             continue
         if m := _MD_HEADING.match(s):
-            blocks.append(Block("heading", m.group(1), line=n))
+            level = len(s) - len(s.lstrip("#"))
+            blocks.append(Block("heading", m.group(1), line=n, level=level, marked=True, gap=gap))
+        elif m := _BOLD_LINE.match(s):
+            blocks.append(Block("heading", m.group(1).strip(), line=n, marked=True, gap=gap))
+        elif s.startswith(">"):
+            blocks.append(Block("bullet", s.lstrip("> ").strip(), line=n, gap=gap))
         elif m := _BULLET.match(line):
-            blocks.append(Block("bullet", m.group(1), line=n))
+            blocks.append(Block("bullet", m.group(1), line=n, gap=gap))
         elif _is_heading_line(s):
-            blocks.append(Block("heading", s.rstrip(":").strip(), line=n))
+            marked = bool(re.match(r"^q(?:uestion)?\s*\d+\b", s, re.I))
+            blocks.append(Block("heading", s.rstrip(":").strip(), line=n, marked=marked, gap=gap))
         else:
-            blocks.append(Block("para", s, line=n))
+            blocks.append(Block("para", s, line=n, gap=gap))
+        gap = False
     if table:
         blocks.append(Block("table", rows=table, line=start))
     return blocks
 
 
+# Words a line does not end on unless the sentence carries on to the next line.
+_MID_PHRASE = re.compile(
+    r"(?:[,;\-–(]|\b(?:and|or|but|the|a|an|to|of|for|with|from|every|that|because|if|than|"
+    r"my|our|their|your))$",
+    re.I,
+)
+
+
+def _continues(prev: Block, line: str) -> bool:
+    """The line carries on the block before it (a wrapped bullet or paragraph)."""
+    if prev.kind not in ("bullet", "para"):
+        return False
+    s = line.strip()
+    if _BULLET.match(line) or _MD_HEADING.match(s) or s.startswith(("|", ">")):
+        return False
+    if prev.text.rstrip().endswith((".", "!", "?", ":")) and not line[:1].isspace():
+        return False
+    indented = line[:1].isspace() and prev.kind == "bullet"
+    return indented or s[:1].islower() or bool(_MID_PHRASE.search(prev.text.rstrip()))
+
+
 def _is_heading_line(s: str) -> bool:
     if len(s) > 120:
         return False
+    if s.endswith(":") and (len(s.split()) > 8 or re.search(r"[.!?]\s", s)):
+        return False  # a lead-in sentence ("Most agreed. Comments included:"), not a heading
     if s.endswith(":") or _GROUP.match(s) and len(s) < 40 or _ROUND.match(s) and len(s) < 40:
         return True
     return bool(re.match(r"^q(?:uestion)?\s*\d+\b", s, re.I))
@@ -135,8 +189,11 @@ def docx_blocks(path: Path) -> list[Block]:
                 continue
             total += len(text)
             style = (p.style.name if p.style is not None else "") or ""
-            if style.startswith(("Heading", "Title")):
-                blocks.append(Block("heading", text, line=i + 1))
+            bold = all(r.bold for r in p.runs if r.text.strip()) and len(text) < 160
+            if style.startswith(("Heading", "Title")) or (bold and "List" not in style):
+                m = re.search(r"(\d)", style)
+                level = 1 if style.startswith("Title") else int(m.group(1)) if m else 9
+                blocks.append(Block("heading", text, line=i + 1, level=level, marked=True))
             elif "List" in style or child.find(".//{*}numPr") is not None:
                 blocks.append(Block("bullet", text, line=i + 1))
             else:
@@ -154,34 +211,59 @@ def docx_blocks(path: Path) -> list[Block]:
 
 
 class _HTMLBlocks(HTMLParser):
+    _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+    _BLOCKS = ("li", "p", "div", "blockquote", "dd", "dt", *_HEADINGS)
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.blocks: list[Block] = []
         self._buf: list[str] = []
         self._kind: str | None = None
+        self._level = 9
         self._rows: list[list[str]] | None = None
         self._cell: list[str] | None = None
         self._skip = 0
+        self._in_li = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
+        if tag in ("script", "style", "head", "title"):
             self._skip += 1
         elif tag == "table":
+            self._flush()
             self._rows = []
         elif tag == "tr" and self._rows is not None:
             self._rows.append([])
         elif tag in ("td", "th") and self._rows is not None:
             self._cell = []
-        elif tag == "br" and self._cell is not None:
-            self._cell.append("\n")
-        elif tag == "li" and self._cell is not None:
-            self._cell.append("\n- ")
-        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li", "p") and self._cell is None:
+        elif self._cell is not None:
+            # Inside a cell every paragraph, line break and list item is its own line.
+            if tag == "li":
+                self._cell.append("\n- ")
+            elif tag in ("br", "p", "div", "tr", *self._HEADINGS):
+                self._cell.append("\n")
+        elif tag == "br" and self._kind:
+            self._buf.append(" ")
+        elif tag in self._BLOCKS:
+            if tag in ("p", "div") and self._in_li:
+                return  # a paragraph inside a list item is the item's own text
             self._flush()
-            self._kind = {"li": "bullet", "p": "para"}.get(tag, "heading")
+            if tag == "li":
+                self._in_li += 1
+            self._kind = (
+                "heading"
+                if tag in self._HEADINGS
+                else "bullet"
+                if tag
+                in (
+                    "li",
+                    "blockquote",
+                )
+                else "para"
+            )
+            self._level = int(tag[1]) if tag in self._HEADINGS else 9
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "head"):
+        if tag in ("script", "style", "head", "title"):
             self._skip = max(0, self._skip - 1)
         elif tag in ("td", "th") and self._rows is not None and self._cell is not None:
             if self._rows:
@@ -190,8 +272,12 @@ class _HTMLBlocks(HTMLParser):
         elif tag == "table" and self._rows is not None:
             self.blocks.append(Block("table", rows=[r for r in self._rows if r]))
             self._rows = None
-        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6", "li", "p") and self._cell is None:
+        elif self._cell is None and tag in self._BLOCKS:
+            if tag in ("p", "div") and self._in_li:
+                return
             self._flush()
+            if tag == "li":
+                self._in_li = max(0, self._in_li - 1)
 
     def handle_data(self, data):
         if self._skip:
@@ -200,12 +286,19 @@ class _HTMLBlocks(HTMLParser):
             self._cell.append(data)
         elif self._kind:
             self._buf.append(data)
+        elif data.strip():
+            # Text loose in <body> (no <p> round it) is a paragraph of its own.
+            self._kind, self._level = "para", 9
+            self._buf.append(data)
 
     def _flush(self):
         text = re.sub(r"\s+", " ", "".join(self._buf)).strip()
         if self._kind and text:
-            self.blocks.append(Block(self._kind, text))
-        self._buf, self._kind = [], None
+            heading = self._kind == "heading"
+            self.blocks.append(
+                Block(self._kind, text, level=self._level if heading else 9, marked=heading)
+            )
+        self._buf, self._kind, self._level = [], None, 9
 
 
 def html_blocks(text: str) -> list[Block]:
@@ -219,12 +312,15 @@ def html_blocks(text: str) -> list[Block]:
 
 # -- blocks → statements ------------------------------------------------------------------------
 def _cell_statements(cell: str) -> list[str]:
+    """One statement per line, bullet or list item of a cell (HTML and Markdown read as text)."""
+    if has_markup(cell):
+        cell = plain_text(re.sub(r"<li\b", "\n<li", cell, flags=re.I), lines=True)
     out = []
     for line in re.split(r"\n+", cell):
         m = _BULLET.match(line)
-        s = (m.group(1) if m else line).strip()
-        if s:
-            out.append(s)
+        text = _statement_text(m.group(1) if m else line)
+        if re.search(r"\w", text) and not _not_a_statement(text):
+            out.append(text)
     return out
 
 
@@ -236,6 +332,10 @@ def _table_statements(rows: list[list[str]], context: dict, sheet: str) -> list[
     """
     if not rows:
         return []
+    rows = [
+        [plain_text(c) if i == 0 or r == 0 else c for i, c in enumerate(row)]
+        for r, row in enumerate(rows)
+    ]
     header, body = rows[0], rows[1:]
     first = header[0].strip().lower() if header else ""
     out = []
@@ -324,54 +424,365 @@ def attendee_names(blocks: list[Block]) -> list[str]:
     return names
 
 
+_FIELD = re.compile(
+    r"^(?:date(?: of (?:the )?(?:meeting|event|session|workshop))?|held on|venue|location|where|"
+    r"when|times?|facilitat(?:or|ors|ed by)|note[ -]?takers?|notes? (?:taken|written up|compiled) "
+    r"by|written up by|prepared by|authors?|contact(?: officer| details| us| name)?|report of|"
+    r"report authors?|lead officer|cabinet member|portfolio holder|key decision|wards? affected|"
+    r"classification|version|status|e-?mail|tel(?:ephone)?|phone|mobile|website|web|url|link|"
+    r"notes|minutes|reference|ref|agenda item|meeting)\s*[:\-–]\s*\S",
+    re.I,
+)
+_ONLY_LINK = re.compile(r"^\s*(?:https?://\S+|www\.\S+|\S+@\S+\.\S+|\+?[\d][\d ()-]{8,}\d)\s*$")
+_RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
+    rf"\s+\d{{4}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b",
+    re.I,
+)
+_TIME_WORDS = re.compile(
+    r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)\b|\b\d{1,2}[.:]\d{2}\b|\bnoon\b|\bmidday\b|"
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:to|from|until|till|at|and|on)\b|[–\-,.;:()]",
+    re.I,
+)
+#: Sections every committee or cabinet report has (not where residents' words are).
+_REPORT_SECTION = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:purpose(?: of (?:the|this) report)?|recommendations?|"
+    r"reasons? for (?:the )?recommendations?|background(?: papers)?|executive summary|"
+    r"(?:financial|legal|equality|resource|risk|staffing|procurement|climate|environmental|"
+    r"health) implications|implications|risk management|report summary|conclusions?|"
+    r"alternative options(?: considered)?|decision(?:s)? required)\b",
+    re.I,
+)
+#: Headings of the part of a document that holds what people said.
+_ENGAGEMENT = re.compile(
+    r"consultation|engagement|what (?:people|residents|you|young people|communities|"
+    r"participants|we) (?:said|told us|heard)|you said|told us|we heard|responses|feedback|"
+    r"survey results|comments received|workshop|listening|conversations|voices",
+    re.I,
+)
+_QUOTED = re.compile(r"^[\"“‘'].{3,}[\"”’']\s*(?:[-–—]\s*.{1,60})?$")
+
+
+def _statement_text(text: str) -> str:
+    """A statement as a reader sees it: no markup, no quotation marks round the whole."""
+    t = plain_text(text)
+    m = re.fullmatch(r"[\"“‘'](.+?)[\"”’']\s*", t)
+    return m.group(1).strip() if m and not re.search(r"[\"“”]", m.group(1)) else t
+
+
+def _is_date_line(text: str) -> bool:
+    """A line that only says when (and perhaps where): "12 March 2025, 10am to 12 noon"."""
+    if len(text) > 100 or not _DATE.search(text):
+        return False
+    rest = _TIME_WORDS.sub(" ", _DATE.sub(" ", text))
+    return len(rest.split()) <= 4
+
+
+def _not_a_statement(text: str) -> bool:
+    """Lines a write-up carries that no participant said: a date, a link, a rule, a field."""
+    return bool(
+        _ONLY_LINK.match(text) or _RULE.match(text) or _FIELD.match(text) or _is_date_line(text)
+    )
+
+
+def _is_question_line(b: Block) -> bool:
+    return b.kind in ("para", "heading") and len(b.text) < 200 and bool(_QUESTION.match(b.text))
+
+
+def _question_headings(blocks: list[Block], skip: set[int]) -> set[int]:
+    """Which blocks are the questions a write-up is organised by.
+
+    A heading the document marked (``##``, bold, a Word heading style, "Question 2") is one.
+    A plain line ending in "?" is one only when the document marks none, and only when it opens
+    a section: a blank line before it and notes after it. Otherwise it is what a participant
+    asked ("Why is there no supermarket we can walk to?"), and stays a statement.
+    """
+    marked = {
+        i
+        for i, b in enumerate(blocks)
+        if b.kind == "heading" and b.marked and i not in skip and not _is_group_or_round(b.text)
+    }
+    if any(
+        blocks[i].text.rstrip().endswith("?") or _QUESTION.match(blocks[i].text) for i in marked
+    ):
+        return marked
+    out = set(marked)
+    for i, b in enumerate(blocks):
+        if i in skip or i in out or not _is_question_line(b) or not b.text.rstrip().endswith("?"):
+            continue
+        nxt = next((c for c in blocks[i + 1 :] if c.kind != "table" or c.rows), None)
+        opens = b.gap and nxt is not None and nxt.kind in ("para", "bullet", "table")
+        if opens and not (nxt.kind == "para" and nxt.text.rstrip().endswith("?") and not nxt.gap):
+            out.add(i)
+    # A heading the document did not mark, such as "Transport:", still heads a section.
+    out |= {
+        i
+        for i, b in enumerate(blocks)
+        if b.kind == "heading" and i not in skip and not _is_group_or_round(b.text)
+    }
+    return out
+
+
+def _is_group_or_round(text: str) -> bool:
+    return bool((_GROUP.match(text) or _ROUND.match(text)) and len(text) < 40)
+
+
+def _engagement_spans(blocks: list[Block]) -> list[tuple[int, int]]:
+    """The sections of a report that hold what people said: a heading about consultation or
+    engagement whose section has answers in it (bullets or quotations)."""
+    spans = []
+    for i, b in enumerate(blocks):
+        if b.kind != "heading" or b.level >= 9 or not _ENGAGEMENT.search(b.text):
+            continue
+        end = next(
+            (
+                j
+                for j in range(i + 1, len(blocks))
+                if blocks[j].kind == "heading" and blocks[j].level <= b.level
+            ),
+            len(blocks),
+        )
+        inside = blocks[i + 1 : end]
+        answers = sum(
+            c.kind in ("bullet", "table")
+            or (c.kind == "para" and _QUOTED.match(_statement_text(c.text)) is not None)
+            for c in inside
+        )
+        if answers and not any(a <= i < z for a, z in spans):
+            spans.append((i, end))
+    return spans
+
+
+def _is_report(blocks: list[Block]) -> list[str]:
+    """The report sections found ("Recommendations", "Financial implications" …), if the
+    document reads as a committee or cabinet report: three or more such headings."""
+    found = [b.text for b in blocks if b.kind == "heading" and _REPORT_SECTION.match(b.text)]
+    return found if len({f.lower() for f in found}) >= 3 else []
+
+
 def blocks_to_statements(blocks: list[Block], source: str = "") -> pd.DataFrame:
     """Walk the blocks keeping the current question, group and round; one row per statement.
 
-    A heading that opens the document is its title, not a question (unless it reads as one,
-    "Question 1 …" or ending in "?"); paragraphs under the title
-    and before the first question or group are the write-up's preamble ("Notes written up by
-    …") and are not statements. A document with no headings at all is all statements.
+    See :func:`split_write_up`, which also says what was left out and why.
     """
+    return split_write_up(blocks, source)[0]
+
+
+def split_write_up(
+    blocks: list[Block], source: str = "", path: Path | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Split a write-up into statements, keeping the question, group and round of each.
+
+    - The title, and the lines before the first question, group or table (who wrote it up,
+      when and where), are not statements; nor are dates, links, contact lines or rules.
+    - A committee or cabinet report (three or more sections such as "Recommendations" and
+      "Financial implications") is read only in its consultation or engagement sections:
+      questions stated there, and the bullets and quotations under them. The officers' own
+      paragraphs and every other section are left out, and the notes say so.
+    - A document with nothing that reads as an answer (prose paragraphs under headings such
+      as "Our vision", no bullets, tables or questions) is refused, so that a strategy is
+      never coded as if residents had written it.
+
+    Parameters
+    ----------
+    blocks : list of Block
+    source : str
+        The sheet name to record.
+    path : Path, optional
+        For the error message.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        ``question, group_name, round, text, sheet, row``, and notes on what was left out.
+
+    Raises
+    ------
+    FairerError
+        If the document holds no answers.
+
+    Examples
+    --------
+    >>> blocks = text_blocks("Café, 4 March 2025\\n\\nWhat would help?\\n\\nLater buses\\n"
+    ...                      "Why do buses stop at six?\\n- A warm space, open in the\\n"
+    ...                      "  evenings too\\n")
+    >>> df, notes = split_write_up(blocks)
+    >>> df[["question", "text"]].values.tolist()
+    [['What would help?', 'Later buses'], ['What would help?', 'Why do buses stop at six?'], \
+['What would help?', 'A warm space, open in the evenings too']]
+    """
+    notes: list[str] = []
+    people = attendee_lines(blocks)
+    report = _is_report(blocks)
+    keep: set[int] | None = None
+    officer_paras = 0
+    if report:
+        spans = _engagement_spans(blocks)
+        if not spans:
+            raise FairerError(
+                "no answers found: this reads as a report (sections "
+                + ", ".join(f"'{t}'" for t in report[:4])
+                + ") with no consultation or engagement section holding what people said; "
+                "nothing was imported",
+                path=path,
+            )
+        keep = {j for a, z in spans for j in range(a, z)}
+        sections = [
+            b.text
+            for j, b in enumerate(blocks)
+            if b.kind == "heading" and b.level < 9 and j not in keep
+        ]
+        notes.append(
+            "read as a report: only "
+            + ", ".join(f"'{blocks[a].text}'" for a, _ in spans)
+            + f" read for answers; {len(sections)} other section(s) left out"
+        )
+    first = next((i for i, b in enumerate(blocks) if i not in people), None)
+    title = (
+        {first}
+        if first is not None
+        and blocks[first].kind == "heading"
+        and not _QUESTION.match(blocks[first].text)
+        and not _is_group_or_round(blocks[first].text)
+        else set()
+    )
+    questions = _question_headings(blocks, people | title)
     context = {"question": "", "group_name": "", "round": ""}
     rows: list[dict] = []
     tables = 0
-    structured = any(b.kind in ("heading", "table") for b in blocks)
-    first = next((i for i, b in enumerate(blocks) if not _ATTENDEES.match(b.text or "")), None)
-    people = attendee_lines(blocks)
+    structured = bool(questions) or any(
+        b.kind == "table" or (b.kind == "heading" and _is_group_or_round(b.text)) for b in blocks
+    )
+    left_out = {"title and lines before the first question": 0, "dates, links and contact lines": 0}
     for i, b in enumerate(blocks):
-        if i in people:
-            continue  # an attendee list: names, not statements
-        opening = i == first and b.kind == "heading"
-        if opening and not (
-            _GROUP.match(b.text) or _ROUND.match(b.text) or _QUESTION.match(b.text)
+        if i in people or (keep is not None and i not in keep):
+            continue
+        text = (b.text or "").strip()
+        if (
+            keep is not None
+            and b.kind == "heading"
+            and i in {a for a, _ in _engagement_spans(blocks)}
         ):
-            continue  # the title
-        preamble = (
-            structured and b.kind == "para" and not (context["question"] or context["group_name"])
-        )
-        if preamble and not (_QUESTION.match(b.text.strip()) and b.text.strip().endswith("?")):
-            continue  # preamble
+            continue  # the annex's own heading
+        if (
+            i == first
+            and b.kind == "heading"
+            and i not in questions
+            and not _is_group_or_round(text)
+        ):
+            left_out["title and lines before the first question"] += 1
+            continue
         if b.kind == "table":
             tables += 1
             rows += _table_statements(b.rows, context, f"table {tables}")
             continue
-        text = b.text.strip()
         if _ATTENDEES.match(text):
             continue
-        if b.kind == "heading":
-            if _ROUND.match(text):
-                context["round"] = text
-            elif _GROUP.match(text) and len(text) < 40:
-                context["group_name"] = text
-            else:
-                context["question"] = text
+        if b.kind == "heading" or i in questions:
+            clean = plain_text(text).rstrip(":").strip()
+            if _ROUND.match(clean) and len(clean) < 40:
+                context["round"] = clean
+            elif _GROUP.match(clean) and len(clean) < 40:
+                context["group_name"] = clean
+            elif i in questions or keep is not None:
+                context["question"] = clean
                 context["group_name"] = ""
             continue
-        if b.kind == "para" and _QUESTION.match(text) and text.endswith("?") and len(text) < 200:
-            context["question"] = text
+        if structured and not (context["question"] or context["group_name"]):
+            left_out["title and lines before the first question"] += 1
+            continue  # preamble: who wrote it up, when, where
+        statement = _statement_text(text)
+        if not statement or _not_a_statement(statement):
+            left_out["dates, links and contact lines"] += 1
             continue
-        rows.append({**context, "text": text, "sheet": source, "row": b.line or None})
-    return pd.DataFrame(rows, columns=["question", "group_name", "round", "text", "sheet", "row"])
+        if keep is not None and b.kind == "para" and not _QUOTED.match(plain_text(text)):
+            officer_paras += 1
+            continue  # an officer's summary, not what people said
+        rows.append({**context, "text": statement, "sheet": source, "row": b.line or None})
+    df = pd.DataFrame(rows, columns=["question", "group_name", "round", "text", "sheet", "row"])
+    if officer_paras:
+        notes.append(f"{officer_paras} paragraph(s) of officers' summary in the report left out")
+    notes += [f"left out: {k} ({v})" for k, v in left_out.items() if v]
+    _refuse_prose(blocks, df, questions, path)
+    return df, notes
+
+
+def _refuse_prose(blocks: list[Block], df: pd.DataFrame, questions: set[int], path) -> None:
+    """A document of prose paragraphs (a strategy, a briefing) has no answers in it."""
+    if df.empty or any(b.kind in ("bullet", "table") for b in blocks):
+        return
+    asked = any(
+        blocks[i].text.rstrip().endswith("?") or _QUESTION.match(blocks[i].text) for i in questions
+    )
+    grouped = any(b.kind == "heading" and _is_group_or_round(b.text) for b in blocks)
+    words = df["text"].str.split().str.len()
+    if not asked and not grouped and words.median() >= 30:
+        raise FairerError(
+            f"no answers found: this reads as a document of prose ({len(df)} paragraph(s) of "
+            f"about {int(words.median())} words under headings such as "
+            + ", ".join(f"'{blocks[i].text}'" for i in sorted(questions)[:3])
+            + "), with no questions, bullets or table of notes; nothing was imported",
+            path=path,
+        )
+
+
+def _grid_rows(path: Path) -> list[list[str]] | None:
+    """A CSV or TSV file's rows, or None if it cannot be read as one."""
+    import csv
+    import io
+
+    text, _ = read_text(path)
+    sep = "\t" if path.suffix.lower() == ".tsv" or text.count("\t") > text.count(",") else ","
+    try:
+        return [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if any(r)]
+    except csv.Error:
+        return None
+
+
+def is_workshop_grid(path: str | Path) -> bool:
+    """True when a CSV/TSV file is a workshop write-up pasted as a table, not a survey export.
+
+    A strategy café's notes copied from a web page or a document come as a grid: questions down
+    the first column, one column per table or group ("Table 1", "Group B"), and each cell a list
+    of points (often still in HTML, ``<ul><li>…``). A survey export has a respondent per row and
+    one answer per cell.
+
+    Parameters
+    ----------
+    path : path-like
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "cafe.tsv"
+    >>> _ = f.write_text("Question\tTable 1\tTable 2\nWhat helps?\t<ul><li>Buses</li></ul>\tParks\n")
+    >>> is_workshop_grid(f)
+    True
+    """
+    path = Path(path)
+    try:
+        rows = _grid_rows(path)
+    except FairerError:
+        return False  # missing, empty or binary: the survey reader says so
+    if not rows or len(rows) < 2 or len(rows) > 80 or len(rows[0]) < 2:
+        return False
+    header = [c.strip() for c in rows[0]]
+    first = plain_text(header[0]).lower()
+    groups = sum(bool(_GROUP.match(plain_text(h))) for h in header[1:])
+    cells = [c for r in rows[1:] for c in r[1:] if c.strip()]
+    lists = sum(
+        bool(re.search(r"<(?:li|p|br|ul|ol)\b", c, re.I)) or "\n" in c.strip() for c in cells
+    )
+    by_question = first in ("", "question", "questions", "theme", "themes", "topic", "prompt")
+    return (by_question or groups > 0) and (
+        groups >= max(1, (len(header) - 1) // 2) or lists >= 0.3 * max(1, len(cells))
+    )
 
 
 def chat_statements(text: str) -> tuple[pd.DataFrame, list[str]] | None:
@@ -413,7 +824,14 @@ def read_notes(path: str | Path) -> NotesTable:
     if suffix == ".docx":
         blocks = docx_blocks(path)
         names = attendee_names(blocks)
-        df = blocks_to_statements(blocks)
+        df, more = split_write_up(blocks, path=path)
+        notes += [f"{path.name}: {m}" for m in more]
+    elif suffix in (".csv", ".tsv"):
+        rows = _grid_rows(path) or []
+        blocks = [Block("table", rows=rows, line=1)]
+        df, more = split_write_up(blocks, path=path)
+        df["sheet"] = ""
+        notes += [f"{path.name}: read as a workshop write-up (questions by tables)", *more]
     elif suffix in (".txt", ".md", ".markdown", ".html", ".htm", ".vtt"):
         text, fallback = read_text(path)
         if fallback:
@@ -429,7 +847,8 @@ def read_notes(path: str | Path) -> NotesTable:
         else:
             blocks = html_blocks(text) if suffix in (".html", ".htm") else text_blocks(text)
             names = attendee_names(blocks)
-            df = blocks_to_statements(blocks)
+            df, more = split_write_up(blocks, path=path)
+            notes += [f"{path.name}: {m}" for m in more]
     else:
         raise FairerError(
             f"unknown notes file type '{suffix}': use TXT, MD, DOCX or HTML", path=path

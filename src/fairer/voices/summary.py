@@ -5,8 +5,9 @@ Tables hold raw counts; :func:`consultation_summary` gathers them into a
 (:func:`fairer.publish.protect`) how to suppress them: every count of people from 1 to
 threshold − 1 is hidden, breakdowns are secondarily suppressed along both their themes and
 their groups so a hidden cell cannot be found by subtraction, and percentages of a hidden count
-go with it. Workshop tables count as one "respondent" each; they are reported with the survey
-respondents but never given demographics.
+go with it. A workshop's unit is the statement and the table or group, not the person: tables
+are counted apart from respondents, never given demographics, and a consultation of workshops
+alone is reported by its statements.
 """
 
 from __future__ import annotations
@@ -79,25 +80,59 @@ def _compute_place_areas(store, la_codes: list[str], geography_year: int) -> pd.
     return lsoas[["imd_decile", "population"]].assign(ward=wards)
 
 
+def is_workshop_group(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose "respondent" is a workshop table or group, not a person.
+
+    A write-up records what a table said, not who sat at it; a chat export's speakers and a
+    survey's respondents are people.
+    """
+    rid = frame["respondent_id"].astype(str)
+    return (frame["kind"] == "notes") & ~rid.str.contains(":chat-", regex=False)
+
+
 def theme_table(cons: Consultation, which: str = CODED) -> pd.DataFrame:
-    """Themes by how many statements and respondents mention them, largest first.
+    """Themes by how many statements, respondents and workshop groups mention them.
+
+    People and workshop tables are counted apart: a table of eight is not one respondent, and
+    a write-up says nothing about who sat at it. A consultation of workshops alone is read by
+    its statements.
 
     Returns
     -------
     DataFrame
-        ``theme, statements, respondents, percent_of_respondents`` (of those who answered
-        anything), raw: the publish step suppresses small counts.
+        ``theme, statements, respondents, groups, percent_of_respondents,
+        percent_of_statements``; ``respondents`` are people (survey respondents, chat speakers),
+        ``groups`` the workshop tables or groups that raised the theme; the percentages are of
+        the people, and of the statements, that said anything. ``attrs`` hold the bases
+        (``base``: people, ``groups``, ``statements``). Raw: the publish step hides small counts
+        of people and statements (a count of tables is not a count of anyone).
     """
     m = theme_mentions(cons, which)
-    base = answered(cons)["respondent_id"].nunique()
-    g = m.groupby("theme").agg(
-        statements=("statement_id", "nunique"), respondents=("respondent_id", "nunique")
+    a = answered(cons)
+    group_rows = is_workshop_group(a)
+    base = a.loc[~group_rows, "respondent_id"].nunique()
+    group_base = a.loc[group_rows, "respondent_id"].nunique()
+    statement_base = a["statement_id"].nunique()
+    in_group = is_workshop_group(m) if len(m) else pd.Series(dtype=bool)
+    m = m.assign(
+        person=m["respondent_id"].where(~in_group), group=m["respondent_id"].where(in_group)
     )
-    g = g.sort_values(["respondents", "statements"], ascending=False).reset_index()
+    g = m.groupby("theme").agg(
+        statements=("statement_id", "nunique"),
+        respondents=("person", "nunique"),
+        groups=("group", "nunique"),
+    )
+    order = ["respondents", "statements"] if base else ["statements", "groups"]
+    g = g.sort_values(order, ascending=False).reset_index()
     # "Other" is not a theme people raised: it goes last, however large.
     g = pd.concat([g[g["theme"] != "Other"], g[g["theme"] == "Other"]], ignore_index=True)
-    g["percent_of_respondents"] = 100 * g["respondents"] / max(base, 1)
-    g.attrs["base"] = base
+    g["percent_of_respondents"] = 100 * g["respondents"] / base if base else np.nan
+    g["percent_of_statements"] = 100 * g["statements"] / max(statement_base, 1)
+    g.attrs.update(base=base, groups=group_base, statements=statement_base)
+    g.attrs["protect"] = [
+        (["respondents"], ["percent_of_respondents"]),
+        (["statements"], ["percent_of_statements"]),
+    ]
     return g
 
 
@@ -359,8 +394,8 @@ def consultation_summary(cons: Consultation, quotes_per_theme: int = 5) -> Consu
         statements=st,
         redactions=cons.read(queries.redaction_counts),
         rounds=cons.read(queries.coding_rounds).sort_values("round", kind="stable"),
-        survey_people=int(people.loc[people["kind"] == "survey", "respondent_id"].nunique()),
-        groups=int(people.loc[people["kind"] == "notes", "respondent_id"].nunique()),
+        survey_people=int(people.loc[~is_workshop_group(people), "respondent_id"].nunique()),
+        groups=int(people.loc[is_workshop_group(people), "respondent_id"].nunique()),
         statement_total=int(st.loc[st["status"] != "no answer", "n"].sum()),
         no_answer=int(st.loc[st["status"] == "no answer", "n"].sum()),
         coded=theme_table(cons, CODED),

@@ -1,0 +1,219 @@
+"""Workshop write-ups as councils write them (tests/data/writeups, text written for these tests),
+split by hand: each test lists the statements a person reading the document would take from it,
+under the question and table they belong to, and what must be left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fairer.errors import FairerError
+from fairer.voices.importing import import_files, load_statements
+from fairer.voices.notes import is_workshop_grid, read_notes
+from fairer.voices.workspace import open_consultation
+
+HERE = Path(__file__).parent / "data" / "writeups"
+
+CAFE = {
+    ("What does a fairer Thornaby look like to you?", "Table 1"): [
+        "Everyone can get to a GP within a week",
+        "Young people have somewhere to go that isn't the street",
+        "Jobs that pay enough to live on",
+    ],
+    ("What does a fairer Thornaby look like to you?", "Table 2"): [
+        "Buses after 6pm so people on shifts can get home",
+        "Warm homes – no more damp in the flats",
+    ],
+    ("What gets in the way?", "Table 1"): [
+        "Cost of travel & childcare",
+        "Forms are all online and the library computers are always booked",
+    ],
+    ("What gets in the way?", "Table 2"): [
+        "Nobody tells you what's on",
+        "Fear of crime around the underpass",
+        "Language – leaflets only in English",
+    ],
+    ("What should we do first?", "Table 1"): ["Fix the street lights on the estate"],
+    ("What should we do first?", "Table 2"): [
+        "Free activities in the school holidays",
+        "A named person at the council for each estate",
+    ],
+}
+
+
+def _by_place(df) -> dict:
+    out: dict = {}
+    for r in df.itertuples():
+        out.setdefault((r.question, r.group_name.split(" (")[0]), []).append(r.text)
+    return out
+
+
+def test_a_cafe_pasted_from_a_web_page_as_tsv_with_html_cells():
+    path = HERE / "strategy_cafe.tsv"
+    assert is_workshop_grid(path)
+    t = read_notes(path)
+    got = _by_place(t.answers)
+    for key, texts in CAFE.items():
+        if key == ("What should we do first?", "Table 2"):
+            continue  # the TSV's second table said one thing here
+        assert got[key] == texts, key
+    assert got[("What gets in the way?", "Table 3")] == [
+        "Waiting lists for everything",
+        "The council doesn't come back to us after we've said things",
+    ]
+    assert len(t.answers) == 18
+    assert not t.answers["text"].str.contains("<|&[a-z]+;|style", regex=True).any()
+    assert t.answers["respondent_id"].nunique() == 3  # three tables, not eighteen people
+
+
+def test_the_same_cafe_saved_as_a_web_page():
+    t = read_notes(HERE / "strategy_cafe.html")
+    assert _by_place(t.answers) == CAFE
+    texts = " ".join(t.answers["text"])
+    for left_out in ("Thornaby Library, Tuesday", "engagement@", "Thank you", "strategy café"):
+        assert left_out not in texts
+    assert any("title and lines before the first question" in n for n in t.notes)
+
+
+def test_plain_notes_keep_participants_questions_and_join_wrapped_bullets():
+    t = read_notes(HERE / "plain_notes.txt")
+    assert t.answers["question"].unique().tolist() == [
+        "What makes it hard to be healthy round here?",
+        "What would make the biggest difference?",
+    ]
+    first = t.answers[t.answers["question"] == t.answers["question"].iat[0]]["text"].tolist()
+    assert first == [
+        "The chippy and the takeaways are cheaper than the Co-op for a family tea",
+        "Why is there no proper supermarket we can walk to?",
+        "Park is full of glass so the kids don't play out",
+        "The leisure centre is two buses away and the second bus only runs every hour, so by "
+        "the time you get there the session has started and they won't let you in late",
+        "Working nights - I sleep when the groups are on",
+        "Who decides where the money goes?",
+        "Damp in the flat makes my son's asthma worse",
+    ]
+    assert "Can we have the youth club back?" in set(t.answers["text"])
+    texts = " ".join(t.answers["text"])
+    for left_out in ("Healthy Places workshop", "12 March 2025", "Facilitator", "https://"):
+        assert left_out not in texts
+
+
+REPORT_ANSWERS = {
+    "Question 1: Do the priorities in the draft strategy reflect what matters to you?": [
+        "Yes, but housing should be first - you can't be healthy in a damp flat.",
+        "The priorities are fine, the problem is whether anything will change.",
+        "Nothing about older people living on their own.",
+    ],
+    "Question 2: What would make the biggest difference to health where you live?": [
+        "Buses in the evening and on Sundays.",
+        "A GP appointment when you need one, not in three weeks.",
+        "Somewhere safe for teenagers to go after school.",
+        "Cheaper healthy food in the local shops.",
+    ],
+    "Question 3: How would you like to be involved in delivering the strategy?": [
+        "Tell us what you have done with what we said.",
+        "Come to the community centre, don't make us come to the civic centre.",
+    ],
+    "Question 4: Is there anything else you would like to tell us?": [
+        "Please write it in plain English.",
+        "Carers are doing the council's job for nothing and need support.",
+    ],
+}
+
+
+def _by_question(df) -> dict:
+    out: dict = {}
+    for r in df.itertuples():
+        out.setdefault(r.question, []).append(r.text)
+    return out
+
+
+def test_a_cabinet_report_is_read_only_in_its_consultation_annex():
+    t = read_notes(HERE / "cabinet_report.md")
+    assert _by_question(t.answers) == REPORT_ANSWERS
+    assert any(
+        "read as a report: only 'Appendix A: Summary of consultation responses'" in n
+        and "other section(s) left out" in n
+        for n in t.notes
+    )
+    assert any("officers' summary" in n for n in t.notes)
+
+
+def test_the_same_report_as_a_word_document(tmp_path):
+    docx = pytest.importorskip("docx")
+    doc = docx.Document()
+    doc.add_heading("Cabinet report: Fairer Borough Strategy", level=1)
+    doc.add_paragraph("Contact officer: Public Health Intelligence Team, phi@example.gov.uk")
+    for heading, text in [
+        ("1. Purpose of the report", "To report the outcome of the consultation."),
+        ("2. Recommendations", "That Cabinet adopts the strategy."),
+        ("3. Financial implications", "Within existing budgets."),
+        ("4. Legal implications", "The Council has a duty to improve health."),
+    ]:
+        doc.add_heading(heading, level=2)
+        doc.add_paragraph(text)
+    doc.add_heading("Appendix A: Summary of consultation responses", level=2)
+    doc.add_paragraph("Officers grouped the answers into themes; typical comments follow.")
+    for question, answers in REPORT_ANSWERS.items():
+        p = doc.add_paragraph()
+        p.add_run(question).bold = True
+        for a in answers:
+            doc.add_paragraph(f"“{a}”", style="List Bullet")
+    doc.add_heading("Appendix B: Equality impact assessment", level=2)
+    doc.add_paragraph("A positive impact is expected on people with protected characteristics.")
+    path = tmp_path / "report.docx"
+    doc.save(path)
+    assert _by_question(read_notes(path).answers) == REPORT_ANSWERS
+
+
+def test_a_strategy_with_no_answers_is_refused_and_nothing_is_stored(tmp_path):
+    with pytest.raises(FairerError, match="no answers found: this reads as a document of prose"):
+        read_notes(HERE / "strategy_prose.md")
+    report = tmp_path / "report.md"
+    report.write_text(
+        (HERE / "cabinet_report.md").read_text(encoding="utf-8").split("## Appendix A")[0],
+        encoding="utf-8",
+    )
+    with pytest.raises(FairerError, match="reads as a report .* no consultation or engagement"):
+        read_notes(report)
+    with pytest.raises(FairerError, match="strategy_prose.md"):
+        import_files(tmp_path / "c", [HERE / "plain_notes.txt", HERE / "strategy_prose.md"])
+    assert not (tmp_path / "c").exists()
+
+
+def test_cli_refuses_a_document_without_answers_in_one_line(cli, tmp_path):
+    code, out, err = cli("voices", "import", tmp_path / "c", HERE / "strategy_prose.md")
+    assert code == 2 and "no answers found" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_write_ups_import_through_the_users_path(tmp_path):
+    files = [HERE / n for n in ("strategy_cafe.tsv", "plain_notes.txt", "cabinet_report.md")]
+    report = import_files(tmp_path / "c", files)
+    assert dict(report.imported) == {
+        "strategy_cafe.tsv": 18,
+        "plain_notes.txt": 12,
+        "cabinet_report.md": 11,
+    }
+    assert any("read as a workshop write-up" in n for n in report.notes)
+    s = load_statements(open_consultation(tmp_path / "c"), include_all=True)
+    assert (s["kind"] == "notes").all()
+    assert s.loc[s["file"] == "strategy_cafe.tsv", "group_name"].nunique() == 3
+
+
+def test_a_consultation_of_workshops_alone_is_reported_by_statements_and_tables(tmp_path):
+    """No survey, no demographics: the report counts statements and tables, never "of 1
+    respondents", and says plainly that who took part is not known."""
+    from fairer.pipeline import voices_report
+    from fairer.voices.run import code_consultation
+
+    folder = tmp_path / "c"
+    import_files(folder, [HERE / "strategy_cafe.tsv", HERE / "plain_notes.txt"])
+    code_consultation(folder, codebook="fairer-six-gaps", representation="lsa", review_size=5)
+    html = voices_report(folder).html.read_text(encoding="utf-8")
+    assert "4 workshop tables or groups were written up" in html
+    assert "% of respondents" not in html and "of 1 respondents" not in html
+    assert "of all), at " in html  # e.g. "raised in 9 statements (30% of all), at 2 of 4 …"
+    assert "Who was heard</h3><p>Not known" in html
+    assert "record what a table said, not who sat at it" in html
