@@ -61,6 +61,13 @@ def theme_share(row, table: pd.DataFrame, threshold: int) -> str:
             if pd.notna(row.respondents)
             else f"mentioned by fewer than {threshold} respondents"
         )
+    via = getattr(row, "campaign_respondents", 0)
+    if parts and (pd.isna(via) or via > 0):
+        parts[-1] += (
+            f", {int(via):,} of them through a campaign's wording"
+            if pd.notna(via)
+            else f", fewer than {threshold} of them through a campaign's wording"
+        )
     groups = table.attrs.get("groups", 0)
     if groups:
         said = (
@@ -180,6 +187,7 @@ def voices_section(summary: ConsultationSummary | None) -> Section | None:
                     ("*",),
                 )
             )
+    parts.append(campaign_section(summary))
     found = summary.discovered
     if not found.empty:
         parts.append(
@@ -237,7 +245,29 @@ _THEME_FORMATS = {
     "statements": "{:,.0f}",
     "respondents": "{:,.0f}",
     "groups": "{:,.0f}",
+    "campaign_respondents": "{:,.0f}",
 }
+
+
+def campaign_section(summary: ConsultationSummary) -> str:
+    """Campaigns, counted and shown as such: never merged with independent answers."""
+    c = summary.campaigns
+    if c.empty:
+        return ""
+    shown = c.assign(template=[t if len(t) <= 240 else t[:237] + "…" for t in c["template"]])
+    return (
+        "<h3>Campaigns</h3><p>Some responses repeat one template, sometimes with a few words "
+        "of their own. Each campaign is coded once, from its template, and counted for every "
+        "response that used it; the theme shares above say how many respondents raised a theme "
+        "through a campaign's wording. The words people added are listed with how many added "
+        "each.</p>"
+        + _show(
+            shown,
+            "Campaigns: responses repeating a template",
+            {"statements": "{:,.0f}", "respondents": "{:,.0f}", "edited": "{:,.0f}"},
+            ("statements", "respondents", "edited"),
+        )
+    )
 
 
 def _bases(table: pd.DataFrame) -> str:
@@ -420,6 +450,7 @@ def voices_workbook_tables(summary: ConsultationSummary) -> dict[str, pd.DataFra
         "discovered themes": summary.discovered,
         "quotes": summary.quotes,
         "who was heard": summary.heard,
+        "campaigns": summary.campaigns,
     }
     for attr, t in summary.by_group.items():
         tables[f"by {attr}"[:31]] = by_group_wide(t).reset_index()

@@ -339,20 +339,73 @@ def clear(store: Store, tables: list[str]) -> None:
 # -- voices ---------------------------------------------------------------------------------
 
 
+#: Answers coded on their own: not blanks, not copies, and of a campaign only its template.
+_TO_CODE = (
+    "status = 'answer' AND statement_id NOT IN "
+    "(SELECT statement_id FROM campaign_members WHERE statement_id <> template_id)"
+)
+
+
 def statements(store: Store, include_all: bool = False) -> pd.DataFrame:
-    """The consultation's statements (by default only answers: no blanks, no copies)."""
-    where = "" if include_all else "WHERE status = 'answer'"
+    """The consultation's statements (by default only answers to code: no blanks, no copies,
+    one template per campaign)."""
+    where = "" if include_all else f"WHERE {_TO_CODE}"
     return store.query(
         f'SELECT * FROM statements {where} ORDER BY file, sheet, "row", statement_id'
     )
 
 
 def answers(store: Store) -> pd.DataFrame:
-    """Statements to analyse: answers only (no blanks, one of each duplicate)."""
+    """Statements to analyse: answers only (no blanks, one of each duplicate or campaign)."""
     return store.query(
         "SELECT statement_id, respondent_id, question, group_name, kind, text FROM statements "
-        "WHERE status = 'answer' ORDER BY file, sheet, \"row\", statement_id"
+        f'WHERE {_TO_CODE} ORDER BY file, sheet, "row", statement_id'
     )
+
+
+def distinct_answers(store: Store) -> pd.DataFrame:
+    """``statement_id, question, text, copies``: every distinct answer and how many responses
+    it stands for (itself and its identical copies), before campaigns are looked for."""
+    return store.query(
+        "SELECT s.statement_id, s.question, s.text, 1 + count(d.statement_id) AS copies "
+        "FROM statements s LEFT JOIN statements d ON d.duplicate_of = s.statement_id "
+        "AND d.status = 'duplicate' WHERE s.status = 'answer' "
+        "GROUP BY s.statement_id, s.question, s.text ORDER BY s.statement_id"
+    )
+
+
+def replace_campaigns(store: Store, members: pd.DataFrame, campaigns: pd.DataFrame) -> None:
+    """Replace the campaigns found among the answers (:func:`fairer.voices.campaigns.find_campaigns`)."""
+    store.execute("DELETE FROM campaign_members")
+    store.execute("DELETE FROM campaigns")
+    if len(members):
+        store.append("campaign_members", members)
+        store.append("campaigns", campaigns)
+
+
+def campaigns(store: Store) -> pd.DataFrame:
+    """Each campaign: question, template (redacted), responses, how many edited it, words added,
+    and how many respondents sent it."""
+    return store.query(
+        f"WITH cs AS ({_CAMPAIGN_STATEMENTS}) "
+        "SELECT c.campaign_id, c.question, c.template, c.statements, c.edited, c.added_words, "
+        "count(DISTINCT s.respondent_id) AS respondents FROM campaigns c "
+        "JOIN cs ON cs.campaign_id = c.campaign_id JOIN statements s USING (statement_id) "
+        "GROUP BY ALL ORDER BY c.statements DESC, c.campaign_id"
+    )
+
+
+# Every statement of a campaign: its distinct answers and their identical copies.
+_CAMPAIGN_STATEMENTS = (
+    "SELECT statement_id, campaign_id FROM campaign_members UNION "
+    "SELECT s.statement_id, m.campaign_id FROM statements s "
+    "JOIN campaign_members m ON s.duplicate_of = m.statement_id WHERE s.status = 'duplicate'"
+)
+
+
+def campaign_statements(store: Store) -> pd.DataFrame:
+    """``statement_id, campaign_id`` for every response in a campaign, copies included."""
+    return store.query(_CAMPAIGN_STATEMENTS)
 
 
 def answered(store: Store) -> pd.DataFrame:
@@ -364,8 +417,12 @@ def answered(store: Store) -> pd.DataFrame:
 
 def duplicates(store: Store) -> pd.DataFrame:
     """``statement_id, duplicate_of`` for every copy of an earlier answer."""
+    # A campaign's answers, and copies of them, take their codes from its template.
     return store.query(
-        "SELECT statement_id, duplicate_of FROM statements WHERE status = 'duplicate'"
+        "SELECT s.statement_id, coalesce(m.template_id, s.duplicate_of) AS duplicate_of "
+        "FROM statements s LEFT JOIN campaign_members m ON m.statement_id = s.duplicate_of "
+        "WHERE s.status = 'duplicate' UNION ALL "
+        "SELECT statement_id, template_id FROM campaign_members WHERE statement_id <> template_id"
     )
 
 

@@ -35,6 +35,9 @@ statements, respondents, redactions, analyst_labels
     kind of personal data was removed where (never the original); the analyst's theme labels.
 statement_codes, statement_themes
     Results of coding against a codebook and of theme discovery (derived, no ``source_id``).
+campaigns, campaign_members
+    Responses that repeat one template (derived at import): each campaign's template, how many
+    responses and the words people added; and which answers belong to which campaign.
 coding_rounds
     The history of the analyst's correction rounds: agreement before and after learning.
 coding_agreement
@@ -217,6 +220,24 @@ TABLES: dict[str, str] = {
             analyst      INTEGER,
             fairer       INTEGER
         )""",
+    "campaigns": """
+        CREATE TABLE IF NOT EXISTS campaigns (
+            campaign_id  VARCHAR NOT NULL,
+            question     VARCHAR,
+            template_id  VARCHAR NOT NULL,
+            template     VARCHAR,
+            statements   INTEGER,
+            edited       INTEGER,
+            added_words  VARCHAR
+        )""",
+    "campaign_members": """
+        CREATE TABLE IF NOT EXISTS campaign_members (
+            statement_id VARCHAR NOT NULL,
+            campaign_id  VARCHAR NOT NULL,
+            template_id  VARCHAR NOT NULL,
+            similarity   DOUBLE,
+            added        VARCHAR
+        )""",
     "statement_themes": """
         CREATE TABLE IF NOT EXISTS statement_themes (
             statement_id VARCHAR NOT NULL,
@@ -253,7 +274,7 @@ TABLES: dict[str, str] = {
 }
 
 #: Results computed from the data (no ``source_id``): cleared whenever their inputs change.
-DERIVED_TABLES = ["statement_codes", "statement_themes"]
+DERIVED_TABLES = ["statement_codes", "statement_themes", "campaigns", "campaign_members"]
 #: Data tables (every one has ``source_id``), in the order they are cleared.
 DATA_TABLES = [t for t, ddl in TABLES.items() if t != "sources" and "source_id" in ddl]
 

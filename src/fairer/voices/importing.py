@@ -46,6 +46,7 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=dict)
     redactions: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    campaigns: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def lines(self) -> list[str]:
         out = [f"imported {n}: {k:,} statements" for n, k in self.imported]
@@ -61,6 +62,11 @@ class ImportReport:
             out.append(
                 "redacted: "
                 + ", ".join(f"{k.lower()} {v}" for k, v in sorted(self.redactions.items()))
+            )
+        for c in self.campaigns.itertuples():
+            out.append(
+                f"{c.campaign_id}: {c.statements:,} responses to '{c.question}' repeat one "
+                f"template ({c.edited:,} with their own edits); coded once, counted for each"
             )
         return out + [f"note: {m}" for m in self.notes]
 
@@ -304,10 +310,24 @@ def _import(folder, files, how: _Reading) -> ImportReport:
                     report.redactions[k] = report.redactions.get(k, 0) + int(v)
             if report.imported:
                 queries.clear_derived(store)
+                report.campaigns = _mark_campaigns(store)
     finally:
         store.close()
     report.counts = totals
     return report
+
+
+def _mark_campaigns(store) -> pd.DataFrame:
+    """Find the campaigns among every answer in the consultation (they may span files)."""
+    from fairer.voices.campaigns import find_campaigns
+
+    distinct = queries.distinct_answers(store)
+    members, found = find_campaigns(
+        distinct[["statement_id", "question", "text"]],
+        distinct.set_index("statement_id")["copies"],
+    )
+    queries.replace_campaigns(store, members, found)
+    return found
 
 
 def load_statements(cons: Consultation, include_all: bool = False) -> pd.DataFrame:

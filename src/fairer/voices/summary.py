@@ -100,8 +100,10 @@ def theme_table(cons: Consultation, which: str = CODED) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``theme, statements, respondents, groups, percent_of_respondents,
+        ``theme, statements, respondents, groups, campaign_respondents, percent_of_respondents,
         percent_of_statements``; ``respondents`` are people (survey respondents, chat speakers),
+        of whom ``campaign_respondents`` raised the theme in a campaign's template or a copy of it
+        (:mod:`fairer.voices.campaigns`);
         ``groups`` the workshop tables or groups that raised the theme; the percentages are of
         the people, and of the statements, that said anything. ``attrs`` hold the bases
         (``base``: people, ``groups``, ``statements``). Raw: the publish step hides small counts
@@ -114,13 +116,17 @@ def theme_table(cons: Consultation, which: str = CODED) -> pd.DataFrame:
     group_base = a.loc[group_rows, "respondent_id"].nunique()
     statement_base = a["statement_id"].nunique()
     in_group = is_workshop_group(m) if len(m) else pd.Series(dtype=bool)
+    campaign = set(cons.read(queries.campaign_statements)["statement_id"])
     m = m.assign(
-        person=m["respondent_id"].where(~in_group), group=m["respondent_id"].where(in_group)
+        person=m["respondent_id"].where(~in_group),
+        group=m["respondent_id"].where(in_group),
+        via_campaign=m["respondent_id"].where(~in_group & m["statement_id"].isin(campaign)),
     )
     g = m.groupby("theme").agg(
         statements=("statement_id", "nunique"),
         respondents=("person", "nunique"),
         groups=("group", "nunique"),
+        campaign_respondents=("via_campaign", "nunique"),
     )
     order = ["respondents", "statements"] if base else ["statements", "groups"]
     g = g.sort_values(order, ascending=False).reset_index()
@@ -132,6 +138,7 @@ def theme_table(cons: Consultation, which: str = CODED) -> pd.DataFrame:
     g.attrs["protect"] = [
         (["respondents"], ["percent_of_respondents"]),
         (["statements"], ["percent_of_statements"]),
+        (["campaign_respondents"], []),
     ]
     return g
 
@@ -321,7 +328,8 @@ class ConsultationSummary:
     ``discovered``: theme tables (:func:`theme_table`); ``by_question`` (long);
     ``quotes``; ``heard`` (:func:`who_was_heard`); ``by_group``: attribute → long table
     (:func:`theme_by_group`); ``agreement`` (:func:`agreement_with_analyst`) and
-    ``labels_given``: the record card's agreement figures.
+    ``labels_given``: the record card's agreement figures; ``campaigns``
+    (:func:`campaign_table`).
     """
 
     name: str
@@ -344,6 +352,7 @@ class ConsultationSummary:
     by_group: dict[str, pd.DataFrame] = field(default_factory=dict)
     agreement: pd.DataFrame = field(default_factory=pd.DataFrame)
     labels_given: int = 0
+    campaigns: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     #: The groups of one attribute add up to everyone who gave it; a cross-tab's rows and
     #: columns are both lines.
@@ -407,7 +416,16 @@ def consultation_summary(cons: Consultation, quotes_per_theme: int = 5) -> Consu
         by_group=by_group,
         agreement=agreement_with_analyst(cons),
         labels_given=int(cons.read(queries.analyst_labels)["statement_id"].nunique()),
+        campaigns=campaign_table(cons),
     )
+
+
+def campaign_table(cons: Consultation) -> pd.DataFrame:
+    """The campaigns found at import: ``campaign_id, question, template, statements``
+    (responses), ``respondents``, ``edited`` and ``added_words``; counts protected on publish."""
+    table = cons.read(queries.campaigns)
+    table.attrs["protect"] = [(["statements", "respondents", "edited"], [])]
+    return table
 
 
 def agreement_with_analyst(cons: Consultation) -> pd.DataFrame:
