@@ -48,6 +48,38 @@ def _triples(text: str) -> list[str]:
     return [" ".join(w[i : i + 3]) for i in range(len(w) - 2)]
 
 
+#: A member repeats most of its template: this share of the template's word triples at least.
+CONTAINS = 0.7
+
+
+def _templates(idx, shared, cosine, sizes, weight, min_responses):
+    """Templates within one group of near-copies, largest campaign first.
+
+    A member must hold most of its template (``CONTAINS`` of the template's word triples) and
+    be near it (the cosine threshold): so two different texts joined by an answer that quotes
+    both are never one campaign. The template is the answer that the most responses repeat
+    (of equals, the one most people sent word for word).
+    """
+    sub = shared[idx][:, idx].tocsr()
+    contained = sub.multiply(1 / np.maximum(sizes[idx], 1)[:, None]).tocsr()
+    near = cosine[idx][:, idx].tocsr()
+    covers = (contained >= CONTAINS).multiply(near > 0).tocsr()
+    covers.setdiag(True)
+    w = weight[idx].astype(float)
+    left = np.ones(len(idx), dtype=bool)
+    while left.any():
+        reach = covers @ (w * left)
+        reach[~left] = -1
+        # Ties: the wording most people sent word for word, then the shorter text.
+        best = int(np.lexsort((sizes[idx], -w, -reach))[0])
+        if reach[best] < min_responses:
+            return
+        row = covers[best].toarray().ravel().astype(bool) & left
+        keep = np.flatnonzero(row)
+        left[keep] = False
+        yield idx[best], idx[keep], near[best].toarray().ravel()[keep]
+
+
 def find_campaigns(
     answers: pd.DataFrame,
     copies: pd.Series | None = None,
@@ -118,56 +150,49 @@ def find_campaigns(
             x = shingles.fit_transform(part["text"]).astype(np.float64)
         except ValueError:  # no shingles at all
             continue
-        norms = np.sqrt(np.asarray(x.sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        x = x.multiply(1 / norms[:, None]).tocsr()
-        sim = (x @ x.T).tocsr()
-        sim.data[sim.data < similarity] = 0
-        sim.eliminate_zeros()
-        n, labels = connected_components(sim, directed=False)
+        sizes = np.asarray(x.sum(axis=1)).ravel()
+        shared = (x @ x.T).tocsr()  # word triples two answers share
+        norms = np.sqrt(np.maximum(sizes, 1))
+        cosine = shared.multiply(1 / norms[:, None]).multiply(1 / norms[None, :]).tocsr()
+        cosine.data[cosine.data < similarity] = 0
+        cosine.eliminate_zeros()
+        n, labels = connected_components(cosine, directed=False)
         w = part["_weight"].to_numpy()
         for label in range(n):
             idx = np.flatnonzero(labels == label)
             if w[idx].sum() < min_responses:
                 continue
-            block = sim[idx][:, idx].toarray()
-            # The template: the answer most like the others (weighted by their copies).
-            centre = idx[int(np.argmax(block @ w[idx] + w[idx] * 1e-9))]
-            to_template = sim[centre].toarray().ravel()[idx]
-            keep = idx[(to_template >= similarity) | (idx == centre)]
-            if w[keep].sum() < min_responses:
-                continue
-            cid = f"campaign {len(campaigns) + 1}"
-            template = part["text"].iat[centre]
-            base = set(_words(template))
-            added_by = Counter()
-            for j, score in zip(idx, to_template, strict=True):
-                if j not in keep:
-                    continue
-                own = _words(part["text"].iat[j])
-                extra = list(dict.fromkeys(word for word in own if word not in base))
-                added_by.update(extra)
-                members.append(
+            for centre, keep, scores in _templates(idx, shared, cosine, sizes, w, min_responses):
+                cid = f"campaign {len(campaigns) + 1}"
+                template = part["text"].iat[centre]
+                base = set(_words(template))
+                added_by: Counter = Counter()
+                for j, score in zip(keep, scores, strict=True):
+                    extra = list(
+                        dict.fromkeys(x for x in _words(part["text"].iat[j]) if x not in base)
+                    )
+                    added_by.update(extra)
+                    members.append(
+                        {
+                            "statement_id": part["statement_id"].iat[j],
+                            "campaign_id": cid,
+                            "template_id": part["statement_id"].iat[centre],
+                            "similarity": 1.0 if j == centre else float(score),
+                            "added": " ".join(extra),
+                        }
+                    )
+                common = [(x, c) for x, c in added_by.most_common() if x not in ENGLISH_STOP_WORDS]
+                campaigns.append(
                     {
-                        "statement_id": part["statement_id"].iat[j],
                         "campaign_id": cid,
+                        "question": question,
                         "template_id": part["statement_id"].iat[centre],
-                        "similarity": 1.0 if j == centre else float(score),
-                        "added": " ".join(extra),
+                        "template": template,
+                        "statements": int(w[keep].sum()),
+                        "edited": int(w[keep[keep != centre]].sum()),
+                        "added_words": ", ".join(f"{x} ({c})" for x, c in common[:8]),
                     }
                 )
-            common = [(wd, c) for wd, c in added_by.most_common() if wd not in ENGLISH_STOP_WORDS]
-            campaigns.append(
-                {
-                    "campaign_id": cid,
-                    "question": question,
-                    "template_id": part["statement_id"].iat[centre],
-                    "template": template,
-                    "statements": int(w[keep].sum()),
-                    "edited": int(w[keep[keep != centre]].sum()),
-                    "added_words": ", ".join(f"{wd} ({c})" for wd, c in common[:8]),
-                }
-            )
     return (
         pd.DataFrame(members, columns=MEMBER_COLUMNS),
         pd.DataFrame(campaigns, columns=CAMPAIGN_COLUMNS),

@@ -166,7 +166,8 @@ def _prepare(path: Path, how: _Reading, place_names, postcodes, report):
     answers["text"] = texts
     # Group labels and questions in notes can carry names too ("Table 2 – hosted by Jane Smith").
     for col in ("question", "group_name"):
-        answers[col] = [redact(v, all_names, place_names)[0] for v in answers[col]]
+        clean = {v: redact(v, all_names, place_names)[0] for v in answers[col].unique()}
+        answers[col] = answers[col].map(clean)
     answers["kind"] = kind
     answers["file"] = path.name
     answers["row"] = pd.to_numeric(answers["row"], errors="coerce").astype("Int64")
