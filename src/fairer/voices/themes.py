@@ -14,6 +14,7 @@ k around ``sqrt(n / 2)``, capped at 40 themes so the result stays readable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,182 @@ from fairer.voices.embed import get_embedder
 
 OTHER = "Other"
 OTHER_ID = "other"
+SUGGESTION_COLUMNS = ["action", "themes", "edit", "reason"]
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"just", "really", "ve", "didn", "don"}
+
+
+def theme_phrases(
+    typical: dict[int, list[str]], texts: list[str], longest: int = 4
+) -> dict[int, str]:
+    """A short phrase for each theme, taken from its most typical statements.
+
+    Candidates are the runs of two to ``longest`` words found in a theme's typical statements
+    that neither start nor end with a stop word ("waiting time for appointments", "staff were
+    friendly"). A phrase scores by how many of the typical statements use it, times how rare it
+    is across all statements (so "the staff" loses to "staff were friendly"), with longer
+    phrases preferred among equals. A theme with no phrase used twice is named by its most
+    typical statement, cut to eight words.
+
+    Parameters
+    ----------
+    typical : dict
+        Theme → its most typical statements, most typical first.
+    texts : list of str
+        Every statement (for how rare a phrase is).
+    longest : int
+
+    Returns
+    -------
+    dict
+        Theme → label, capitalised.
+
+    Examples
+    --------
+    >>> typical = {0: ["The staff were friendly and kind", "Staff were friendly",
+    ...                "staff were friendly, thank you"], 1: ["Waited too long", "Long wait"]}
+    >>> texts = [*typical[0], *typical[1], "The staff parked badly", "Food was cold"]
+    >>> theme_phrases(typical, texts)
+    {0: 'Staff were friendly', 1: 'Waited too long'}
+    """
+    import re
+
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    stop = _stop_words()
+
+    def runs(text: str) -> list[str]:
+        words = re.findall(r"[a-z][a-z'’-]*", text.lower())
+        out = []
+        for n in range(2, longest + 1):
+            for i in range(len(words) - n + 1):
+                gram = words[i : i + n]
+                if gram[0] not in stop and gram[-1] not in stop:
+                    out.append(" ".join(gram))
+        return list(dict.fromkeys(out))
+
+    vocab = sorted({g for docs in typical.values() for t in docs for g in runs(t)})
+    if not vocab:
+        return {c: _first_words(docs) for c, docs in typical.items()}
+    counter = CountVectorizer(analyzer=runs, vocabulary=vocab, binary=True)
+    df_all = np.asarray(counter.transform(texts).sum(axis=0)).ravel()
+    index = {g: i for i, g in enumerate(vocab)}
+    n = max(len(texts), 1)
+    out = {}
+    for c, docs in typical.items():
+        uses: dict[str, int] = {}
+        for t in docs:
+            for g in runs(t):
+                uses[g] = uses.get(g, 0) + 1
+        scored = [
+            (u * np.log(1 + n / max(df_all[index[g]], 1)) * (1 + 0.1 * len(g.split())), g)
+            for g, u in uses.items()
+            if u >= 2
+        ]
+        out[c] = max(scored)[1].capitalize() if scored else _first_words(docs)
+    return out
+
+
+def _first_words(docs: list[str], n: int = 8) -> str:
+    """The most typical statement, cut to ``n`` words: a label when no phrase recurs."""
+    if not docs:
+        return ""
+    words = str(docs[0]).split()
+    text = " ".join(words[:n]).rstrip(".,;:!") + ("…" if len(words) > n else "")
+    return text[:1].upper() + text[1:]
+
+
+def suggest_edits(
+    x: np.ndarray,
+    labels: np.ndarray,
+    ids: dict[int, str],
+    names: dict[int, str],
+    merge_above: float = 0.9,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Themes an analyst may want to merge or split, with the edit that does it.
+
+    Merge: two themes whose centres are closer than ``merge_above`` (cosine), or whose
+    statements sit nearer the other theme's centre as often as their own. Split: a theme whose
+    statements fall into two groups better than into one (a two-way k-means with a silhouette
+    of at least 0.1 and both halves at least a fifth of the theme).
+
+    Parameters
+    ----------
+    x : ndarray
+        L2-normalised embeddings of the statements.
+    labels : ndarray
+        Each statement's cluster (``-1`` for Other).
+    ids, names : dict
+        Cluster → theme ID (``T03``) and label.
+    merge_above : float
+    seed : int
+
+    Returns
+    -------
+    DataFrame
+        ``action, themes, edit, reason``; ``edit`` is the option for ``fairer voices themes``
+        (``--merge T03,T07``, ``--split T02:2``).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.normal(size=8), rng.normal(size=8)
+    >>> pts = np.vstack([a + 0.01 * rng.normal(size=(10, 8)), a + 0.01 * rng.normal(size=(10, 8)),
+    ...                  np.vstack([b + 0.01 * rng.normal(size=(10, 8)),
+    ...                             -b + 0.01 * rng.normal(size=(10, 8))])])
+    >>> x = pts / np.linalg.norm(pts, axis=1, keepdims=True)
+    >>> labels = np.repeat([0, 1, 2], [10, 10, 20])
+    >>> s = suggest_edits(x, labels, {0: "T01", 1: "T02", 2: "T03"}, {0: "a", 1: "a2", 2: "b"})
+    >>> s["edit"].tolist()
+    ['--merge T01,T02', '--split T03:2']
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    rows = []
+    clusters = [c for c in ids if (labels == c).sum() > 0]
+    centres = {}
+    for c in clusters:
+        m = x[labels == c].mean(axis=0)
+        centres[c] = m / max(np.linalg.norm(m), 1e-12)
+    for i, a in enumerate(clusters):
+        for b in clusters[i + 1 :]:
+            sim = float(centres[a] @ centres[b])
+            if sim >= merge_above:
+                rows.append(
+                    {
+                        "action": "merge",
+                        "themes": f"{ids[a]}, {ids[b]}",
+                        "edit": f"--merge {ids[a]},{ids[b]}",
+                        "reason": f"'{names[a]}' and '{names[b]}' read alike (similarity "
+                        f"{sim:.2f})",
+                    }
+                )
+    for c in clusters:
+        members = x[labels == c]
+        if len(members) < 20:
+            continue
+        halves = KMeans(2, n_init=2, random_state=seed).fit_predict(members)
+        small = min(np.bincount(halves, minlength=2))
+        if small < 0.2 * len(members):
+            continue
+        score = silhouette_score(members, halves, metric="cosine", random_state=seed)
+        if score >= 0.1:
+            rows.append(
+                {
+                    "action": "split",
+                    "themes": ids[c],
+                    "edit": f"--split {ids[c]}:2",
+                    "reason": f"'{names[c]}' holds two distinct groups (silhouette {score:.2f})",
+                }
+            )
+    return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
 
 
 @dataclass
@@ -37,12 +214,19 @@ class ThemeResult:
         ``statement_id, theme_id, label, similarity`` for every statement given.
     k : int
         Number of clusters before small ones went to Other.
+    notes : list of str
+    suggestions : DataFrame
+        ``action, themes, edit, reason``: themes that read alike (merge) or hold two distinct
+        groups (split), with the edit to make (:func:`suggest_edits`).
     """
 
     themes: pd.DataFrame
     assignments: pd.DataFrame
     k: int
     notes: list[str] = field(default_factory=list)
+    suggestions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=SUGGESTION_COLUMNS)
+    )
 
 
 def choose_k(x: np.ndarray, seed: int = 0, max_k: int = 40) -> int:
@@ -171,15 +355,21 @@ def discover_themes(
     ids = {c: f"T{i + 1:02d}" for i, c in enumerate(order)}
     rows = []
     sid = statements["statement_id"].to_numpy()
+    nearest = {}
     for c in order:
         members = np.where((labels == c) & ~other)[0]
-        best = members[np.argsort(-sim[members])]
-        quotes = _distinct_quotes(best, texts, 3)
+        nearest[c] = members[np.argsort(-sim[members])]
+    names = theme_phrases(
+        {c: [texts[i] for i in _distinct_quotes(nearest[c], texts, 20)] for c in order}, texts
+    )
+    for c in order:
+        members = nearest[c]
+        quotes = _distinct_quotes(members, texts, 3)
         terms = phrases.get(int(c), [])
         rows.append(
             {
                 "theme_id": ids[c],
-                "label": ", ".join(terms[:3]) or ids[c],
+                "label": names.get(c) or ", ".join(terms[:3]) or ids[c],
                 "key_phrases": "; ".join(terms),
                 "statements": len(members),
                 "quotes": [sid[i] for i in quotes],
@@ -207,8 +397,16 @@ def discover_themes(
             "similarity": sim.astype(float),
         }
     )
-    notes = [f"{int(other.sum())} of {n} statements ({other.mean():.0%}) are in Other"]
-    return ThemeResult(themes, assignments, k, notes)
+    notes = [
+        f"{int(other.sum())} of {n} statements ({other.mean():.0%}) are in Other: the "
+        f"{outlier_quantile:.0%} least like any theme's centre, and themes of fewer than "
+        f"{min_size} statements"
+    ]
+    suggestions = suggest_edits(
+        x, np.where(other, -1, labels), ids, {c: names.get(c, ids[c]) for c in order}, seed=seed
+    )
+    notes += [f"suggest {r.edit}: {r.reason}" for r in suggestions.itertuples()]
+    return ThemeResult(themes, assignments, k, notes, suggestions)
 
 
 def _distinct_quotes(order: np.ndarray, texts: list[str], n: int) -> list[int]:
