@@ -106,7 +106,9 @@ def test_campaign_counts_show_in_every_theme_share_and_the_report(tmp_path):
 
 
 words = st.lists(
-    st.sampled_from(["buses", "damp", "library", "jobs", "warm", "park", "school", "shop"]), min_size=1, max_size=6
+    st.sampled_from(["buses", "damp", "library", "jobs", "warm", "park", "school", "shop"]),
+    min_size=1,
+    max_size=6,
 )
 
 

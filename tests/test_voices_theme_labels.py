@@ -37,13 +37,16 @@ def test_phrase_labels_and_suggestions_on_nhs_comments():
     d = d.assign(statement_id=[f"s{i}" for i in range(len(d))])[["statement_id", "text"]]
     r = discover_themes(d, k=30, seed=0, representation="lsa")
     named = r.themes[r.themes["theme_id"] != OTHER_ID]
-    texts = d.set_index("statement_id")["text"].str.lower()
+    texts = d.set_index("statement_id")["text"].str.lower().str.replace(r"\s+", " ", regex=True)
     for t in named.itertuples():
         assert ", " not in t.label or t.label.endswith("…"), t.label  # not "stop, stop running"
         members = r.assignments.loc[r.assignments["theme_id"] == t.theme_id, "statement_id"]
         phrase = t.label.rstrip("…").lower()
-        used = texts.loc[members].str.contains(phrase, regex=False).sum()
-        assert used >= 2 or t.label.endswith("…") or len(members) < 20, (t.label, used)
+        mine = texts.loc[members]
+        used = mine.str.contains(phrase, regex=False).sum()
+        # A phrase several of its statements use, or (when none recurs) its most typical
+        # statement's opening words.
+        assert used >= 2 or mine.str.startswith(phrase).any(), (t.label, used)
     s = r.suggestions
     assert set(s["action"]) <= {"merge", "split"}
     ids = set(named["theme_id"])

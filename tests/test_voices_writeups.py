@@ -217,3 +217,15 @@ def test_a_consultation_of_workshops_alone_is_reported_by_statements_and_tables(
     assert "of all), at " in html  # e.g. "raised in 9 statements (30% of all), at 2 of 4 …"
     assert "Who was heard</h3><p>Not known" in html
     assert "record what a table said, not who sat at it" in html
+
+
+def test_a_survey_with_long_answers_is_not_taken_for_a_workshop_grid(tmp_path):
+    """An export with an unnamed first column (a spreadsheet's row numbers) and answers of
+    several paragraphs is still a survey: one respondent per row."""
+    path = tmp_path / "export.csv"
+    rows = [",What would help?,Anything else?"] + [
+        f'{i},"Later buses.\nAnd a warm space.","Thanks.\nThat is all."' for i in range(1, 9)
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert not is_workshop_grid(path)
+    assert is_workshop_grid(HERE / "strategy_cafe.tsv")

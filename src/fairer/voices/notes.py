@@ -780,8 +780,14 @@ def is_workshop_grid(path: str | Path) -> bool:
         bool(re.search(r"<(?:li|p|br|ul|ol)\b", c, re.I)) or "\n" in c.strip() for c in cells
     )
     by_question = first in ("", "question", "questions", "theme", "themes", "topic", "prompt")
+    by_table = groups >= max(1, (len(header) - 1) // 2)
+    # Without "Table 1"-style headings, the first column must read as questions ("…?", "Q2").
+    asked = [plain_text(r[0]) for r in rows[1:] if r and r[0].strip()]
+    questions_down = sum(bool(re.match(r"^q\d|.*\?$", q, re.I)) for q in asked) >= 0.5 * max(
+        1, len(asked)
+    )
     return (by_question or groups > 0) and (
-        groups >= max(1, (len(header) - 1) // 2) or lists >= 0.3 * max(1, len(cells))
+        by_table or (questions_down and lists >= 0.3 * max(1, len(cells)))
     )
 
 

@@ -42,8 +42,9 @@ def theme_phrases(
     that neither start nor end with a stop word ("waiting time for appointments", "staff were
     friendly"). A phrase scores by how many of the typical statements use it, times how rare it
     is across all statements (so "the staff" loses to "staff were friendly"), with longer
-    phrases preferred among equals. A theme with no phrase used twice is named by its most
-    typical statement, cut to eight words.
+    phrases preferred among equals; themes are named in the order given (largest first), and a
+    theme whose best phrase is taken uses its next. A theme with no phrase used twice is named
+    by its most typical statement, cut to eight words.
 
     Parameters
     ----------
@@ -73,13 +74,15 @@ def theme_phrases(
     stop = _stop_words()
 
     def runs(text: str) -> list[str]:
-        words = re.findall(r"[a-z][a-z'’-]*", text.lower())
         out = []
-        for n in range(2, longest + 1):
-            for i in range(len(words) - n + 1):
-                gram = words[i : i + n]
-                if gram[0] not in stop and gram[-1] not in stop:
-                    out.append(" ".join(gram))
+        # A phrase never crosses punctuation: "help, support" is not the phrase "help support".
+        for chunk in re.split(r"[^a-z'’\- ]+", text.lower()):
+            words = chunk.split()
+            for n in range(2, longest + 1):
+                for i in range(len(words) - n + 1):
+                    gram = words[i : i + n]
+                    if gram[0] not in stop and gram[-1] not in stop:
+                        out.append(" ".join(gram))
         return list(dict.fromkeys(out))
 
     vocab = sorted({g for docs in typical.values() for t in docs for g in runs(t)})
@@ -89,18 +92,25 @@ def theme_phrases(
     df_all = np.asarray(counter.transform(texts).sum(axis=0)).ravel()
     index = {g: i for i, g in enumerate(vocab)}
     n = max(len(texts), 1)
-    out = {}
+    out: dict[int, str] = {}
+    taken: set[str] = set()
     for c, docs in typical.items():
         uses: dict[str, int] = {}
         for t in docs:
             for g in runs(t):
                 uses[g] = uses.get(g, 0) + 1
-        scored = [
-            (u * np.log(1 + n / max(df_all[index[g]], 1)) * (1 + 0.1 * len(g.split())), g)
-            for g, u in uses.items()
-            if u >= 2
-        ]
-        out[c] = max(scored)[1].capitalize() if scored else _first_words(docs)
+        scored = sorted(
+            (
+                (u * np.log(1 + n / max(df_all[index[g]], 1)) * (1 + 0.1 * len(g.split())), g)
+                for g, u in uses.items()
+                if u >= 2
+            ),
+            reverse=True,
+        )
+        # Two themes never share a name: a later (smaller) theme takes its next best phrase.
+        fresh = [g.capitalize() for _, g in scored if g.capitalize() not in taken]
+        out[c] = fresh[0] if fresh else _first_words(docs)
+        taken.add(out[c])
     return out
 
 
@@ -123,10 +133,10 @@ def suggest_edits(
 ) -> pd.DataFrame:
     """Themes an analyst may want to merge or split, with the edit that does it.
 
-    Merge: two themes whose centres are closer than ``merge_above`` (cosine), or whose
-    statements sit nearer the other theme's centre as often as their own. Split: a theme whose
-    statements fall into two groups better than into one (a two-way k-means with a silhouette
-    of at least 0.1 and both halves at least a fifth of the theme).
+    Merge: two themes whose centres are closer than ``merge_above`` (cosine).
+    Split: a theme whose statements fall into two groups better than into one (a two-way
+    k-means with a silhouette of at least 0.25, which one compact group split in two does not
+    reach, and both halves at least a fifth of the theme).
 
     Parameters
     ----------
@@ -189,7 +199,7 @@ def suggest_edits(
         if small < 0.2 * len(members):
             continue
         score = silhouette_score(members, halves, metric="cosine", random_state=seed)
-        if score >= 0.1:
+        if score >= 0.25:
             rows.append(
                 {
                     "action": "split",
