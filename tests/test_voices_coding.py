@@ -253,3 +253,74 @@ def test_split_and_an_edit_that_cannot_be_placed(consultation):
     path = Path(tempfile.mkdtemp()) / "theme_edits.toml"
     write_edits(path, edits)
     assert read_edits(path) == edits
+
+
+def test_quoted_examples_are_split_as_the_nhs_framework_publishes_them(tmp_path):
+    js = tmp_path / "book.json"
+    js.write_text(
+        json.dumps(
+            {
+                "Staff manner": {
+                    "description": "How staff treat people",
+                    "examples": "Positive: 'The staff do care.', 'Nurse's manner was kind' "
+                    "Mixed: '90% of staff were fantastic, a few rude.' Negative/ wishlist: "
+                    "'All your nurses are so RUDE', 'Be kind.'",
+                },
+                "Parking": {"description": "Car parks", "examples": "no spaces; too dear"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    book = load_codebook(js)
+    assert book.themes[0].examples == [
+        "The staff do care.",
+        "Nurse's manner was kind",
+        "90% of staff were fantastic, a few rude.",
+        "All your nurses are so RUDE",
+        "Be kind.",
+    ]
+    assert book.themes[1].examples == ["no spaces", "too dear"]
+
+
+def test_codebook_examples_teach_a_theme_the_analyst_has_not_labelled_yet():
+    book = build_codebook(
+        [
+            {"name": "Transport", "description": "Getting about"},
+            {"name": "Housing", "description": "Homes"},
+            {
+                "name": "Parks",
+                "description": "Green spaces",
+                "examples": "the playground swings are broken; more benches in the park; "
+                "the park is lovely for a walk; keep the playground and park clean",
+            },
+        ],
+        id="t",
+        title="t",
+    )
+    said = {
+        "Transport": ["the bus is late again", "trains are too dear", "the buses never come"],
+        "Housing": ["my rent went up", "the flat is damp", "rents are far too high"],
+    }
+    rows = [
+        (f"{theme[0]}{i}{k}", f"{text} {'today' if k % 2 else 'again and again'}", theme)
+        for theme, texts in said.items()
+        for i, text in enumerate(texts)
+        for k in range(4)
+    ]
+    statements = pd.DataFrame(rows, columns=["statement_id", "text", "theme"])
+    new = pd.DataFrame(
+        {"statement_id": ["new"], "text": ["the swings in the playground are broken"]}
+    )
+    statements = pd.concat([statements, new], ignore_index=True)
+    labels = statements.dropna(subset=["theme"])[["statement_id", "theme"]]
+
+    def themes_of_new(**kwargs) -> tuple[set[str], object]:
+        r = code_statements(statements, book, labels, representation="lsa", **kwargs)
+        return set(r.codes.loc[r.codes["statement_id"] == "new", "theme"]), r
+
+    learnt, result = themes_of_new()
+    assert learnt == {"Parks"}
+    # The examples are learnt from but never scored: agreement is with the analyst alone.
+    assert result.agreement["labelled"] == len(labels)
+    without, _ = themes_of_new(learn_from_examples=False)
+    assert "Parks" not in without

@@ -4,6 +4,8 @@ A theme has a name, a description, optional keywords and optional example statem
 are TOML (like the templates), YAML, JSON (a list of themes, or a mapping of name → fields, as
 the NHS patient-experience framework is published) or a CSV/XLSX table with columns ``theme``,
 ``description``, ``keywords`` and ``examples`` (several keywords or examples separated by ``;``).
+Examples may also be one string of quoted statements, as the NHS framework publishes them
+("Positive: 'All good', 'Thank you' Negative: 'Rude staff'"): each quotation is one example.
 A codebook can also be made from an outcomes framework: one theme per domain, described by its
 measures and indicators.
 """
@@ -65,6 +67,43 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "theme"
 
 
+#: Between two quoted examples: a closing quote, a comma, semicolon or a new heading such as
+#: "Negative/ wishlist:", then an opening quote.
+_BETWEEN_QUOTES = re.compile(
+    r"""['"’”]\s*(?:[,;]|\s(?=[A-Z][A-Za-z/ -]{0,30}:))\s*(?:[A-Z][A-Za-z/ -]{0,30}:\s*)?['"‘“]"""
+)
+_OPENING = re.compile(r"""^\s*(?:[A-Z][A-Za-z/ -]{0,30}:\s*)?['"‘“]?""")
+_CLOSING = re.compile(r"""['"’”]\s*$""")
+
+
+def split_examples(value: str) -> list[str]:
+    """Example statements from one string: quoted statements, or items separated by ``;``.
+
+    Parameters
+    ----------
+    value : str
+        ``"Positive: 'All good', 'Thank you' Negative: 'Rude staff'"`` (the quotations, with
+        their "Positive:"-style headings dropped), or ``"All good; Thank you"``.
+
+    Returns
+    -------
+    list of str
+        One example per quotation or item, without its quotes.
+
+    Examples
+    --------
+    >>> split_examples("Positive: 'All good', 'Staff's care' Negative/ wishlist: 'More staff.'")
+    ['All good', "Staff's care", 'More staff.']
+    >>> split_examples("Buses late; no bus at night")
+    ['Buses late', 'no bus at night']
+    """
+    quoted = _BETWEEN_QUOTES.split(value)
+    if len(quoted) < 2:
+        return _as_list(value)
+    out = [_CLOSING.sub("", _OPENING.sub("", part)).strip() for part in quoted]
+    return [e for e in out if e]
+
+
 def _as_list(value) -> list[str]:
     if value is None:
         return []
@@ -107,7 +146,11 @@ def build_codebook(
                 name=name,
                 description="" if desc is None or str(desc) == "nan" else str(desc).strip(),
                 keywords=_as_list(t.get("keywords")),
-                examples=_as_list(t.get("examples")),
+                examples=(
+                    split_examples(t["examples"])
+                    if isinstance(t.get("examples"), str)
+                    else _as_list(t.get("examples"))
+                ),
             )
         )
     if not out:
