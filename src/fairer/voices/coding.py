@@ -85,20 +85,31 @@ def _keyword_hits(texts: list[str], codebook: Codebook) -> np.ndarray:
     return hits
 
 
-def zero_shot_scores(texts: list[str], codebook: Codebook, x: np.ndarray, embedder) -> np.ndarray:
-    """Similarity of each statement to each theme, in [0, 1], keywords boosting."""
-    prompts = (
-        embedder.encode([t.prompt() for t in codebook.themes]) if embedder.name != "lsa" else None
-    )
-    if prompts is None:
-        # LSA is fitted per corpus: fit statements and prompts together so they share a space.
+def _theme_vectors(codebook: Codebook, embedder) -> tuple[np.ndarray, np.ndarray]:
+    """Each theme's description, with the mean of its examples, as one unit vector; and the
+    examples' own vectors (rows in :func:`codebook_examples` order), encoded once for both."""
+    ex_texts, ex_y = codebook_examples(codebook)
+    prompts = embedder.encode([t.prompt() for t in codebook.themes])
+    ex_x = embedder.encode(ex_texts) if ex_texts else np.zeros((0, prompts.shape[1]))
+    for j in np.flatnonzero(ex_y.any(axis=0)):
+        v = prompts[j] + ex_x[ex_y[:, j] > 0].mean(axis=0)
+        prompts[j] = v / max(np.linalg.norm(v), 1e-12)
+    return prompts, ex_x
+
+
+def zero_shot_scores(
+    texts: list[str], codebook: Codebook, x: np.ndarray, embedder, prompts=None
+) -> np.ndarray:
+    """Similarity of each statement to each theme, in [0, 1], keywords boosting.
+
+    ``prompts`` are the themes' vectors when already computed (not for LSA, which is fitted
+    to statements and prompts together so they share a space).
+    """
+    if embedder.name == "lsa":
         both = embedder.encode(texts + [t.prompt() for t in codebook.themes])
         x, prompts = both[: len(texts)], both[len(texts) :]
-    for j, theme in enumerate(codebook.themes):
-        if theme.examples and embedder.name != "lsa":
-            ex = embedder.encode(theme.examples).mean(axis=0)
-            v = prompts[j] + ex
-            prompts[j] = v / max(np.linalg.norm(v), 1e-12)
+    elif prompts is None:
+        prompts, _ = _theme_vectors(codebook, embedder)
     sim = x @ prompts.T
     hits = _keyword_hits(texts, codebook)
     # A keyword the analyst chose is strong evidence on its own: at least KEYWORD_SCORE.
@@ -337,7 +348,10 @@ def code_statements(
             )
     embedder = get_embedder(representation)
     x = embeddings if embeddings is not None else embedder.encode(texts, progress)
-    zero = zero_shot_scores(texts, codebook, x, embedder)
+    prompts, example_x = (
+        _theme_vectors(codebook, embedder) if embedder.name != "lsa" else (None, None)
+    )
+    zero = zero_shot_scores(texts, codebook, x, embedder, prompts)
     if labels is None:
         labels = pd.DataFrame(columns=["statement_id", "theme"])
     rows, y, groups = label_examples(ids, labels, codebook)
@@ -359,11 +373,11 @@ def code_statements(
             # LSA is fitted to each corpus, so examples encoded alone would sit in another
             # space: they then carry only their words (TF-IDF) and zero-shot scores.
             ex_x = (
-                embedder.encode(ex_texts)
-                if embedder.name != "lsa"
+                example_x
+                if example_x is not None
                 else np.zeros((len(ex_texts), x.shape[1]), dtype=x.dtype)
             )
-            ex_zero = zero_shot_scores(ex_texts, codebook, ex_x, embedder)
+            ex_zero = zero_shot_scores(ex_texts, codebook, ex_x, embedder, prompts)
             feats = _features(
                 texts + ex_texts,
                 questions + [""] * len(ex_texts),
