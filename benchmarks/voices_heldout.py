@@ -148,7 +148,9 @@ def scores(truth: np.ndarray, pred: np.ndarray) -> dict:
     }
 
 
-def run_once(d: pd.DataFrame, train_rows: np.ndarray, rep: str, tmp: Path) -> tuple[dict, object]:
+def run_once(
+    d: pd.DataFrame, train_rows: np.ndarray, rep: str, tmp: Path, codebook: Path
+) -> tuple[dict, object]:
     """Import, give the analyst's labels for ``train_rows``, code; scores on the held-out rows."""
     from fairer.voices.codebook import load_codebook
     from fairer.voices.run import code_consultation
@@ -157,7 +159,6 @@ def run_once(d: pd.DataFrame, train_rows: np.ndarray, rep: str, tmp: Path) -> tu
     stmts = import_all(folder)
     d = d.merge(stmts, on="row", how="left")
     labels = labels_file(d, train_rows, tmp / f"labels{len(train_rows)}.csv")
-    codebook, _ = honest_codebook(d, tmp)
     t0 = time.perf_counter()
     run = code_consultation(
         folder, codebook=str(codebook), corrections=labels, representation=rep, review_size=0
@@ -183,7 +184,9 @@ def respondents_sample(d: pd.DataFrame, n_labels: int, seed: int) -> np.ndarray:
     return np.array(sorted(rows))
 
 
-def active_learning(d, rep: str, tmp: Path, rounds: int = 3, size: int = 100) -> list[tuple]:
+def active_learning(
+    d, rep: str, tmp: Path, codebook: Path, rounds: int = 3, size: int = 100
+) -> list[tuple]:
     """Held-out samples-F1 after each round: review-sample picks against random picks."""
     from fairer.voices.review import review_sample
     from fairer.voices.run import answers
@@ -197,7 +200,7 @@ def active_learning(d, rep: str, tmp: Path, rounds: int = 3, size: int = 100) ->
         curve = []
         rng = np.random.default_rng(2)
         for rnd in range(rounds + 1):
-            res, (folder, dd, run) = run_once(d, rows, rep, tmp / f"{how[:6]}{rnd}")
+            res, (folder, dd, run) = run_once(d, rows, rep, tmp / f"{how[:6]}{rnd}", codebook)
             curve.append((len(rows), res["samples_f1"], res["macro_f1"]))
             if rnd == rounds:
                 break
@@ -230,19 +233,18 @@ def main(rep: str, quick: bool = False) -> None:
     train_rows = np.flatnonzero(~d["test"].to_numpy())
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        full, _ = run_once(d, train_rows, rep, tmp)
+        codebook, dropped = honest_codebook(d, tmp)
+        full, _ = run_once(d, train_rows, rep, tmp, codebook)
         if quick:
             print(full)
             return
         curve = []
         for n in (100, 250, 500, 1000):
-            res, _ = run_once(d, respondents_sample(d, n, seed=0), rep, tmp / f"curve{n}")
+            res, _ = run_once(d, respondents_sample(d, n, seed=0), rep, tmp / f"curve{n}", codebook)
             curve.append((n, res))
         curve.append((len(train_rows), full))
-        active = active_learning(d, rep, tmp)
+        active = active_learning(d, rep, tmp, codebook)
     test_n = int(d["test"].sum())
-    with tempfile.TemporaryDirectory() as tmp:
-        _, dropped = honest_codebook(d, Path(tmp))
     lines = [
         f"Phase-2 NHS comments split by respondent: {len(train_rows):,} rows are the analyst's "
         f"sample (labels given through `--corrections`), {test_n:,} rows from "

@@ -368,28 +368,28 @@ def code_statements(
             if "question" in statements
             else [""] * len(texts)
         )
-        ex_texts, ex_y = codebook_examples(codebook) if learn_from_examples else ([], None)
-        if ex_texts:
-            # LSA is fitted to each corpus, so examples encoded alone would sit in another
-            # space: they then carry only their words (TF-IDF) and zero-shot scores.
-            ex_x = (
-                example_x
-                if example_x is not None
-                else np.zeros((len(ex_texts), x.shape[1]), dtype=x.dtype)
-            )
-            ex_zero = zero_shot_scores(ex_texts, codebook, ex_x, embedder, prompts)
-            feats = _features(
-                texts + ex_texts,
-                questions + [""] * len(ex_texts),
-                np.vstack([x, ex_x]),
-                np.vstack([zero, ex_zero]),
-            )
-            fallback = np.vstack([zero, ex_zero])
-            extra = (len(texts) + np.arange(len(ex_texts)), ex_y)
-        else:
-            feats = _features(texts, questions, x, zero)
-            fallback = zero
-            extra = (np.zeros(0, dtype=int), np.zeros((0, y.shape[1]), dtype=int))
+        ex_texts, ex_y = (
+            codebook_examples(codebook)
+            if learn_from_examples
+            else ([], np.zeros((0, len(names)), dtype=int))
+        )
+        # LSA is fitted to each corpus, so examples encoded alone would sit in another space:
+        # under LSA they carry only their words (TF-IDF) and zero-shot scores.
+        ex_x = (
+            example_x
+            if example_x is not None and ex_texts
+            else np.zeros((len(ex_texts), x.shape[1]), dtype=x.dtype)
+        )
+        ex_zero = (
+            zero_shot_scores(ex_texts, codebook, ex_x, embedder, prompts)
+            if ex_texts
+            else np.zeros((0, len(names)))
+        )
+        fallback = np.vstack([zero, ex_zero])
+        feats = _features(
+            texts + ex_texts, questions + [""] * len(ex_texts), np.vstack([x, ex_x]), fallback
+        )
+        extra = (len(texts) + np.arange(len(ex_texts)), ex_y)
         cv = folds if cross_validate and len(rows) >= 2 * folds else 0
         prob, oof, fold_of = _learn(feats, y, rows, groups, fallback, extra, len(texts), cv)
         threshold: np.ndarray | float = PROBABILITY_THRESHOLD
