@@ -94,7 +94,9 @@ def cohens_kappa(a, b, confidence: float = 0.95) -> dict:
     with warnings.catch_warnings():  # statsmodels' null-hypothesis SE can divide by zero: unused
         warnings.simplefilter("ignore", RuntimeWarning)
         res = sm_kappa(table, return_results=True)
-    kappa, se = float(res.kappa), float(res.std_kappa)
+    # The variance is a sum of squares less a square: where it is zero (no unit agreed on, say)
+    # rounding can leave it at -1e-17, whose square root statsmodels returns as NaN.
+    kappa, se = float(res.kappa), float(np.sqrt(max(float(res.var_kappa), 0.0)))
     z = _z(conf)
     # Kappa lies in [-1, 1]: a normal interval that runs past either end is cut there.
     lower, upper = max(kappa - z * se, -1.0), min(kappa + z * se, 1.0)
