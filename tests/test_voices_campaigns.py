@@ -89,20 +89,60 @@ def test_campaign_counts_show_in_every_theme_share_and_the_report(tmp_path):
 
     folder = tmp_path / "c"
     import_files(folder, [_survey(tmp_path)])
-    code_consultation(folder, codebook="fairer-six-gaps", representation="lsa", review_size=5)
+    run = code_consultation(folder, codebook="fairer-six-gaps", representation="lsa", review_size=5)
     cons = open_consultation(folder)
     raw = consultation_summary(cons)
     coded = raw.coded
     assert "campaign_respondents" in coded
-    themed_by_campaign = coded[coded["campaign_respondents"] > 0]
-    assert len(themed_by_campaign) >= 1
-    # A theme the template raised counts all eight campaign respondents.
-    assert (themed_by_campaign["campaign_respondents"] == 8).all()
+    template_id = load_statements(cons).set_index("text").at[TEMPLATE, "statement_id"]
+    codes = run.result.codes
+    template_themes = set(codes.loc[codes["statement_id"] == template_id, "theme"])
+    by_template = coded[coded["theme"].isin(template_themes)]
+    # A theme the template raised counts all eight campaign respondents ...
+    assert len(by_template) >= 1 and (by_template["campaign_respondents"] == 8).all()
+    # ... and one raised only in words a person added counts that person alone ("My grandson
+    # goes there every day after school" raises learning for one respondent).
+    added_only = coded[(coded["campaign_respondents"] > 0) & ~coded["theme"].isin(template_themes)]
+    assert (added_only["campaign_respondents"] == 1).all()
     assert (coded["campaign_respondents"] <= coded["respondents"]).all()
     published = protect(raw, cons.disclosure_threshold)
     assert published.campaigns["statements"].tolist() == [8]
     html = voices_report(folder).html.read_text(encoding="utf-8")
     assert "<h3>Campaigns</h3>" in html and "8 of them through a campaign" in html
+
+
+def test_what_one_person_added_to_a_campaign_is_coded_for_them_alone(tmp_path):
+    from fairer.store import open_store, queries
+    from fairer.voices.run import code_consultation
+
+    added = " I lost my job last year and the computers there helped me find work again."
+    texts = [TEMPLATE] * 5 + [TEMPLATE + added, TEMPLATE + added, *INDEPENDENT]
+    df = pd.DataFrame({"Respondent ID": range(1, len(texts) + 1), "Your views": texts})
+    path = tmp_path / "library.csv"
+    df.to_csv(path, index=False)
+    folder = tmp_path / "c"
+    import_files(folder, [path])
+    code_consultation(folder, codebook="fairer-six-gaps", representation="lsa", review_size=0)
+    cons = open_consultation(folder)
+    store = open_store(cons.store_path, read_only=True)
+    try:
+        everything = queries.statements(store, include_all=True)
+        members = set(queries.campaign_statements(store)["statement_id"])
+        codes = queries.codes_for(store, everything["statement_id"].tolist())
+    finally:
+        store.close()
+    assert len(members) == 7  # five copies of the template and two of the edit: one campaign
+    work = set(codes.loc[codes["theme"] == "Work", "statement_id"])
+    edited = set(everything.loc[everything["text"] == TEMPLATE + added, "statement_id"])
+    plain = set(everything.loc[everything["text"] == TEMPLATE, "statement_id"])
+    # Both people who wrote about their job (the edit and its identical copy) are coded Work;
+    # the five who sent the template alone are not.
+    assert edited <= work and len(edited) == 2
+    assert not plain & work
+    # They keep the template's codes too.
+    template_themes = set(codes.loc[codes["statement_id"].isin(plain), "theme"])
+    for sid in edited:
+        assert template_themes <= set(codes.loc[codes["statement_id"] == sid, "theme"])
 
 
 words = st.lists(

@@ -258,8 +258,9 @@ def campaign_section(summary: ConsultationSummary) -> str:
     return (
         "<h3>Campaigns</h3><p>Some responses repeat one template, sometimes with a few words "
         "of their own. Each campaign is coded once, from its template, and counted for every "
-        "response that used it; the theme shares above say how many respondents raised a theme "
-        "through a campaign's wording. The words people added are listed with how many added "
+        "response that used it; what a person added in a sentence of their own is coded too, "
+        "for that response alone. The theme shares above say how many respondents raised a "
+        "theme through a campaign. The words people added are listed with how many added "
         "each.</p>"
         + _show(
             shown,

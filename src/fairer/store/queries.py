@@ -408,6 +408,17 @@ def campaign_statements(store: Store) -> pd.DataFrame:
     return store.query(_CAMPAIGN_STATEMENTS)
 
 
+def campaign_edits(store: Store) -> pd.DataFrame:
+    """Every campaign response that is not its template: ``statement_id, template_id,
+    respondent_id, question, group_name, kind, text, template`` (the template's text)."""
+    return store.query(
+        "SELECT m.statement_id, m.template_id, s.respondent_id, s.question, s.group_name, "
+        "s.kind, s.text, t.text AS template FROM campaign_members m "
+        "JOIN statements s USING (statement_id) JOIN statements t ON t.statement_id = m.template_id "
+        "WHERE m.statement_id <> m.template_id ORDER BY m.statement_id"
+    )
+
+
 def answered(store: Store) -> pd.DataFrame:
     """Statements that are answers (copies included): who said something."""
     return store.query(
@@ -417,7 +428,8 @@ def answered(store: Store) -> pd.DataFrame:
 
 def duplicates(store: Store) -> pd.DataFrame:
     """``statement_id, duplicate_of`` for every copy of an earlier answer."""
-    # A campaign's answers, and copies of them, take their codes from its template.
+    # A campaign's answers, and copies of them, take their codes from its template (what a
+    # response added of its own is coded apart: fairer.voices.run.campaign_additions).
     return store.query(
         "SELECT s.statement_id, coalesce(m.template_id, s.duplicate_of) AS duplicate_of "
         "FROM statements s LEFT JOIN campaign_members m ON m.statement_id = s.duplicate_of "

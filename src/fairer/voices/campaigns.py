@@ -15,6 +15,11 @@ answer most like the rest, and only answers like the template itself stay in the
 chain of loosely similar answers is never merged into one. A campaign needs ``min_responses``
 responses (exact copies included) and a template of at least ``min_words`` words: a short answer
 many people gave in their own words ("more buses") is a common view, not a campaign.
+
+What a person added to the template in a run of words of their own (:func:`added_passages`)
+is coded too, and its codes join the template's for that response alone: "... My son lost his
+job when the bus route was cut" raises work and transport for that one person, not for the
+whole campaign.
 """
 
 from __future__ import annotations
@@ -197,3 +202,49 @@ def find_campaigns(
         pd.DataFrame(members, columns=MEMBER_COLUMNS),
         pd.DataFrame(campaigns, columns=CAMPAIGN_COLUMNS),
     )
+
+
+def added_passages(text: str, template: str, min_words: int = 4) -> str:
+    """The runs of words a response adds to its campaign's template, joined by " … ".
+
+    Words are aligned in order (:class:`difflib.SequenceMatcher` on the words, so punctuation
+    and case are ignored); a run inserted or replaced counts when it has at least
+    ``min_words`` words: a changed word or two ("object" for "strongly object", "pensioners
+    like me" for "older people") says nothing new to code.
+
+    Parameters
+    ----------
+    text : str
+        The response.
+    template : str
+        Its campaign's template.
+    min_words : int
+        The fewest words in a run that is coded.
+
+    Returns
+    -------
+    str
+        The added runs in the response's own order and wording, or ``""``.
+
+    Examples
+    --------
+    >>> template = "Keep Riverside Library open. It is the only warm place on the estate."
+    >>> added_passages(template + " My son lost his job when the bus was cut.", template)
+    'My son lost his job when the bus was cut'
+    >>> added_passages(template.replace("only warm", "only safe"), template)
+    ''
+    """
+    from difflib import SequenceMatcher
+
+    def tokens(t: str) -> list[tuple[str, str]]:
+        found = re.findall(r"[\w'’-]+", str(t))
+        return [(w.lower(), w) for w in found]
+
+    mine, base = tokens(text), tokens(template)
+    matcher = SequenceMatcher(None, [w for w, _ in base], [w for w, _ in mine], autojunk=False)
+    runs = [
+        " ".join(orig for _, orig in mine[j1:j2])
+        for tag, _, _, j1, j2 in matcher.get_opcodes()
+        if tag in ("insert", "replace") and j2 - j1 >= min_words
+    ]
+    return " … ".join(runs)

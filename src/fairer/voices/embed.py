@@ -13,8 +13,8 @@ Three representations, chosen by measurement on the labelled NHS comments (docs/
     TF-IDF on words and word pairs reduced by truncated SVD (latent semantic analysis), fitted
     to the statements themselves. Always available.
 
-``auto`` takes WordLlama when installed (it is a dependency), else LSA; coding asks for
-MiniLM where it is installed and pays. Every embedder returns L2-normalised rows, so a dot
+``auto`` takes WordLlama when installed (it is a dependency), else LSA; coding and themes ask
+for MiniLM where it is installed and pays. Every embedder returns L2-normalised rows, so a dot
 product is a cosine similarity. PyTorch is held to the cores fairer is allowed to use
 (``FAIRER_THREADS``, else the CPUs this process may run on).
 """
@@ -167,9 +167,9 @@ class LSAEmbedder:
 def available() -> list[str]:
     """The representations installed here, in the order ``auto`` prefers them.
 
-    WordLlama first: on the labelled NHS comments it finds themes as well as MiniLM and codes
-    within 0.02 samples-F1 of it at a tenth of the time (docs/benchmarks.md). Coding asks for
-    MiniLM itself where it pays (:func:`fairer.voices.run.choose_representation`).
+    WordLlama first: on the labelled NHS comments it codes within 0.02 samples-F1 of MiniLM and
+    finds themes within 0.015 NMI of it, at a tenth of the time (docs/benchmarks.md). Coding
+    and themes ask for MiniLM where it pays (:func:`fairer.voices.run.choose_representation`).
     """
     import importlib.util
 

@@ -59,22 +59,43 @@ def embeddings_for(
     return np.array([known[k] for k in keys]).reshape(len(texts), -1), embedder.name
 
 
-#: Up to this many statements, ``auto`` codes with MiniLM when it is installed (about 20 s per
-#: 2,000 statements on two cores); beyond it, WordLlama keeps a run under a minute.
+#: Up to this many statements, ``auto`` codes and finds themes with MiniLM when it is installed
+#: (about 20 s per 2,000 statements on two cores, embedded once and cached for both); beyond
+#: it, WordLlama keeps a run under a minute.
 MINILM_CODING_LIMIT = 3000
 
 
 def choose_representation(representation: str, task: str, n: int) -> str:
     """What ``auto`` means for a task, from the measurements in docs/benchmarks.md.
 
-    Coding: MiniLM where installed and the consultation is not huge (it agrees best with the
-    analyst), else the default. Themes: the default (WordLlama found themes as well as MiniLM).
+    MiniLM where installed and the consultation is not huge, else the default (WordLlama).
+    For coding MiniLM agrees best with the analyst; for themes it matched the analysts' codes
+    as well as WordLlama on NHS phase 2 and Care Opinion stories and better on phase 1 (NMI
+    0.309 against 0.294), and coding has already embedded the statements with it.
+
+    Parameters
+    ----------
+    representation : str
+        What the user asked for; anything but ``auto`` is returned as it is.
+    task : str
+        ``code`` or ``themes``.
+    n : int
+        Number of statements.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> choose_representation("lsa", "code", 10)
+    'lsa'
     """
     from fairer.voices.embed import available
 
     if representation != "auto":
         return representation
-    if task == "code" and "minilm" in available() and n <= MINILM_CODING_LIMIT:
+    if task in ("code", "themes") and "minilm" in available() and n <= MINILM_CODING_LIMIT:
         return "minilm"
     return available()[0]
 
@@ -178,6 +199,79 @@ def _copy_to_duplicates(
             ignore_index=True,
         )
     return pd.concat([rows, extra[rows.columns]], ignore_index=True)
+
+
+def campaign_additions(
+    edits: pd.DataFrame, everything: pd.DataFrame, labels: pd.DataFrame, min_words: int = 4
+) -> pd.DataFrame:
+    """What people added to a campaign's template, as statements to code on their own.
+
+    A campaign is coded once, from its template; a response that adds a run of
+    ``min_words`` words or more (:func:`fairer.voices.campaigns.added_passages`) also has that
+    run coded, and its codes go to that response and its identical copies only. A response the
+    analyst labelled keeps the analyst's labels instead.
+
+    Parameters
+    ----------
+    edits : DataFrame
+        :func:`fairer.store.queries.campaign_edits`.
+    everything : DataFrame
+        Every statement: ``statement_id, status, duplicate_of``.
+    labels : DataFrame
+        The analyst's labels (``statement_id``).
+    min_words : int
+
+    Returns
+    -------
+    DataFrame
+        ``statement_id`` (the response's ID with ``~added``), ``respondent_id, question,
+        group_name, kind, text`` (the added words) and ``for_statements`` (the response and
+        its copies).
+
+    Examples
+    --------
+    >>> t = "Keep Riverside Library open, it is the only warm place on the estate for us"
+    >>> edits = pd.DataFrame({"statement_id": ["s2"], "template_id": ["s1"],
+    ...     "respondent_id": ["p2"], "question": ["Q1"], "group_name": [None], "kind": ["answer"],
+    ...     "text": [t + ". My son lost his job when the bus was cut."], "template": [t]})
+    >>> everything = pd.DataFrame({"statement_id": ["s1", "s2", "s3"],
+    ...     "status": ["answer", "answer", "duplicate"], "duplicate_of": [None, None, "s2"]})
+    >>> added = campaign_additions(edits, everything, pd.DataFrame(columns=["statement_id"]))
+    >>> added[["statement_id", "text", "for_statements"]].to_dict("records")
+    [{'statement_id': 's2~added', 'text': 'My son lost his job when the bus was cut', \
+'for_statements': ['s2', 's3']}]
+    """
+    from fairer.voices.campaigns import added_passages
+
+    cols = ["statement_id", "respondent_id", "question", "group_name", "kind", "text"]
+    if edits.empty:
+        return pd.DataFrame(columns=[*cols, "for_statements"])
+    labelled = set(labels["statement_id"])
+    copies = everything[everything["status"] == "duplicate"].groupby("duplicate_of")["statement_id"]
+    copies_of = copies.apply(list).to_dict()
+    out = edits.assign(
+        text=[
+            added_passages(t, tpl, min_words)
+            for t, tpl in zip(edits["text"], edits["template"], strict=True)
+        ]
+    )
+    out = out[(out["text"] != "") & ~out["statement_id"].isin(labelled)]
+    out = out.assign(
+        for_statements=[
+            [sid, *[c for c in copies_of.get(sid, []) if c not in labelled]]
+            for sid in out["statement_id"]
+        ],
+        statement_id=out["statement_id"] + "~added",
+    )
+    return out[[*cols, "for_statements"]].reset_index(drop=True)
+
+
+def _codes_of_additions(codes: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """The codes of what people added, given to each response that added it (and its copies)."""
+    mine = codes[codes["statement_id"].isin(added["statement_id"])]
+    to = added.set_index("statement_id")["for_statements"].explode().rename("target")
+    mine = mine.join(to, on="statement_id")
+    return mine.assign(statement_id=mine["target"]).drop(columns="target")[codes.columns]
 
 
 def learning_labels(
@@ -309,13 +403,20 @@ def code_consultation(
     finally:
         store.close()
     examples, on_blanks = learning_labels(labels, everything)
-    rep = choose_representation(representation, "code", len(stmts))
-    x, rep = embeddings_for(cons, stmts["text"].tolist(), rep, progress)
-    result = code_statements(stmts, book, examples, representation=rep, embeddings=x)
+    added = campaign_additions(cons.read(queries.campaign_edits), everything, labels)
+    to_code = pd.concat([stmts, added[stmts.columns]], ignore_index=True)
+    rep = choose_representation(representation, "code", len(to_code))
+    x, rep = embeddings_for(cons, to_code["text"].tolist(), rep, progress)
+    result = code_statements(to_code, book, examples, representation=rep, embeddings=x)
+    own = result.codes[~result.codes["statement_id"].isin(added["statement_id"])]
     codes = pd.concat(
-        [_copy_to_duplicates(cons, result.codes, labels), no_answer_codes(on_blanks, everything)],
+        [
+            _copy_to_duplicates(cons, own, labels),
+            _codes_of_additions(result.codes, added),
+            no_answer_codes(on_blanks, everything),
+        ],
         ignore_index=True,
-    )
+    ).drop_duplicates(["statement_id", "theme"])
     labelled = int(labels["statement_id"].nunique())
     store = open_store(cons.store_path)
     try:
