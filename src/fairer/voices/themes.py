@@ -30,7 +30,40 @@ SUGGESTION_COLUMNS = ["action", "themes", "edit", "reason"]
 def _stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS) | {"just", "really", "ve", "didn", "don"}
+    # Contractions are function words too: a label never ends on "Can't" or starts with "I've".
+    contractions = {
+        f"{stem}{apostrophe}{tail}"
+        for stem, tail in [
+            *(
+                (w, "t")
+                for w in (
+                    "can",
+                    "don",
+                    "didn",
+                    "won",
+                    "wasn",
+                    "isn",
+                    "couldn",
+                    "wouldn",
+                    "doesn",
+                    "haven",
+                    "hasn",
+                    "aren",
+                    "weren",
+                    "shouldn",
+                    "ain",
+                )
+            ),
+            *((w, "ve") for w in ("i", "we", "you", "they", "could", "would", "should")),
+            *((w, "m") for w in ("i",)),
+            *((w, "s") for w in ("it", "that", "there", "he", "she", "what", "let")),
+            *((w, "re") for w in ("we", "you", "they")),
+            *((w, "d") for w in ("i", "we", "you", "they")),
+            *((w, "ll") for w in ("i", "we", "you", "they", "it")),
+        ]
+        for apostrophe in ("'", "’")
+    }
+    return frozenset(ENGLISH_STOP_WORDS) | {"just", "really", "ve", "didn", "don"} | contractions
 
 
 def theme_phrases(
@@ -115,10 +148,22 @@ def theme_phrases(
 
 
 def _first_words(docs: list[str], n: int = 8) -> str:
-    """The most typical statement, cut to ``n`` words: a label when no phrase recurs."""
+    """The most typical statement, cut to ``n`` words: a label when no phrase recurs.
+
+    Its first sentence when that is two to ``n`` words, so a label ends where the writer's
+    thought does: "Advice given was helpful the whole way", not "… the whole way. I…".
+
+    >>> _first_words(["Advice given was helpful the whole way. I felt heard."])
+    'Advice given was helpful the whole way'
+    >>> _first_words(["I was afraid to go outside in case I met someone I knew"])
+    'I was afraid to go outside in case…'
+    """
+    import re
+
     if not docs:
         return ""
-    words = str(docs[0]).split()
+    first = re.split(r"(?<=[.!?;])\s+", str(docs[0]).strip(), maxsplit=1)[0]
+    words = first.split() if 2 <= len(first.split()) <= n else str(docs[0]).split()
     text = " ".join(words[:n]).rstrip(".,;:!") + ("…" if len(words) > n else "")
     return text[:1].upper() + text[1:]
 
