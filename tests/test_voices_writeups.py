@@ -229,3 +229,122 @@ def test_a_survey_with_long_answers_is_not_taken_for_a_workshop_grid(tmp_path):
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert not is_workshop_grid(path)
     assert is_workshop_grid(HERE / "strategy_cafe.tsv")
+
+
+def test_flipchart_notes_lose_their_ticks_the_thanks_and_the_contact_line():
+    t = read_notes(HERE / "flipchart.txt")
+    good = t.answers[t.answers["question"].str.contains("WHAT IS GOOD")]["text"].tolist()
+    assert good == [
+        "Friendly neighbours, people look out for each other",
+        "The park – when it's kept tidy",
+        "Food bank volunteers are amazing",
+        "Good bus into town in the daytime",
+    ]
+    assert t.answers["question"].nunique() == 3 and len(t.answers) == 13
+    texts = " ".join(t.answers["text"])
+    for left_out in ("✓", "(x4)", "Thank you", "Jo Bloggs", "@", "01234", "Church Hall"):
+        assert left_out not in texts
+    assert any("5 statement(s) carried marks of agreement" in n for n in t.notes)
+
+
+FOCUS_GROUP = {
+    "So first of all, what does being healthy mean to you?": [
+        ("P1", "Having time for yourself. I never get any time because I'm looking after my mum."),
+        ("P2", "Sleeping properly. I'm up in the night with my brother."),
+        ("P3", "Yeah, and eating proper meals, not just toast."),
+    ],
+    "What gets in the way of that?": [
+        (
+            "P4",
+            "School don't understand. I got a detention for being late but I was getting my "
+            "mum's medication.",
+        ),
+        ("P2", "Money. We can't afford the gym or clubs."),
+        ("P5", "Not knowing where to go for help. I didn't know I was a carer until last year."),
+    ],
+    "What would help most?": [
+        ("P6", "A card you can show at school so teachers know you're a carer."),
+        ("P1", "Someone to talk to who gets it."),
+        ("P3", "Free stuff to do in the holidays, like trips."),
+    ],
+}
+
+
+def test_a_focus_group_transcript_is_one_respondent_per_participant():
+    t = read_notes(HERE / "focus_group.txt")
+    assert _by_question(t.answers) == {
+        q: [text for _, text in said] for q, said in FOCUS_GROUP.items()
+    }
+    # The same participant is the same respondent across questions; facilitators are none.
+    who = dict(zip(t.answers["text"], t.answers["respondent_id"], strict=True))
+    labels = {text: p for said in FOCUS_GROUP.values() for p, text in said}
+    by_label: dict = {}
+    for text, rid in who.items():
+        by_label.setdefault(labels[text], set()).add(rid)
+    assert all(len(ids) == 1 for ids in by_label.values()) and len(by_label) == 6
+    assert len({next(iter(v)) for v in by_label.values()}) == 6
+    assert {"Sam", "Priya"} <= set(t.names)  # the facilitators' names, to redact
+    assert any("read as a transcript: 6 participant(s)" in n for n in t.notes)
+
+
+def test_an_interview_with_q_and_a_joins_a_wrapped_answer_and_drops_the_preamble():
+    t = read_notes(HERE / "interview.txt")
+    assert _by_question(t.answers)["What has changed for you in that time?"] == [
+        "The shops have gone. There used to be a butcher and a post office, now it's one "
+        "corner shop and a bookies.",
+        "And I don't know my neighbours any more, they move on every year.",
+    ]
+    assert len(t.answers) == 5 and t.answers["respondent_id"].nunique() == 1
+    texts = " ".join(t.answers["text"])
+    for left_out in ("tenant, 70s", "Interview ended", "community researcher"):
+        assert left_out not in texts
+    assert "A" not in t.names and "Q" not in t.names  # labels, not names
+
+
+def test_a_transcript_as_a_word_document_with_bold_labels(tmp_path):
+    docx = pytest.importorskip("docx")
+    doc = docx.Document()
+    doc.add_heading("Young carers focus group", level=1)
+    for line in (HERE / "focus_group.txt").read_text(encoding="utf-8").splitlines()[1:]:
+        label, _, said = line.partition(": ")
+        p = doc.add_paragraph()
+        if said and label in {"SB", "PK", "P1", "P2", "P3", "P4", "P5", "P6"}:
+            p.add_run(f"{label}:").bold = True
+            p.add_run(f" {said}")
+        else:
+            p.add_run(line)
+    path = tmp_path / "focus.docx"
+    doc.save(path)
+    assert _by_question(read_notes(path).answers) == _by_question(
+        read_notes(HERE / "focus_group.txt").answers
+    )
+
+
+def test_labelled_notes_are_not_taken_for_a_transcript(tmp_path):
+    notes = tmp_path / "topics.txt"
+    notes.write_text(
+        "What would help?\n\nTransport: more buses\nHousing: damp flats fixed\n"
+        "Transport: later buses\nHousing: lower rents\n",
+        encoding="utf-8",
+    )
+    t = read_notes(notes)
+    assert set(t.answers["question"]) == {"What would help?"}
+    assert "Transport: more buses" in set(t.answers["text"])
+    assert not any("transcript" in n for n in t.notes)
+
+
+def test_an_engagement_summary_keeps_what_people_said_and_leaves_out_the_rest():
+    t = read_notes(HERE / "engagement_summary.md")
+    assert _by_question(t.answers) == {
+        "Access to GPs": [
+            "I gave up trying to get an appointment.",
+            "The receptionist asks what's wrong in front of everyone.",
+        ],
+        "Housing": [
+            "Damp and mould in private rented flats",
+            "Afraid to complain in case of eviction",
+        ],
+        "Transport": ["The 42 stops at six, so I can't get to my evening shift."],
+    }
+    assert set(t.answers["group_name"]) == {""}  # "What people said" heads notes, not a group
+    assert any("'Introduction', 'How we listened', 'Next steps'" in n for n in t.notes), t.notes

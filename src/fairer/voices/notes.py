@@ -324,6 +324,16 @@ def _cell_statements(cell: str) -> list[str]:
     return out
 
 
+_NOTES_COLUMN = re.compile(
+    r"^(?:what (?:people|residents|you|participants|they|young people|we|the group) "
+    r"(?:said|told us|heard|say)|you said|we heard|comments?|notes?|feedback|responses?|"
+    r"answers?|key (?:points|comments|messages)|points raised|discussion(?: points)?|summary|"
+    r"quotes?|examples?(?: of comments)?|typical comments|mentions|count|number(?: of \w+)?)"
+    r"\s*:?$",
+    re.I,
+)
+
+
 def _table_statements(rows: list[list[str]], context: dict, sheet: str) -> list[dict]:
     """A question-by-group grid: first column the question, other columns the groups' notes.
 
@@ -337,6 +347,10 @@ def _table_statements(rows: list[list[str]], context: dict, sheet: str) -> list[
         for r, row in enumerate(rows)
     ]
     header, body = rows[0], rows[1:]
+    # "What people said", "Comments", "Notes" head the column of notes, not a group of people.
+    header = [
+        "" if c and _NOTES_COLUMN.match(plain_text(h).strip()) else h for c, h in enumerate(header)
+    ]
     first = header[0].strip().lower() if header else ""
     out = []
     by_question = first in ("", "question", "questions", "theme", "topic", "prompt") or any(
@@ -346,9 +360,9 @@ def _table_statements(rows: list[list[str]], context: dict, sheet: str) -> list[
         for c, cell in enumerate(row[1:], start=1):
             col = header[c] if c < len(header) else f"column {c + 1}"
             if by_question:
-                q, g = row[0] or context["question"], col or context["group"]
+                q, g = row[0] or context["question"], col or context["group_name"]
             else:
-                q, g = context["question"], row[0] or context["group"]
+                q, g = context["question"], row[0] or context["group_name"]
             for s in _cell_statements(cell):
                 out.append(
                     {**context, "question": q, "group_name": g, "text": s, "sheet": sheet, "row": r}
@@ -462,12 +476,62 @@ _ENGAGEMENT = re.compile(
     r"survey results|comments received|workshop|listening|conversations|voices",
     re.I,
 )
+#: Sections of an engagement write-up that describe the engagement, not what was said.
+_ABOUT_SECTION = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:introduction|background|context|about (?:this|the) "
+    r"(?:report|summary|engagement|consultation|survey|event|session|workshop)|"
+    r"method(?:ology|s)?|approach|how we (?:engaged|consulted|listened|asked|did (?:it|this)|"
+    r"ran (?:it|the \w+))|who (?:we heard from|took part|came|responded|attended)|"
+    r"next steps|what (?:happens|we will do) next|(?:contents|acknowledge?ments|glossary|"
+    r"references|contact(?: us| details)?|further information|more information))\s*:?\s*$",
+    re.I,
+)
 _QUOTED = re.compile(r"^[\"“‘'].{3,}[\"”’']\s*(?:[-–—]\s*.{1,60})?$")
+
+
+# Marks of agreement a note-taker copies from a flipchart: ticks, dots, "(x4)", "+3".
+_AGREEMENT = re.compile(
+    r"(?:\s*(?:[✓✔☑√]+|\(\s*[x×]\s*\d+\s*\)|\b[x×]\s?\d+|\+\d+|\*{2,}|•{2,}|"
+    r"\(\s*\d+\s*(?:ticks?|dots?|votes?|stickers?|people|agreed)?\s*\)))+\s*$",
+    re.I,
+)
+
+
+def agreement_marks(text: str) -> tuple[str, int]:
+    """The text without the marks of agreement at its end, and how many people they show.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    (str, int)
+        The statement, and the number the marks stand for (ticks counted one each; ``(x4)``
+        or ``+3`` as written; 0 when there are none).
+
+    Examples
+    --------
+    >>> agreement_marks("Can't get a GP appointment ✓✓✓")
+    ("Can't get a GP appointment", 3)
+    >>> agreement_marks("Food bank volunteers are amazing (x4)")
+    ('Food bank volunteers are amazing', 4)
+    >>> agreement_marks("Buses after 6pm")
+    ('Buses after 6pm', 0)
+    """
+    m = _AGREEMENT.search(text)
+    if not m or not text[: m.start()].strip():
+        return text, 0
+    marks = m.group(0)
+    ticks = len(re.findall(r"[✓✔☑√]", marks))
+    numbers = sum(int(n) for n in re.findall(r"\d+", marks))
+    stars = max(len(x) for x in re.findall(r"\*+|•+|$", marks))
+    return text[: m.start()].rstrip(" ,;-–"), ticks + numbers + (stars if stars >= 2 else 0)
 
 
 def _statement_text(text: str) -> str:
     """A statement as a reader sees it: no markup, no quotation marks round the whole."""
-    t = plain_text(text)
+    t = agreement_marks(plain_text(text))[0]
     m = re.fullmatch(r"[\"“‘'](.+?)[\"”’']\s*", t)
     return m.group(1).strip() if m and not re.search(r"[\"“”]", m.group(1)) else t
 
@@ -480,10 +544,45 @@ def _is_date_line(text: str) -> bool:
     return len(rest.split()) <= 4
 
 
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_PHONE = re.compile(r"(?<!\w)(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)")
+# What the organisers say at the end: "Thank you to everyone who came", "For more information…".
+_CLOSING = re.compile(
+    r"^(?:thank you|thanks|many thanks)\b.{0,40}\b(?:who|for)\s+(?:came|coming|attended|"
+    r"attending|took part|taking part|joined|joining|gave|giving|contributed|participated|"
+    r"your time)|^(?:for|if you would like|if you want) (?:more|further) (?:information|details)|"
+    r"^(?:to find out more|find out more)\b|^(?:contact|email|call|ring) us\b",
+    re.I,
+)
+_NUMBER = re.compile(r"^\s*(?:n\s*=\s*)?[\d.,]+\s*%?\s*$", re.I)
+
+
+def _is_contact_line(text: str) -> bool:
+    """An organiser's contact line: an e-mail address or phone number beside a name, a role
+    or a team and nothing else ("Jo Bloggs, Community Development Officer, jo@…, 01234 …").
+
+    A participant's words that hold a number ("Ring Jamie on 01632 960123") are statements,
+    redacted on import.
+    """
+    if not (_EMAIL.search(text) or _PHONE.search(text)):
+        return False
+    rest = _PHONE.sub(" ", _EMAIL.sub(" ", text))
+    small = {"and", "or", "of", "the", "at", "for", "tel", "email", "e-mail", "phone", "mobile"}
+    return all(w in small for w in re.findall(r"\b[a-z][\w-]*", rest))
+
+
 def _not_a_statement(text: str) -> bool:
-    """Lines a write-up carries that no participant said: a date, a link, a rule, a field."""
+    """Lines a write-up carries that no participant said: a date, a link, a rule, a field,
+    contact details, the organisers' thanks, a bare number, a note in brackets."""
     return bool(
-        _ONLY_LINK.match(text) or _RULE.match(text) or _FIELD.match(text) or _is_date_line(text)
+        _ONLY_LINK.match(text)
+        or _RULE.match(text)
+        or _FIELD.match(text)
+        or _is_date_line(text)
+        or _is_contact_line(text)
+        or _CLOSING.match(text)
+        or _NUMBER.match(text)
+        or _EDITORIAL.match(text)
     )
 
 
@@ -655,11 +754,25 @@ def split_write_up(
     structured = bool(questions) or any(
         b.kind == "table" or (b.kind == "heading" and _is_group_or_round(b.text)) for b in blocks
     )
-    left_out = {"title and lines before the first question": 0, "dates, links and contact lines": 0}
+    left_out = {
+        "title and lines before the first question": 0,
+        "dates, links, contact lines and thanks": 0,
+    }
+    about: list[str] = []
+    about_level: int | None = None
+    marked_agreement = 0
     for i, b in enumerate(blocks):
         if i in people or (keep is not None and i not in keep):
             continue
         text = (b.text or "").strip()
+        if b.kind == "heading" and about_level is not None and b.level <= about_level:
+            about_level = None
+        if b.kind == "heading" and _ABOUT_SECTION.match(plain_text(text)):
+            about.append(plain_text(text).rstrip(":").strip())
+            about_level = b.level
+            continue
+        if about_level is not None:
+            continue  # "Introduction", "How we listened", "Next steps": about the engagement
         if (
             keep is not None
             and b.kind == "heading"
@@ -695,8 +808,9 @@ def split_write_up(
             continue  # preamble: who wrote it up, when, where
         statement = _statement_text(text)
         if not statement or _not_a_statement(statement):
-            left_out["dates, links and contact lines"] += 1
+            left_out["dates, links, contact lines and thanks"] += 1
             continue
+        marked_agreement += agreement_marks(plain_text(text))[1] > 0
         if keep is not None and b.kind == "para" and not _QUOTED.match(plain_text(text)):
             officer_paras += 1
             continue  # an officer's summary, not what people said
@@ -704,6 +818,16 @@ def split_write_up(
     df = pd.DataFrame(rows, columns=["question", "group_name", "round", "text", "sheet", "row"])
     if officer_paras:
         notes.append(f"{officer_paras} paragraph(s) of officers' summary in the report left out")
+    if about:
+        notes.append(
+            "left out: section(s) about the engagement, not what was said: "
+            + ", ".join(f"'{t}'" for t in about)
+        )
+    if marked_agreement:
+        notes.append(
+            f"{marked_agreement} statement(s) carried marks of agreement (ticks, dots, 'x4'): "
+            "the marks are left out of the text and each statement counts once"
+        )
     notes += [f"left out: {k} ({v})" for k, v in left_out.items() if v]
     _refuse_prose(blocks, df, questions, path)
     return df, notes
@@ -814,6 +938,222 @@ def chat_statements(text: str) -> tuple[pd.DataFrame, list[str]] | None:
     return df, speakers
 
 
+# A speaker's turn in a typed-up transcript: "P3: …", "Sam: …", "Speaker 2: …", "Q: …".
+_TURN = re.compile(r"^\s*([A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,2})\s*:\s+(\S.*?)\s*$")
+#: Labels that mark whoever asks the questions in an interview or focus group.
+_ASKER = re.compile(
+    r"^(?:q|int|fac|mod|facilitator|interviewer|moderator|researcher|chair|host|"
+    r"(?:community )?researcher|facilitator \w+|interviewer \w+)$",
+    re.I,
+)
+# Preamble lines that name the facilitators: "Facilitators: Sam (SB), Priya (PK)".
+_ASKERS_LINE = re.compile(
+    r"^\s*(?:facilitat(?:or|ors|ed by)|interviewers?|moderators?|researchers?|chair)\s*[:\-–]\s*(.+)$",
+    re.I,
+)
+_EDITORIAL = re.compile(r"^\s*[\[(][^\])]*[\])]\s*$")
+# Who a transcript's speaker labels name: a code ("P3", "SB", "A"), a role, perhaps numbered.
+_SPEAKER_ROLE = re.compile(
+    r"^(?:[A-Z]{1,4}\d{0,3}|(?:speaker|participant|respondent|resident|person|young person|"
+    r"parent|carer|member|man|woman|client|patient|tenant|officer|volunteer|"
+    r"interviewee|attendee|voice|student|pupil)\s*[\w-]{0,3})$",
+    re.I,
+)
+
+
+def _is_speaker(label: str) -> bool:
+    """A label that names who spoke ("P3", "Facilitator", "Speaker 2", "Sam"), not a topic
+    ("Transport: later buses") or a table ("Table 2: …")."""
+    if _is_group_or_round(label) or re.match(r"^q(?:uestion)?\s*\d", label, re.I):
+        return False
+    if label.upper() in {"NOTE", "NB", "PS", "AOB", "FYI", "TBC", "TBA", "ACTION", "RE"}:
+        return False
+    if (
+        _SPEAKER_ROLE.match(label)
+        and not label.isupper()
+        or re.fullmatch(r"[A-Z]{1,4}\d{0,3}", label)
+    ):
+        return True
+    return bool(_ASKER.match(label)) or _is_only_a_name(label)
+
+
+def _askers(preamble: list[str]) -> set[str]:
+    """Speaker labels and names the preamble gives for the facilitators or interviewers."""
+    out: set[str] = set()
+    for line in preamble:
+        m = _ASKERS_LINE.match(line)
+        if not m:
+            continue
+        for part in re.split(r",|;|\band\b|&|/", m.group(1)):
+            out |= {x.strip().lower() for x in re.findall(r"\(([^)]{1,12})\)", part)}
+            name = re.sub(r"\(.*?\)", "", part).strip()
+            if name:
+                out |= {name.lower(), name.split()[0].lower()}
+    return out
+
+
+def _asker_names(preamble: list[tuple[int, str]]) -> list[str]:
+    """The facilitators' names as the preamble writes them, to redact."""
+    out = []
+    for _, line in preamble:
+        if m := _ASKERS_LINE.match(line):
+            for part in re.split(r",|;|\band\b|&|/", m.group(1)):
+                name = re.sub(r"\(.*?\)", "", part).strip()
+                if _NAME_LINE.match(name) and not _ASKER.match(name):
+                    out += [name, *name.split()[:1]]
+    return out
+
+
+def transcript_statements(text: str) -> tuple[pd.DataFrame, list[str], list[str]] | None:
+    """A typed-up focus group or interview ("SB: What helps?" / "P1: Time for myself.").
+
+    Every turn of a participant is a statement, with the participant (by label, never by
+    name) as its respondent. A turn of whoever asks the questions (a label such as
+    "Facilitator", "Interviewer" or "Q", or a speaker the preamble names as facilitator)
+    sets the question: the last sentence of the turn that asks something. Their other words
+    are left out, as are the preamble (title, date, who took part) and lines in brackets
+    ("[Session ended]"). A line with no label carries on the turn before it.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    (DataFrame, list of str, list of str) or None
+        The statements (``respondent_id, question, group_name, round, text, sheet, row``),
+        the speakers' labels (to redact wherever they are names), and notes on what was
+        left out; None when the text does not read as a transcript: at least four turns by
+        at least two speakers, one of them speaking twice, and turns on most lines after the
+        first.
+
+    Examples
+    --------
+    >>> df, speakers, notes = transcript_statements(
+    ...     "Café notes\\nQ: What would help?\\nA: Later buses.\\nA: A warm space.\\n"
+    ...     "Q: Anything else?\\nA: Fix the lights.")
+    >>> df[["question", "text"]].values.tolist()
+    [['What would help?', 'Later buses.'], ['What would help?', 'A warm space.'], \
+['Anything else?', 'Fix the lights.']]
+    """
+    # "**P1:** …" and "__Sam__: …": a label in bold is still a label.
+    unbold = re.compile(r"^(\s*)(\*\*|__)([^*_]{1,40}?)(:?)\2(:?)")
+    lines = [
+        (n, unbold.sub(r"\1\3\4\5", ln))
+        for n, ln in enumerate(text.splitlines(), start=1)
+        if ln.strip()
+    ]
+    turns = [(k, _TURN.match(ln)) for k, (_, ln) in enumerate(lines)]
+    turns = [
+        (k, m)
+        for k, m in turns
+        if m
+        and not _FIELD.match(lines[k][1])
+        and not _ATTENDEES.match(lines[k][1])
+        and _is_speaker(m.group(1).strip())
+    ]
+    every = pd.Series([m.group(1).strip() for _, m in turns], dtype=object).value_counts()
+    # The talk starts at the first turn of someone who speaks again: a title ("Focus group:
+    # young carers") or "Interviewee: tenant, 70s" before it is preamble.
+    again = {lab for lab, c in every.items() if c >= 2}
+    start = next((i for i, (_, m) in enumerate(turns) if m.group(1).strip() in again), None)
+    if start is None:
+        return None
+    turns = turns[start:]
+    first = turns[0][0]
+    counts = pd.Series([m.group(1).strip() for _, m in turns], dtype=object).value_counts()
+    repeated = int(counts[counts >= 2].sum())
+    # Notes under labels ("Transport: later buses", "Housing: damp") are not a conversation:
+    # in a conversation most turns are by people who speak more than once.
+    if len(turns) < 4 or (counts >= 2).sum() < 2 or repeated < 0.5 * len(turns):
+        return None
+    if len(turns) < 0.6 * (len(lines) - first):
+        return None
+    named = _askers([ln for _, ln in lines[:first]])
+    askers = {lab for lab in counts.index if _ASKER.match(lab) or lab.lower() in named}
+    if not askers:
+        asks = {
+            lab: sum(
+                m.group(2).rstrip().endswith("?") for _, m in turns if m.group(1).strip() == lab
+            )
+            / counts[lab]
+            for lab in counts.index
+        }
+        best = max(asks, key=asks.get)
+        if asks[best] >= 0.5 and counts[best] >= 2:
+            askers = {best}
+    participants = [lab for lab in counts.index if lab not in askers]
+    ids = {lab: f"speaker-{i + 1}" for i, lab in enumerate(sorted(participants))}
+    starts = {k: m for k, m in turns}
+    rows: list[dict] = []
+    question, editorial, asked_aside = "", 0, 0
+    current: dict | None = None
+    for k in range(first, len(lines)):
+        n, line = lines[k]
+        m = starts.get(k)
+        if m is None:
+            if _EDITORIAL.match(line):
+                editorial += 1
+                current = None
+            elif current is not None:
+                current["text"] = f"{current['text']} {line.strip()}"
+            continue
+        who, said = m.group(1).strip(), m.group(2).strip()
+        if who in askers:
+            asked = re.findall(r"[^.!?]*\?", said)
+            if asked:
+                question = asked[-1].strip()
+            else:
+                asked_aside += 1
+            current = None
+            continue
+        current = {
+            "respondent_id": ids[who],
+            "question": question,
+            "group_name": "",
+            "round": "",
+            "text": said,
+            "sheet": "",
+            "row": n,
+        }
+        rows.append(current)
+    notes = [
+        f"read as a transcript: {len(participants)} participant(s); "
+        f"the questions are those of {', '.join(sorted(askers)) or 'nobody (none found)'}"
+    ]
+    if first:
+        notes.append(f"left out: title and lines before the first turn ({first})")
+    if editorial or asked_aside:
+        notes.append(
+            f"left out: {editorial} note(s) in brackets and {asked_aside} facilitator turn(s) "
+            "that asked nothing"
+        )
+    df = pd.DataFrame(
+        rows, columns=["respondent_id", "question", "group_name", "round", "text", "sheet", "row"]
+    )
+    # Labels such as "P3", "A" or "Speaker 2" are not names, and redacting them would blank
+    # every "A" in the text; "Sam" or "Priya Khan" are.
+    names = [
+        lab
+        for lab in counts.index
+        if _NAME_LINE.match(lab)
+        and not _ASKER.match(lab)
+        and not re.fullmatch(r"[A-Z]{1,4}\d*", lab)
+        and not re.fullmatch(
+            r"(?:speaker|participant|respondent|resident|person|young person|parent|carer|"
+            r"member)\s*\w{0,3}",
+            lab,
+            re.I,
+        )
+    ]
+    spoken = {lab.lower() for lab in counts.index}
+    askers_named = [n for n in _asker_names(lines[:first]) if n.lower() not in spoken]
+    return df, list(dict.fromkeys(names + askers_named)), notes
+
+
+_HTML = (".html", ".htm")
+
+
 def read_notes(path: str | Path) -> NotesTable:
     """Read a write-up (TXT, MD, DOCX, HTML) or chat export into statements.
 
@@ -830,7 +1170,12 @@ def read_notes(path: str | Path) -> NotesTable:
     if suffix == ".docx":
         blocks = docx_blocks(path)
         names = attendee_names(blocks)
-        df, more = split_write_up(blocks, path=path)
+        said = transcript_statements("\n".join(b.text for b in blocks if b.kind != "table"))
+        if said is not None:
+            df, speakers, more = said
+            names += speakers
+        else:
+            df, more = split_write_up(blocks, path=path)
         notes += [f"{path.name}: {m}" for m in more]
     elif suffix in (".csv", ".tsv"):
         rows = _grid_rows(path) or []
@@ -847,9 +1192,14 @@ def read_notes(path: str | Path) -> NotesTable:
         if len(text) > MAX_CHARS:
             raise FairerError(f"file holds more than {MAX_CHARS:,} characters", path=path)
         chat = chat_statements(text) if suffix in (".txt", ".vtt") else None
+        said = transcript_statements(text) if chat is None and suffix not in _HTML else None
         if chat is not None:
             df, names = chat
             notes.append(f"{path.name}: read as a chat export ({len(names)} speakers)")
+        elif said is not None:
+            df, names, more = said
+            names += attendee_names(text_blocks(text))
+            notes += [f"{path.name}: {m}" for m in more]
         else:
             blocks = html_blocks(text) if suffix in (".html", ".htm") else text_blocks(text)
             names = attendee_names(blocks)
