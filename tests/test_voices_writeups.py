@@ -348,3 +348,14 @@ def test_an_engagement_summary_keeps_what_people_said_and_leaves_out_the_rest():
     }
     assert set(t.answers["group_name"]) == {""}  # "What people said" heads notes, not a group
     assert any("'Introduction', 'How we listened', 'Next steps'" in n for n in t.notes), t.notes
+
+
+def test_a_transcripts_participants_are_counted_as_people_not_tables(tmp_path):
+    from fairer.voices.summary import is_workshop_group
+
+    import_files(tmp_path / "c", [HERE / "focus_group.txt", HERE / "flipchart.txt"])
+    s = load_statements(open_consultation(tmp_path / "c"), include_all=True)
+    table = is_workshop_group(s)
+    assert not table[s["respondent_id"].str.startswith("focus_group:")].any()
+    assert table[s["respondent_id"].str.startswith("flipchart:")].all()
+    assert s.loc[~table, "respondent_id"].nunique() == 6

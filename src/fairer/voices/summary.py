@@ -83,11 +83,11 @@ def _compute_place_areas(store, la_codes: list[str], geography_year: int) -> pd.
 def is_workshop_group(frame: pd.DataFrame) -> pd.Series:
     """Rows whose "respondent" is a workshop table or group, not a person.
 
-    A write-up records what a table said, not who sat at it; a chat export's speakers and a
-    survey's respondents are people.
+    A write-up records what a table said, not who sat at it; a chat export's speakers, a
+    transcript's participants and a survey's respondents are people.
     """
     rid = frame["respondent_id"].astype(str)
-    return (frame["kind"] == "notes") & ~rid.str.contains(":chat-", regex=False)
+    return (frame["kind"] == "notes") & ~rid.str.contains(r":(?:chat|speaker)-", regex=True)
 
 
 def theme_table(cons: Consultation, which: str = CODED) -> pd.DataFrame:
