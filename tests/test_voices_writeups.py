@@ -359,3 +359,41 @@ def test_a_transcripts_participants_are_counted_as_people_not_tables(tmp_path):
     assert not table[s["respondent_id"].str.startswith("focus_group:")].any()
     assert table[s["respondent_id"].str.startswith("flipchart:")].all()
     assert s.loc[~table, "respondent_id"].nunique() == 6
+
+
+def test_you_said_we_did_keeps_what_people_said_and_never_the_councils_answer(tmp_path):
+    path = tmp_path / "you_said.md"
+    path.write_text(
+        "# You said, we did: Healthy Hartside 2026\n\n| You said | We did |\n|---|---|\n"
+        "| The park is full of litter | We added two bins and a weekly litter pick |\n"
+        "| Nothing for teenagers on Friday nights | We funded a youth club |\n",
+        encoding="utf-8",
+    )
+    t = read_notes(path)
+    assert t.answers["text"].tolist() == [
+        "The park is full of litter",
+        "Nothing for teenagers on Friday nights",
+    ]
+    assert set(t.answers["group_name"]) == {""}
+    assert any("the council's own answers in table column(s) 'We did'" in n for n in t.notes)
+
+
+def test_numbered_questions_over_bullets_head_their_points(tmp_path):
+    path = tmp_path / "conversation.txt"
+    path.write_text(
+        "Community conversation – Eastfield Library, 2 October 2026\n\n"
+        "1. What would make Eastfield a healthier place to live?\n"
+        "- More trees on the main road\n- A proper crossing by the school\n\n"
+        "2. What stops you from being involved?\n- Meetings are always in the day\n\n"
+        "3. Anything else?\n1. Why did the youth club close?\n2. Who decides?\n",
+        encoding="utf-8",
+    )
+    assert _by_question(read_notes(path).answers) == {
+        "What would make Eastfield a healthier place to live?": [
+            "More trees on the main road",
+            "A proper crossing by the school",
+        ],
+        "What stops you from being involved?": ["Meetings are always in the day"],
+        # A numbered list of participants' own questions stays a list of statements.
+        "Anything else?": ["Why did the youth club close?", "Who decides?"],
+    }

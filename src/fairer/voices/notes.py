@@ -70,6 +70,7 @@ class Block:
     level: int = 9
     marked: bool = False
     gap: bool = True
+    numbered: int = 0
 
 
 @dataclass
@@ -121,7 +122,9 @@ def text_blocks(text: str) -> list[Block]:
         elif s.startswith(">"):
             blocks.append(Block("bullet", s.lstrip("> ").strip(), line=n, gap=gap))
         elif m := _BULLET.match(line):
-            blocks.append(Block("bullet", m.group(1), line=n, gap=gap))
+            num = re.match(r"^\s*(\d{1,2})[.)]\s", line)
+            numbered = int(num.group(1)) if num else 0
+            blocks.append(Block("bullet", m.group(1), line=n, gap=gap, numbered=numbered))
         elif _is_heading_line(s):
             marked = bool(re.match(r"^q(?:uestion)?\s*\d+\b", s, re.I))
             blocks.append(Block("heading", s.rstrip(":").strip(), line=n, marked=marked, gap=gap))
@@ -195,7 +198,9 @@ def docx_blocks(path: Path) -> list[Block]:
                 level = 1 if style.startswith("Title") else int(m.group(1)) if m else 9
                 blocks.append(Block("heading", text, line=i + 1, level=level, marked=True))
             elif "List" in style or child.find(".//{*}numPr") is not None:
-                blocks.append(Block("bullet", text, line=i + 1))
+                blocks.append(
+                    Block("bullet", text, line=i + 1, numbered=-1 if "Number" in style else 0)
+                )
             else:
                 blocks.extend(b for b in text_blocks(text) if b.kind != "table")
         elif tag == "tbl":
@@ -334,6 +339,15 @@ _NOTES_COLUMN = re.compile(
 )
 
 
+_OUR_RESPONSE = re.compile(
+    r"^(?:we did|what we did|we will|what we (?:will|are going to) do|we are doing|"
+    r"(?:our|the council'?s?|council|officer'?s?|service) (?:response|reply|action)s?|"
+    r"response from (?:the )?(?:council|service)|actions?(?: taken| agreed)?|"
+    r"what happens next|progress|status|owner|lead)\s*:?$",
+    re.I,
+)
+
+
 def _table_statements(rows: list[list[str]], context: dict, sheet: str) -> list[dict]:
     """A question-by-group grid: first column the question, other columns the groups' notes.
 
@@ -347,6 +361,18 @@ def _table_statements(rows: list[list[str]], context: dict, sheet: str) -> list[
         for r, row in enumerate(rows)
     ]
     header, body = rows[0], rows[1:]
+    # "We did", "Our response": what the council answered is never what people said.
+    ours = {c for c, h in enumerate(header) if _OUR_RESPONSE.match(plain_text(h).strip())}
+    if header and _NOTES_COLUMN.match(plain_text(header[0]).strip()):
+        # "You said | We did": the first column is what people said, not a label.
+        out = []
+        for r, row in enumerate(body, start=2):
+            for c, cell in enumerate(row):
+                if c in ours or (c and not _NOTES_COLUMN.match(plain_text(header[c]).strip())):
+                    continue
+                for s in _cell_statements(cell):
+                    out.append({**context, "text": s, "sheet": sheet, "row": r})
+        return out
     # "What people said", "Comments", "Notes" head the column of notes, not a group of people.
     header = [
         "" if c and _NOTES_COLUMN.match(plain_text(h).strip()) else h for c, h in enumerate(header)
@@ -358,6 +384,8 @@ def _table_statements(rows: list[list[str]], context: dict, sheet: str) -> list[
     )
     for r, row in enumerate(body, start=2):
         for c, cell in enumerate(row[1:], start=1):
+            if c in ours:
+                continue
             col = header[c] if c < len(header) else f"column {c + 1}"
             if by_question:
                 q, g = row[0] or context["question"], col or context["group_name"]
@@ -615,6 +643,21 @@ def _question_headings(blocks: list[Block], skip: set[int]) -> set[int]:
         opens = b.gap and nxt is not None and nxt.kind in ("para", "bullet", "table")
         if opens and not (nxt.kind == "para" and nxt.text.rstrip().endswith("?") and not nxt.gap):
             out.add(i)
+    # "1. What would help?" over a list of points is a numbered question, not a point: it
+    # opens a section and what follows is not the next numbered item (a list of points may
+    # be numbered afresh from 1).
+    for i, b in enumerate(blocks[:-1]):
+        nxt = blocks[i + 1]
+        if (
+            b.kind == "bullet"
+            and b.numbered
+            and b.gap
+            and b.text.rstrip().endswith("?")
+            and i not in skip
+            and nxt.kind in ("bullet", "para", "table")
+            and (not nxt.numbered or (nxt.numbered == 1 and b.numbered > 1))
+        ):
+            out.add(i)
     # A heading the document did not mark, such as "Transport:", still heads a section.
     out |= {
         i
@@ -759,6 +802,7 @@ def split_write_up(
         "dates, links, contact lines and thanks": 0,
     }
     about: list[str] = []
+    ours: list[str] = []
     about_level: int | None = None
     marked_agreement = 0
     for i, b in enumerate(blocks):
@@ -790,6 +834,11 @@ def split_write_up(
         if b.kind == "table":
             tables += 1
             rows += _table_statements(b.rows, context, f"table {tables}")
+            answered = [
+                h for h in (b.rows or [[]])[0] if _OUR_RESPONSE.match(plain_text(h).strip())
+            ]
+            if answered:
+                ours.append(plain_text(answered[0]).strip())
             continue
         if _ATTENDEES.match(text):
             continue
@@ -822,6 +871,11 @@ def split_write_up(
         notes.append(
             "left out: section(s) about the engagement, not what was said: "
             + ", ".join(f"'{t}'" for t in about)
+        )
+    if ours:
+        notes.append(
+            "left out: the council's own answers in table column(s) "
+            + ", ".join(f"'{t}'" for t in dict.fromkeys(ours))
         )
     if marked_agreement:
         notes.append(
