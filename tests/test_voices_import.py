@@ -199,7 +199,8 @@ def test_docx_notes_including_a_20mb_document(tmp_path):
             "no free-text column found",
         ),
         ("bad.csv", 'id,Why?\n1,"fine"\n2,"a","b","c"\n', "malformed CSV"),
-        ("notes.pdf", "%PDF-1.4", "unknown file type '.pdf'"),
+        ("notes.pdf", "%PDF-1.4", "not a readable PDF"),
+        ("notes.pages", "PK", "unknown file type '.pages'"),
         ("blank.md", "\n\n   \n", "no statements found"),
     ],
 )

@@ -4,6 +4,8 @@ under the question and table they belong to, and what must be left out."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -397,3 +399,153 @@ def test_numbered_questions_over_bullets_head_their_points(tmp_path):
         # A numbered list of participants' own questions stays a list of statements.
         "Anything else?": ["Why did the youth club close?", "Who decides?"],
     }
+
+
+def _pdf(tmp_path, name: str, body: str, header: str = "Hartside Borough Council"):
+    """A real PDF, as Word or a browser would save one: headings in larger type, bullets,
+    ruled tables, the council's name (unless `header` is empty) and a page number on every
+    page."""
+    weasyprint = pytest.importorskip("weasyprint")
+    css = (
+        f"@page {{ size: A4; margin: 2cm; @top-right {{ content: '{header}' }}"
+        " @bottom-center { content: 'Page ' counter(page) ' of ' counter(pages) } }"
+        "body { font-family: sans-serif; font-size: 11pt } h1 { font-size: 20pt }"
+        "h2 { font-size: 15pt } table { border-collapse: collapse }"
+        "td, th { border: 1px solid black; padding: 4px }"
+    )
+    path = tmp_path / name
+    weasyprint.HTML(
+        string=f"<html><head><style>{css}</style></head><body>{body}</body></html>"
+    ).write_pdf(path)
+    return path
+
+
+def test_the_same_report_as_a_pdf(tmp_path):
+    body = "<h1>Cabinet report: Fairer Borough Strategy</h1>"
+    body += "<p>Contact officer: Public Health Intelligence Team, phi@example.gov.uk</p>"
+    for heading, text in [
+        ("1. Purpose of the report", "To report the outcome of the consultation. " * 30),
+        ("2. Recommendations", "That Cabinet adopts the strategy."),
+        ("3. Financial implications", "Within existing budgets. " * 40),
+        ("4. Legal implications", "The Council has a duty to improve health."),
+    ]:
+        body += f"<h2>{heading}</h2><p>{text}</p>"
+    body += "<h2>Appendix A: Summary of consultation responses</h2>"
+    body += "<p>Officers grouped the answers into themes; typical comments follow.</p>"
+    for question, answers in REPORT_ANSWERS.items():
+        body += f"<p><b>{question}</b></p><ul>"
+        body += "".join(f"<li>“{a}”</li>" for a in answers) + "</ul>"
+    body += "<h2>Appendix B: Equality impact assessment</h2><p>A positive impact is expected.</p>"
+    t = read_notes(_pdf(tmp_path, "report.pdf", body))
+    assert _by_question(t.answers) == REPORT_ANSWERS
+    assert not t.answers["text"].str.contains("Page|Hartside Borough Council").any()
+
+
+def test_a_cafe_saved_as_pdf_reads_its_ruled_table(tmp_path):
+    body = "<h1>Strategy café: notes</h1><p>Thornaby Library, Tuesday 4 March 2025</p>"
+    body += "<table><tr><th>Question</th><th>Table 1</th><th>Table 2</th></tr>"
+    body += "<tr><td>What would help?</td><td>Later buses<br>Warm spaces</td><td>Youth club</td>"
+    body += "</tr><tr><td>What gets in the way?</td><td>Cost of travel</td><td>Nobody tells "
+    body += "you what's on</td></tr></table>"
+    t = read_notes(_pdf(tmp_path, "cafe.pdf", body))
+    assert _by_place(t.answers) == {
+        ("What would help?", "Table 1"): ["Later buses", "Warm spaces"],
+        ("What would help?", "Table 2"): ["Youth club"],
+        ("What gets in the way?", "Table 1"): ["Cost of travel"],
+        ("What gets in the way?", "Table 2"): ["Nobody tells you what's on"],
+    }
+
+
+def test_a_pdf_without_text_or_not_a_pdf_is_refused_in_one_line(cli, tmp_path):
+    # A scan has no text layer; the scanner's software may still have numbered the pages.
+    scanned = _pdf(tmp_path, "scanned.pdf", "<div style='height:5cm;background:#ccc'></div>", "")
+    with pytest.raises(FairerError, match="holds no text .*scanned"):
+        read_notes(scanned)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\nthis is not really a PDF")
+    code, out, err = cli("voices", "import", tmp_path / "c", broken)
+    assert code == 2 and "not a readable PDF" in err and "broken.pdf" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "c").exists()
+
+
+def _page_number_field(paragraph) -> None:
+    """Word's PAGE field, as a footer's "Page 3" holds it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = paragraph.add_run()._r
+    for kind, instruction in (("begin", None), (None, "PAGE"), ("end", None)):
+        element = OxmlElement("w:fldChar" if kind else "w:instrText")
+        if kind:
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element.text = instruction
+        run.append(element)
+
+
+def test_a_word_report_saved_as_pdf_reads_as_the_word_document_does(tmp_path):
+    """Word's own PDF, made by LibreOffice from a real DOCX: bullets in the Symbol font, a
+    running header and page-number footer, paragraphs over page breaks, a full-width table
+    whose cells wrap their text."""
+    docx = pytest.importorskip("docx")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (Debian's libreoffice-writer-nogui) is not installed here")
+    doc = docx.Document()
+    doc.sections[0].header.paragraphs[0].text = "Hartside Borough Council – Cabinet, 12 March"
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.add_run("Page ")
+    _page_number_field(footer)
+    doc.add_heading("Cabinet report: Fairer Borough Strategy", level=1)
+    doc.add_paragraph("Contact officer: Public Health Intelligence Team, phi@example.gov.uk")
+    for heading, text in [
+        ("1. Purpose of the report", "To report the outcome of the consultation. " * 30),
+        ("2. Recommendations", "That Cabinet adopts the strategy."),
+        ("3. Financial implications", "Within existing budgets. " * 60),
+        ("4. Legal implications", "The Council has a duty to improve health. " * 20),
+    ]:
+        doc.add_heading(heading, level=2)
+        doc.add_paragraph(text)
+    doc.add_heading("Appendix A: Summary of consultation responses", level=2)
+    doc.add_paragraph("Officers grouped the answers into themes; typical comments follow.")
+    for question, answers in REPORT_ANSWERS.items():
+        doc.add_paragraph().add_run(question).bold = True
+        for a in answers:
+            doc.add_paragraph(f"“{a}”", style="List Bullet")
+    doc.add_heading("Appendix B: Notes from the community workshops", level=2)
+    cells = [
+        ["Question", "Table 1", "Table 2"],
+        ["What would help?", "Later buses\nWarm spaces", "Youth club"],
+        [
+            "What gets in the way?",
+            "Cost of travel",
+            "Nobody tells you what's on at the community centre or the library until it is over",
+        ],
+    ]
+    table = doc.add_table(rows=3, cols=3)
+    table.style = "Table Grid"
+    for i, row in enumerate(cells):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    doc.add_heading("Appendix C: Equality impact assessment", level=2)
+    doc.add_paragraph("A positive impact is expected on people with protected characteristics.")
+    doc.save(tmp_path / "report.docx")
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
+        + [str(tmp_path / "report.docx"), f"-env:UserInstallation=file://{tmp_path}/lo"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    from_pdf = read_notes(tmp_path / "report.pdf").answers
+    at_tables = from_pdf["group_name"].fillna("") != ""
+    assert _by_question(from_pdf[~at_tables]) == REPORT_ANSWERS
+    assert _by_place(from_pdf[at_tables]) == {
+        ("What would help?", "Table 1"): ["Later buses", "Warm spaces"],
+        ("What would help?", "Table 2"): ["Youth club"],
+        ("What gets in the way?", "Table 1"): ["Cost of travel"],
+        ("What gets in the way?", "Table 2"): [cells[2][2]],
+    }
+    from_docx = read_notes(tmp_path / "report.docx").answers
+    columns = ["text", "question", "group_name"]
+    assert from_pdf[columns].equals(from_docx[columns])

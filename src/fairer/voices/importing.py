@@ -24,7 +24,7 @@ from fairer.voices.survey import read_survey
 from fairer.voices.workspace import Consultation, open_consultation
 
 SURVEY_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
-NOTES_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".html", ".htm", ".vtt")
+NOTES_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".vtt")
 _AGE_BANDS = [
     (0, 15, "Under 16"),
     (16, 24, "16-24"),
@@ -126,7 +126,8 @@ def _read_one(path: Path, how: _Reading):
         resp = pd.DataFrame({"respondent_id": t.answers["respondent_id"].unique()})
         return kind, t.answers, resp, t.names, t.notes
     raise FairerError(
-        f"unknown file type '{suffix}': surveys are CSV/XLSX, notes are TXT/MD/DOCX/HTML", path=path
+        f"unknown file type '{suffix}': surveys are CSV/XLSX, notes are TXT/MD/DOCX/PDF/HTML",
+        path=path,
     )
 
 
@@ -221,7 +222,7 @@ def import_files(
     folder : path-like
         A place folder or a consultation folder (created if new).
     files : list of path-like
-        Surveys (CSV, TSV, XLSX; wide or long) and notes (TXT, MD, DOCX, HTML, chat exports).
+        Surveys (CSV, TSV, XLSX; wide or long) and notes (TXT, MD, DOCX, PDF, HTML, chat exports).
     kind : {"survey", "notes"}, optional
         Force the reader; by default the file's suffix decides.
     text_columns, id_column : optional

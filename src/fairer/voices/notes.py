@@ -1,6 +1,6 @@
 """Read workshop write-ups and chat exports into one statement per bullet.
 
-Write-ups come as plain text, Markdown, Word (DOCX) or HTML, often as a table of questions with
+Write-ups come as plain text, Markdown, Word (DOCX), PDF or HTML, often as a table of questions with
 a column of notes per table or group (a strategy café), or as headings ("Question 2", "Table 3",
 "Round 1") over bullet points. Every reader turns its file into the same blocks (heading,
 bullet, paragraph, table); one walker turns blocks into statements, remembering the question,
@@ -213,6 +213,199 @@ def docx_blocks(path: Path) -> list[Block]:
                 f"document holds more than {MAX_CHARS:,} characters of text", path=path
             )
     return blocks
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+# Word writes its bullets in the Symbol and Wingdings fonts, which a PDF keeps as private-use
+# characters (U+F0B7 is Symbol's round bullet); its second-level bullet is a Courier "o".
+_PDF_BULLET = re.compile(r"^(?:[•·▪●◦‣■□➢➤✓✔\uf0a7\uf0b7\uf076\uf0d8\uf0fc\uf0e0]\s*|[–-]\s+)")
+_PDF_SUB_BULLET = re.compile(r"^o\s+(?=\S)")
+
+
+def _pdf_text_lines(page) -> list[dict]:
+    """The lines of text on a page (or a crop of one), with what joining them needs."""
+    out = []
+    for ln in page.extract_text_lines(return_chars=True, strip=True):
+        chars = [c for c in ln["chars"] if c["text"].strip()]
+        text = ln["text"].strip()
+        if not chars or not text:
+            continue
+        sizes = sorted(round(c["size"], 1) for c in chars)
+        first_word = text.split()[0]
+        out.append(
+            {
+                "kind": "line",
+                "text": text,
+                "top": ln["top"],
+                "bottom": ln["bottom"],
+                "x0": ln["x0"],
+                "x1": ln["x1"],
+                # how wide the first word is, for asking whether it would have fitted on the
+                # line before (if it would, that line ended where its writer ended it)
+                "first_word": (ln["x1"] - ln["x0"]) * len(first_word) / len(text),
+                "size": sizes[len(sizes) // 2],
+                "bold": all(_BOLD_FONT.search(c.get("fontname", "")) for c in chars),
+                "chars": len(chars),
+            }
+        )
+    return out
+
+
+def _wraps(before: dict, line: dict, right: float, *, over_page: bool = False) -> bool:
+    """Whether `line` carries on `before`: the line before ended only because the first word
+    of this one did not fit inside the right edge, and they are set close together (or
+    `before` ends one page and `line` opens the next)."""
+    space = 0.3 * before["size"]
+    close = over_page or line["top"] - before["bottom"] < 0.5 * (line["bottom"] - line["top"])
+    return close and before["x1"] + space + line["first_word"] > right - 0.02 * right
+
+
+def _pdf_cell(page, bbox, *, may_wrap: bool) -> str:
+    """A table cell's text: its paragraphs on lines of their own, wrapped lines joined (if the
+    table is as wide as the text, so that its cells can have wrapped their text at all)."""
+    x0, top, x1, bottom = bbox
+
+    def inside(obj) -> bool:  # by its centre: a letter's box may reach over the cell's rule
+        if obj.get("object_type") != "char":
+            return False
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return x0 <= x <= x1 and top <= y <= bottom
+
+    lines = _pdf_text_lines(page.filter(inside))
+    if not lines:
+        return ""
+    right = x1 - max(1.0, min(d["x0"] for d in lines) - x0)  # the cell's padding, both sides
+    paragraphs: list[str] = []
+    for i, d in enumerate(lines):
+        wraps = may_wrap and i and _wraps(lines[i - 1], d, right)
+        if wraps and not _PDF_BULLET.match(d["text"]):
+            paragraphs[-1] += " " + d["text"]
+        else:
+            paragraphs.append(_PDF_BULLET.sub("- ", d["text"]))
+    return "\n".join(paragraphs)
+
+
+def _pdf_lines(page) -> list[dict]:
+    """A page's lines of text outside its tables, and its tables, in reading order."""
+    tables = page.find_tables()
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and t <= y <= b for x0, t, x1, b in boxes)
+
+    out = _pdf_text_lines(page.filter(outside) if boxes else page)
+    # A table narrower than the text sized its columns to what they hold (as a browser does),
+    # so none of its lines wrapped; margins are taken to be the same on both sides.
+    margin = min([d["x0"] for d in out] + [b[0] for b in boxes], default=0.0)
+    for t in tables:
+        may_wrap = t.bbox[2] - t.bbox[0] >= 0.9 * (page.width - 2 * margin)
+        rows = [
+            [_pdf_cell(page, c, may_wrap=may_wrap) if c else "" for c in row.cells]
+            for row in t.rows
+        ]
+        out.append({"kind": "table", "rows": [r for r in rows if any(r)], "top": t.bbox[1]})
+    return sorted(out, key=lambda d: d["top"])
+
+
+def pdf_blocks(path: Path) -> list[Block]:
+    """Blocks from a PDF with a text layer (a cabinet report, a write-up saved as PDF).
+
+    Lines in a larger font than the body are headings (the largest is level 1), a whole line
+    in bold at the body's size is a heading as a bold line is in Word, lines that wrap a
+    paragraph or a bullet are joined, tables are read as tables, and what every page repeats
+    in its margins (the council's name, "Page 3 of 12") is left out.
+    """
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - pdfplumber is a dependency
+        raise FairerError("reading PDF needs pdfplumber", path=path) from None
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            pages = [(p.height, _pdf_lines(p)) for p in pdf.pages]
+    except Exception as exc:  # pdfminer's parse and password errors: the user needs one line
+        raise FairerError(
+            f"not a readable PDF ({type(exc).__name__}; a password-protected file must be "
+            "saved without its password first)",
+            path=path,
+        ) from None
+    lines = [d for _, page in pages for d in page if d["kind"] == "line"]
+    if sum(len(d["text"]) for d in lines) > MAX_CHARS:
+        raise FairerError(f"document holds more than {MAX_CHARS:,} characters of text", path=path)
+    weight: dict[float, int] = {}
+    for d in lines:
+        weight[d["size"]] = weight.get(d["size"], 0) + d["chars"]
+    body = max(weight, key=weight.get) if weight else 0.0
+    bigger = sorted({d["size"] for d in lines if d["size"] >= body * 1.12}, reverse=True)
+    level = {size: i + 1 for i, size in enumerate(bigger[:5])}
+    # A running header or footer is the same margin line (numbers aside) on two pages or more
+    # and on at least half of them; a heading that happens to open one page is not.
+    margin_pages: dict[str, set[int]] = {}
+    for number, (height, page) in enumerate(pages):
+        for d in page:
+            if d["kind"] == "line" and (d["top"] < 0.08 * height or d["bottom"] > 0.92 * height):
+                key = re.sub(r"\d+", "#", d["text"].lower())
+                margin_pages.setdefault(key, set()).add(number)
+    repeated = {k for k, seen in margin_pages.items() if len(seen) >= max(2, 0.5 * len(pages))}
+    # The text's right edge (the longest line of the body, a paragraph's wrapped lines reach
+    # it) and its left edge, for telling wrapped lines and indented bullets.
+    body_lines = [d for d in lines if d["size"] == body] or lines
+    right = max((d["x1"] for d in body_lines), default=0.0)
+    left = min((d["x0"] for d in body_lines), default=0.0)
+    entries: list[dict] = []  # kind ("heading", "bold", "text", "table", "gap") and text
+    prev: dict | None = None
+    for height, page in pages:
+        page_top = True  # a paragraph or bullet may carry on over the page break
+        for d in page:
+            if d["kind"] == "table":
+                entries += [{"kind": "gap"}, {"kind": "table", "rows": d["rows"]}]
+                prev = None
+                continue
+            text = d["text"]
+            in_margin = d["top"] < 0.08 * height or d["bottom"] > 0.92 * height
+            if _PAGE_NUMBER.match(text) or (
+                in_margin and re.sub(r"\d+", "#", text.lower()) in repeated
+            ):
+                continue
+            kind = "heading" if d["size"] in level else "bold" if d["bold"] else "text"
+            if _PDF_BULLET.match(text) or (d["x0"] > left + 5 and _PDF_SUB_BULLET.match(text)):
+                text = "- " + _PDF_SUB_BULLET.sub("", _PDF_BULLET.sub("", text), count=1)
+            bullet = text.startswith("- ")
+            close = prev is not None and d["top"] - prev["bottom"] < 0.5 * (d["bottom"] - d["top"])
+            lead_in = prev is not None and prev["text"].rstrip().endswith(":")
+            wraps = prev is not None and _wraps(prev, d, right, over_page=page_top)
+            page_top = False
+            if wraps and prev["kind_"] == kind and not bullet and not lead_in:
+                entries[-1]["text"] += f" {text}"  # the line wraps the one before it
+            else:
+                if not close:
+                    entries.append({"kind": "gap"})
+                entries.append({"kind": kind, "text": text, "size": d["size"]})
+            prev = {**d, "kind_": kind}
+    if not any(e["kind"] != "gap" for e in entries):  # nothing but page numbers, if that
+        raise FairerError(
+            "the PDF holds no text (a scanned image?): save the write-up from Word or as text",
+            path=path,
+        )
+    out: list[str] = []
+    for e in entries:
+        if e["kind"] == "gap":
+            out.append("")
+        elif e["kind"] == "table":
+            out += [
+                "| " + " | ".join(c.replace("\n", "<br>") for c in row) + " |" for row in e["rows"]
+            ]
+            out.append("")
+        elif e["kind"] == "heading":
+            out.append("#" * level[e["size"]] + " " + e["text"])
+        elif e["kind"] == "bold" and len(e["text"]) < 160:
+            out.append(f"**{e['text']}**")
+        else:
+            out.append(e["text"])
+    return text_blocks("\n".join(out))
 
 
 class _HTMLBlocks(HTMLParser):
@@ -852,7 +1045,7 @@ def split_write_up(
                 context["question"] = clean
                 context["group_name"] = ""
             continue
-        if structured and not (context["question"] or context["group_name"]):
+        if structured and not (context["question"] or context["group_name"] or context["round"]):
             left_out["title and lines before the first question"] += 1
             continue  # preamble: who wrote it up, when, where
         statement = _statement_text(text)
@@ -1209,7 +1402,7 @@ _HTML = (".html", ".htm")
 
 
 def read_notes(path: str | Path) -> NotesTable:
-    """Read a write-up (TXT, MD, DOCX, HTML) or chat export into statements.
+    """Read a write-up (TXT, MD, DOCX, PDF, HTML), a transcript or a chat export into statements.
 
     Raises
     ------
@@ -1221,8 +1414,8 @@ def read_notes(path: str | Path) -> NotesTable:
     suffix = path.suffix.lower()
     notes: list[str] = []
     names: list[str] = []
-    if suffix == ".docx":
-        blocks = docx_blocks(path)
+    if suffix in (".docx", ".pdf"):
+        blocks = docx_blocks(path) if suffix == ".docx" else pdf_blocks(path)
         names = attendee_names(blocks)
         said = transcript_statements("\n".join(b.text for b in blocks if b.kind != "table"))
         if said is not None:
@@ -1261,7 +1454,7 @@ def read_notes(path: str | Path) -> NotesTable:
             notes += [f"{path.name}: {m}" for m in more]
     else:
         raise FairerError(
-            f"unknown notes file type '{suffix}': use TXT, MD, DOCX or HTML", path=path
+            f"unknown notes file type '{suffix}': use TXT, MD, DOCX, PDF or HTML", path=path
         )
     if df.empty:
         raise FairerError("no statements found (no bullets, paragraphs or table cells)", path=path)
