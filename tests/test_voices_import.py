@@ -201,6 +201,8 @@ def test_docx_notes_including_a_20mb_document(tmp_path):
         ("bad.csv", 'id,Why?\n1,"fine"\n2,"a","b","c"\n', "malformed CSV"),
         ("notes.pdf", "%PDF-1.4", "not a readable PDF"),
         ("notes.pages", "PK", "unknown file type '.pages'"),
+        ("notes.odt", "PK\x03\x04 not really a zip", "not a readable OpenDocument text file"),
+        ("survey.ods", "not a spreadsheet", "cannot read workbook"),
         ("blank.md", "\n\n   \n", "no statements found"),
     ],
 )

@@ -456,6 +456,51 @@ def test_a_cafe_saved_as_pdf_reads_its_ruled_table(tmp_path):
     }
 
 
+def test_a_summary_set_in_two_columns_is_read_column_by_column(tmp_path):
+    """A designed engagement summary: a title across the page over two columns of text, the
+    questions wrapping over several lines of their column."""
+    body = "<h1 style='column-span: all'>What you told us about the Fairer Hartside strategy"
+    body += " in 2025</h1><div style='column-count: 2; column-gap: 1cm'>"
+    body += "<p>We asked four questions. These are some of the answers, in the words people"
+    body += " used; the full report of all 412 answers is on the council's website.</p>"
+    for question, answers in REPORT_ANSWERS.items():
+        body += f"<h2>{question}</h2><ul>"
+        body += "".join(f"<li>“{a}”</li>" for a in answers) + "</ul>"
+    body += "</div>"
+    t = read_notes(_pdf(tmp_path, "summary.pdf", body))
+    assert _by_question(t.answers) == REPORT_ANSWERS
+
+
+def test_a_designed_pdf_keeps_its_pull_quote_and_leaves_out_contents_captions_and_notes(tmp_path):
+    """A designed summary: a contents page, a pull quote set large over two lines, a chart's
+    caption and labels and a footnote in small type."""
+    small = "style='font-size: 7.5pt'"
+    body = "<h1>What you told us</h1><h2>Contents</h2>"
+    body += (
+        "<p>Question 1: what would help ........ 2</p><p>Question 2: the barriers ........ 3</p>"
+    )
+    body += "<div style='break-before: page'></div><h2>Question 1: What would help?</h2>"
+    body += "<ul><li>Buses in the evening and on Sundays.</li><li>Warm spaces in winter.</li></ul>"
+    body += "<p style='font-size: 16pt'>“I would go to the health checks if I could get there"
+    body += " without two buses and a long walk at each end”</p>"
+    body += f"<p {small}>Figure 1: what would help, by ward (per cent of answers)</p>"
+    body += f"<p {small}>Central 42%</p><p {small}>Riverside 31%</p>"
+    body += "<h2>Question 2: What gets in the way?</h2><ul><li>Cost of travel.</li></ul>"
+    body += f"<p {small}>1 Answers given at drop-in sessions are included.</p>"
+    t = read_notes(_pdf(tmp_path, "summary.pdf", body))
+    assert _by_question(t.answers) == {
+        "Question 1: What would help?": [
+            "Buses in the evening and on Sundays.",
+            "Warm spaces in winter.",
+            "I would go to the health checks if I could get there without two buses and a long"
+            " walk at each end",
+        ],
+        "Question 2: What gets in the way?": ["Cost of travel."],
+    }
+    said = " ".join(t.notes)
+    assert "4 line(s) in smaller type" in said and "2 line(s) of a table of contents" in said
+
+
 def test_a_pdf_without_text_or_not_a_pdf_is_refused_in_one_line(cli, tmp_path):
     # A scan has no text layer; the scanner's software may still have numbered the pages.
     scanned = _pdf(tmp_path, "scanned.pdf", "<div style='height:5cm;background:#ccc'></div>", "")
@@ -549,3 +594,131 @@ def test_a_word_report_saved_as_pdf_reads_as_the_word_document_does(tmp_path):
     from_docx = read_notes(tmp_path / "report.docx").answers
     columns = ["text", "question", "group_name"]
     assert from_pdf[columns].equals(from_docx[columns])
+
+
+def test_a_title_under_a_masthead_is_a_title_and_a_first_question_stays_a_question(tmp_path):
+    masthead = tmp_path / "summary.md"
+    masthead.write_text(
+        "Hartside Borough Council\n\n# What you told us in 2025\n\nWe asked two questions and"
+        " 80 people answered them online or at one of our six drop-in sessions.\n\n"
+        "## What would help?\n\n- Later buses\n\n## What gets in the way?\n\n- Cost of travel\n",
+        encoding="utf-8",
+    )
+    assert _by_question(read_notes(masthead).answers) == {
+        "What would help?": ["Later buses"],
+        "What gets in the way?": ["Cost of travel"],
+    }
+    cafe = tmp_path / "cafe.md"  # the first heading is a question, the date stands above it
+    cafe.write_text(
+        "Strategy café, 4 March\n\n## What would help?\n\n- Later buses\n\n"
+        "## What gets in the way?\n\n- Cost of travel\n",
+        encoding="utf-8",
+    )
+    assert _by_question(read_notes(cafe).answers) == {
+        "What would help?": ["Later buses"],
+        "What gets in the way?": ["Cost of travel"],
+    }
+
+
+def test_an_opendocument_write_up_reads_as_the_word_document_does(tmp_path):
+    """An ODT written by odfpy as LibreOffice writes one: native lists, a bold paragraph
+    through an automatic style, a line break inside a table cell, a heading outline level."""
+    pytest.importorskip("odf")
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style, TextProperties
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, LineBreak, List, ListItem, P
+
+    doc = OpenDocumentText()
+    bold = Style(name="P1", family="paragraph")
+    bold.addElement(TextProperties(fontweight="bold"))
+    doc.automaticstyles.addElement(bold)
+    doc.text.addElement(H(outlinelevel=1, text="Strategy café: notes"))
+    doc.text.addElement(P(text="Thornaby Library, Tuesday 4 March 2025"))
+    for question, answers in REPORT_ANSWERS.items():
+        doc.text.addElement(P(stylename=bold, text=question))
+        bullets = List()
+        for a in answers:
+            item = ListItem()
+            item.addElement(P(text=f"“{a}”"))
+            bullets.addElement(item)
+        doc.text.addElement(bullets)
+    doc.text.addElement(H(outlinelevel=2, text="Notes from the tables"))
+    table = Table(name="Cafe")
+    table.addElement(TableColumn(numbercolumnsrepeated=3))
+    for row in [
+        ["Question", "Table 1", "Table 2"],
+        ["What would help?", "Later buses\nWarm spaces", "Youth club"],
+    ]:
+        tr = TableRow()
+        for text in row:
+            p = P()
+            for i, part in enumerate(text.split("\n")):
+                if i:
+                    p.addElement(LineBreak())
+                p.addText(part)
+            cell = TableCell()
+            cell.addElement(p)
+            tr.addElement(cell)
+        table.addElement(tr)
+    doc.text.addElement(table)
+    doc.save(str(tmp_path / "cafe.odt"))
+    t = read_notes(tmp_path / "cafe.odt")
+    at_tables = t.answers["group_name"].fillna("") != ""
+    assert _by_question(t.answers[~at_tables]) == REPORT_ANSWERS
+    assert _by_place(t.answers[at_tables]) == {
+        ("What would help?", "Table 1"): ["Later buses", "Warm spaces"],
+        ("What would help?", "Table 2"): ["Youth club"],
+    }
+    assert not t.answers["text"].str.contains("Thornaby|Strategy café").any()
+
+
+def test_a_word_document_saved_as_odt_by_libreoffice_reads_the_same(tmp_path):
+    docx = pytest.importorskip("docx")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (Debian's libreoffice-writer-nogui) is not installed here")
+    doc = docx.Document()
+    doc.add_heading("Engagement summary: what you told us", level=1)
+    for question, answers in REPORT_ANSWERS.items():
+        doc.add_paragraph().add_run(question).bold = True
+        for a in answers:
+            doc.add_paragraph(f"“{a}”", style="List Bullet")
+    doc.save(tmp_path / "summary.docx")
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "odt", "--outdir", str(tmp_path)]
+        + [str(tmp_path / "summary.docx"), f"-env:UserInstallation=file://{tmp_path}/lo"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    from_odt = read_notes(tmp_path / "summary.odt").answers
+    assert _by_question(from_odt) == REPORT_ANSWERS
+    columns = ["text", "question", "group_name"]
+    assert from_odt[columns].equals(read_notes(tmp_path / "summary.docx").answers[columns])
+
+
+def test_a_survey_saved_as_ods_imports_like_its_xlsx(tmp_path):
+    pytest.importorskip("odf")
+    import pandas as pd
+
+    survey = pd.DataFrame(
+        {
+            "Respondent ID": ["1", "2", "3", "4"],
+            "What would make the biggest difference where you live?": [
+                "Buses in the evening and on Sundays",
+                "A GP appointment when you need one",
+                "Somewhere safe for teenagers to go after school",
+                "Cheaper healthy food in the local shops",
+            ],
+            "Age": ["34", "67", "22", "45"],
+        }
+    )
+    survey.to_excel(tmp_path / "survey.ods", engine="odf", index=False)
+    survey.to_excel(tmp_path / "survey.xlsx", index=False)
+    ods = import_files(tmp_path / "a", [tmp_path / "survey.ods"])
+    xlsx = import_files(tmp_path / "b", [tmp_path / "survey.xlsx"])
+    assert dict(ods.imported) == {"survey.ods": 4} and dict(xlsx.imported) == {"survey.xlsx": 4}
+    a = load_statements(open_consultation(tmp_path / "a"), include_all=True)
+    b = load_statements(open_consultation(tmp_path / "b"), include_all=True)
+    assert sorted(a["text"]) == sorted(b["text"]) == sorted(survey.iloc[:, 1])

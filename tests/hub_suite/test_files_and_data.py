@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from fairer.delivery.actions import read_action_plan, write_action_plan
 from fairer.delivery.learning import read_learning_log
@@ -132,6 +133,33 @@ def test_uploaded_workshop_notes_are_redacted_before_anything_is_kept(hub, clien
     stored = " ".join(load_statements(open_consultation(hub["place"]), include_all=True)["text"])
     assert "janet.okafor@example.org" not in stored and "07700 900123" not in stored
     assert not list(Path(hub["place"]).rglob("harbourside-notes.txt"))  # the file is not kept
+
+
+def test_workshop_notes_saved_as_pdf_upload_and_a_fake_pdf_is_refused(hub, client_for):
+    from fairer.hub.models import Upload
+
+    weasyprint = pytest.importorskip("weasyprint")
+    hp = _hp(hub)
+    pdf = weasyprint.HTML(
+        string="<h1>Riverside drop-in</h1><h2>What gets in the way of a healthy life?</h2>"
+        "<ul><li>Nowhere to sit on the walk to the shops</li>"
+        "<li>The leisure centre costs too much for a family</li></ul>"
+    ).write_pdf()
+    f = io.BytesIO(pdf)
+    f.name = "riverside-drop-in.pdf"
+    c = client_for("community")
+    r = c.post(f"/p/{hp.slug}/voices/upload/", {"file": f}, follow=True)
+    assert "redacted before anything was kept" in r.content.decode()
+    up = Upload.objects.filter(place=hp).order_by("-created_at").first()
+    assert up.filename == "riverside-drop-in.pdf" and up.statements == 2
+    page = client_for("partner").get(f"/p/{hp.slug}/voices/").content.decode()
+    assert "Nowhere to sit on the walk to the shops" in page
+    fake = io.BytesIO(b"What would help?\n- Later buses\n")
+    fake.name = "notes.pdf"
+    before = Upload.objects.filter(place=hp).count()
+    r = c.post(f"/p/{hp.slug}/voices/upload/", {"file": fake}, follow=True)
+    assert "not a real .pdf" in r.content.decode()
+    assert Upload.objects.filter(place=hp).count() == before
 
 
 def test_the_analyst_reviews_codes_in_the_hub_with_the_clis_loop(hub, client_for):

@@ -11,12 +11,15 @@ from fairer.targeting.assets import TYPES
 
 #: what each upload may be, by suffix, and the first bytes its content must have
 UPLOAD_KINDS = {
-    "notes": (".txt", ".md", ".docx", ".html", ".htm", ".csv", ".tsv", ".xlsx"),
+    "notes": (
+        *(".txt", ".md", ".docx", ".odt", ".pdf", ".html", ".htm"),
+        *(".csv", ".tsv", ".xlsx", ".ods"),
+    ),
     "assets": (".csv", ".xlsx", ".geojson", ".json"),
     "actions": (".xlsx", ".csv", ".yaml", ".yml"),
     "learning": (".xlsx", ".csv", ".yaml", ".yml"),
 }
-ZIPPED = (".xlsx", ".docx")
+ZIPPED = (".xlsx", ".docx", ".odt", ".ods")
 
 
 def check_upload(f, kind: str) -> str:
@@ -31,8 +34,9 @@ def check_upload(f, kind: str) -> str:
         raise forms.ValidationError(f"the file is over {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
     head = f.read(2048)
     f.seek(0)
-    if suffix in ZIPPED:
-        if not head.startswith(b"PK\x03\x04"):
+    if suffix in ZIPPED or suffix == ".pdf":
+        magic = b"%PDF-" if suffix == ".pdf" else b"PK\x03\x04"
+        if not head.startswith(magic):
             raise forms.ValidationError(f"the file is not a real {suffix} (its content is not)")
     elif b"\x00" in head:
         raise forms.ValidationError("the file is not text (it holds binary content)")

@@ -23,8 +23,8 @@ from fairer.voices.redact import redact
 from fairer.voices.survey import read_survey
 from fairer.voices.workspace import Consultation, open_consultation
 
-SURVEY_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
-NOTES_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".pdf", ".html", ".htm", ".vtt")
+SURVEY_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".ods")
+NOTES_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".odt", ".pdf", ".html", ".htm", ".vtt")
 _AGE_BANDS = [
     (0, 15, "Under 16"),
     (16, 24, "16-24"),
@@ -126,7 +126,7 @@ def _read_one(path: Path, how: _Reading):
         resp = pd.DataFrame({"respondent_id": t.answers["respondent_id"].unique()})
         return kind, t.answers, resp, t.names, t.notes
     raise FairerError(
-        f"unknown file type '{suffix}': surveys are CSV/XLSX, notes are TXT/MD/DOCX/PDF/HTML",
+        f"unknown file type '{suffix}': surveys are CSV/XLSX/ODS, notes are TXT/MD/DOCX/ODT/PDF/HTML",
         path=path,
     )
 
@@ -222,7 +222,8 @@ def import_files(
     folder : path-like
         A place folder or a consultation folder (created if new).
     files : list of path-like
-        Surveys (CSV, TSV, XLSX; wide or long) and notes (TXT, MD, DOCX, PDF, HTML, chat exports).
+        Surveys (CSV, TSV, XLSX, ODS; wide or long) and notes (TXT, MD, DOCX, ODT, PDF, HTML, chat
+        exports).
     kind : {"survey", "notes"}, optional
         Force the reader; by default the file's suffix decides.
     text_columns, id_column : optional

@@ -1,8 +1,8 @@
 """Read workshop write-ups and chat exports into one statement per bullet.
 
-Write-ups come as plain text, Markdown, Word (DOCX), PDF or HTML, often as a table of questions with
-a column of notes per table or group (a strategy café), or as headings ("Question 2", "Table 3",
-"Round 1") over bullet points. Every reader turns its file into the same blocks (heading,
+Write-ups come as plain text, Markdown, Word (DOCX), OpenDocument (ODT), PDF or HTML, often as
+a table of questions with a column of notes per table or group (a strategy café), or as headings
+("Question 2", "Table 3", "Round 1") over bullet points. Every reader turns its file into the same blocks (heading,
 bullet, paragraph, table); one walker turns blocks into statements, remembering the question,
 group and round each falls under. Teams/Zoom chat lines (``[10:32] Name: message``) become one
 statement per message; the speakers' names are kept only as names to redact.
@@ -10,11 +10,13 @@ statement per message; the speakers' names are kept only as names to redact.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from fairer.errors import FairerError
@@ -202,7 +204,12 @@ def docx_blocks(path: Path) -> list[Block]:
                     Block("bullet", text, line=i + 1, numbered=-1 if "Number" in style else 0)
                 )
             else:
-                blocks.extend(b for b in text_blocks(text) if b.kind != "table")
+                # a paragraph's own lines are one paragraph of the document, for provenance
+                blocks.extend(
+                    dataclasses.replace(b, line=i + 1)
+                    for b in text_blocks(text)
+                    if b.kind != "table"
+                )
         elif tag == "tbl":
             t = Table(child, document)
             rows = [[c.text.strip() for c in r.cells] for r in t.rows]
@@ -215,7 +222,188 @@ def docx_blocks(path: Path) -> list[Block]:
     return blocks
 
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
+_ODF = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+}
+
+
+def _odf(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{_ODF[prefix]}}}{local}"
+
+
+def _odt_styles(*roots) -> dict[str, dict]:
+    """Each paragraph and text style: its parent, whether it is bold, its list style."""
+    styles: dict[str, dict] = {}
+    for root in roots:
+        for st in root.iter(_odf("style:style")):
+            props = st.find(_odf("style:text-properties"))
+            weight = props.get(_odf("fo:font-weight")) if props is not None else None
+            styles[st.get(_odf("style:name"), "")] = {
+                "parent": st.get(_odf("style:parent-style-name")),
+                "bold": None if weight is None else weight in ("bold", "600", "700", "800"),
+                "list": st.get(_odf("style:list-style-name")),
+            }
+    return styles
+
+
+def _odt_style(styles: dict[str, dict], name: str | None, key: str):
+    """A style's property, looked up through its parents as LibreOffice does."""
+    seen = set()
+    while name and name not in seen:
+        seen.add(name)
+        style = styles.get(name, {})
+        if style.get(key) is not None:
+            return style[key]
+        name = style.get("parent")
+    return None
+
+
+def _odt_text(element, styles: dict[str, dict], bold: bool | None = None) -> tuple[str, bool]:
+    """A paragraph's text (spaces, tabs and line breaks as they show) and whether all of it is
+    bold; notes (footnotes, comments) are left out."""
+    parts: list[str] = []
+    all_bold = True
+
+    def walk(el, in_bold: bool) -> None:
+        nonlocal all_bold
+        if el.text:
+            parts.append(el.text)
+            all_bold &= in_bold or not el.text.strip()
+        for child in el:
+            tag = child.tag
+            if tag == _odf("text:s"):
+                parts.append(" " * int(child.get(_odf("text:c"), "1")))
+            elif tag == _odf("text:tab"):
+                parts.append("\t")
+            elif tag == _odf("text:line-break"):
+                parts.append("\n")
+            elif tag in (_odf("text:note"), _odf("office:annotation")):
+                pass
+            else:
+                own = _odt_style(styles, child.get(_odf("text:style-name")), "bold")
+                walk(child, in_bold if own is None else own)
+            if child.tail:
+                parts.append(child.tail)
+                all_bold &= in_bold or not child.tail.strip()
+
+    walk(element, bool(bold))
+    return "".join(parts).strip(), all_bold
+
+
+def odt_blocks(path: Path) -> list[Block]:
+    """Blocks from an OpenDocument text file (LibreOffice, and the format the UK government
+    asks for when it shares documents): headings, list items, bold lines, paragraphs and
+    tables in order, as `docx_blocks` reads a Word document."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            content = ElementTree.fromstring(z.read("content.xml"))
+            names = set(z.namelist())
+            extra = [ElementTree.fromstring(z.read("styles.xml"))] if "styles.xml" in names else []
+    except Exception as exc:  # zip and XML errors: the user needs one line
+        raise FairerError(
+            f"not a readable OpenDocument text file ({type(exc).__name__})", path=path
+        ) from None
+    styles = _odt_styles(*extra, content)
+    numbered_lists = {
+        ls.get(_odf("style:name"))
+        for root in (*extra, content)
+        for ls in root.iter(_odf("text:list-style"))
+        if ls.find(_odf("text:list-level-style-number")) is not None
+    }
+    body = content.find(f"{_odf('office:body')}/{_odf('office:text')}")
+    blocks: list[Block] = []
+    total = 0
+
+    def paragraph(el, n: int, in_list: str | None) -> None:
+        nonlocal total
+        style = el.get(_odf("text:style-name"))
+        text, bold = _odt_text(el, styles, _odt_style(styles, style, "bold"))
+        if not text:
+            return
+        total += len(text)
+        list_style = in_list or _odt_style(styles, style, "list")
+        if el.tag == _odf("text:h"):
+            level = int(el.get(_odf("text:outline-level"), "9") or 9)
+            blocks.append(Block("heading", text, line=n, level=level, marked=True))
+        elif list_style is not None:
+            numbered = -1 if list_style in numbered_lists else 0
+            blocks.append(Block("bullet", text, line=n, numbered=numbered))
+        elif bold and len(text) < 160:
+            blocks.append(Block("heading", text, line=n, level=9, marked=True))
+        else:
+            blocks.extend(
+                dataclasses.replace(b, line=n) for b in text_blocks(text) if b.kind != "table"
+            )
+
+    def cell_text(cell) -> str:
+        lines = []
+        for el in cell.iter():
+            if el.tag in (_odf("text:p"), _odf("text:h")):
+                lines.append(_odt_text(el, styles)[0])
+        return "\n".join(x for x in lines if x)
+
+    counter = iter(range(1, 10**9))  # the paragraph's place in the document, for provenance
+
+    def walk(parent, in_list: str | None = None) -> None:
+        nonlocal total
+        for el in parent:
+            tag = el.tag
+            n = next(counter) if tag in (_odf("text:p"), _odf("text:h"), _odf("table:table")) else 0
+            if tag in (_odf("text:p"), _odf("text:h")):
+                paragraph(el, n, in_list)
+            elif tag == _odf("text:list"):
+                walk_list(el, in_list or el.get(_odf("text:style-name")) or "list")
+            elif tag == _odf("text:section"):
+                walk(el, in_list)
+            elif tag == _odf("table:table"):
+                rows = []
+                for row in el.iter(_odf("table:table-row")):
+                    cells: list[str] = []
+                    for cell in row:
+                        if cell.tag not in (
+                            _odf("table:table-cell"),
+                            _odf("table:covered-table-cell"),
+                        ):
+                            continue
+                        repeat = int(cell.get(_odf("table:number-columns-repeated"), "1"))
+                        cells += [cell_text(cell)] * min(repeat, 50)
+                    while cells and not cells[-1]:
+                        cells.pop()
+                    rows.append(cells)
+                width = max((len(r) for r in rows), default=0)
+                rows = [r + [""] * (width - len(r)) for r in rows if any(r)]
+                total += sum(len(c) for r in rows for c in r)
+                if rows:
+                    blocks.append(Block("table", rows=rows, line=n))
+            if total > MAX_CHARS:
+                raise FairerError(
+                    f"document holds more than {MAX_CHARS:,} characters of text", path=path
+                )
+
+    def walk_list(lst, style: str) -> None:
+        for item in lst:
+            if item.tag in (_odf("text:list-item"), _odf("text:list-header")):
+                walk(item, style)
+
+    if body is not None:
+        walk(body)
+    return blocks
+
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:(?i:page)\s*)?(?:\d{1,4}|(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3}))"  # 12, or xii
+    r"(?:\s*(?i:of|/)\s*\d{1,4})?\s*$"
+)
+# A contents line: its title, a leader of dots, its page number.
+_CONTENTS_LINE = re.compile(r"(?:\.\s*){4,}\s*\d{1,4}\s*$|…{2,}\s*\d{1,4}\s*$")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 # Word writes its bullets in the Symbol and Wingdings fonts, which a PDF keeps as private-use
 # characters (U+F0B7 is Symbol's round bullet); its second-level bullet is a Courier "o".
@@ -297,7 +485,9 @@ def _pdf_lines(page) -> list[dict]:
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(x0 <= x <= x1 and t <= y <= b for x0, t, x1, b in boxes)
 
-    out = _pdf_text_lines(page.filter(outside) if boxes else page)
+    text_page = page.filter(outside) if boxes else page
+    gutter = _pdf_gutter(text_page)
+    out = _pdf_text_lines(text_page) if gutter is None else _pdf_column_lines(text_page, gutter)
     # A table narrower than the text sized its columns to what they hold (as a browser does),
     # so none of its lines wrapped; margins are taken to be the same on both sides.
     margin = min([d["x0"] for d in out] + [b[0] for b in boxes], default=0.0)
@@ -307,17 +497,102 @@ def _pdf_lines(page) -> list[dict]:
             [_pdf_cell(page, c, may_wrap=may_wrap) if c else "" for c in row.cells]
             for row in t.rows
         ]
-        out.append({"kind": "table", "rows": [r for r in rows if any(r)], "top": t.bbox[1]})
-    return sorted(out, key=lambda d: d["top"])
+        table = {"kind": "table", "rows": [r for r in rows if any(r)], "top": t.bbox[1]}
+        if gutter is not None:  # a table sits in a column, or spans both
+            column = 0 if t.bbox[2] <= gutter[0] else 1 if t.bbox[0] >= gutter[1] else -1
+            band = sum(top < t.bbox[1] + (1 if column < 0 else -1) for top in gutter[2])
+            table["order"] = (band, column, t.bbox[1])
+        out.append(table)
+    return sorted(out, key=lambda d: d.get("order", (0, 0, d["top"])))
 
 
-def pdf_blocks(path: Path) -> list[Block]:
+def _pdf_gutter(page) -> tuple[float, float, list[float]] | None:
+    """The gap between a page's two columns of text, if it is set in two.
+
+    The gutter is the widest vertical band in the middle half of the page that (almost) no
+    letter crosses, with at least a fifth of the page's letters on either side. The third
+    item, filled in by `_pdf_column_lines`, is where lines spanning both columns start.
+    """
+    chars = [c for c in page.chars if c["text"].strip()]
+    if len(chars) < 200:  # too little text to tell columns from a few short lines
+        return None
+    cover = np.zeros(int(page.width) + 2)
+    for c in chars:
+        cover[max(0, int(c["x0"])) : int(np.ceil(c["x1"])) + 1] += 1
+    typical = float(np.median(cover[cover > 0]))
+    # a title or footer across both columns crosses the gutter: a few letters, not a column's
+    low = cover <= max(2.0, 0.15 * typical)
+    lo, hi = int(0.25 * page.width), int(0.75 * page.width)
+    best: tuple[int, int] | None = None
+    x = lo
+    while x < hi:
+        if low[x]:
+            end = x
+            while end + 1 < len(low) and low[end + 1]:
+                end += 1
+            if end - x >= 8 and (best is None or end - x > best[1] - best[0]):
+                best = (x, end)
+            x = end + 1
+        else:
+            x += 1
+    if best is None:
+        return None
+    left = sum(c["x1"] <= best[0] + 1 for c in chars)
+    right = sum(c["x0"] >= best[1] - 1 for c in chars)
+    if min(left, right) < 0.2 * len(chars):
+        return None
+    return (float(best[0]), float(best[1]), [])
+
+
+def _pdf_column_lines(page, gutter: tuple[float, float, list[float]]) -> list[dict]:
+    """A two-column page's lines in reading order: each column top to bottom, between the
+    lines that span both (a title, a heading set across the page)."""
+    g0, g1, spanning_tops = gutter
+    spanning = []
+    for ln in page.extract_text_lines(return_chars=True, strip=True):
+        if any(c["x0"] < g1 - 1 and c["x1"] > g0 + 1 for c in ln["chars"] if c["text"].strip()):
+            spanning.append((ln["top"] - 0.5, ln["bottom"] + 0.5))
+    spanning_tops += sorted(top for top, _ in spanning)
+
+    def in_spanning(c) -> bool:
+        y = (c["top"] + c["bottom"]) / 2
+        return any(top <= y <= bottom for top, bottom in spanning)
+
+    def side(column: int):
+        def keep(obj) -> bool:
+            if obj.get("object_type") != "char":
+                return True
+            if in_spanning(obj):
+                return column == -1
+            x = (obj["x0"] + obj["x1"]) / 2
+            return column == (0 if x < (g0 + g1) / 2 else 1)
+
+        return keep
+
+    out = []
+    for column in (-1, 0, 1):
+        lines = _pdf_text_lines(page.filter(side(column)))
+        right = max((d["x1"] for d in lines), default=0.0)
+        left = min((d["x0"] for d in lines), default=0.0)
+        for d in lines:
+            # a spanning line opens the band of column lines below it
+            above = [top for top in spanning_tops if top < d["top"] + (1 if column < 0 else -1)]
+            d["order"] = (len(above), column, d["top"])
+            if column >= 0:  # a column's own edges, for telling wrapped lines and bullets
+                d["right"], d["left"] = right, left
+            out.append(d)
+    return out
+
+
+def pdf_blocks(path: Path, notes: list[str] | None = None) -> list[Block]:
     """Blocks from a PDF with a text layer (a cabinet report, a write-up saved as PDF).
 
-    Lines in a larger font than the body are headings (the largest is level 1), a whole line
-    in bold at the body's size is a heading as a bold line is in Word, lines that wrap a
-    paragraph or a bullet are joined, tables are read as tables, and what every page repeats
-    in its margins (the council's name, "Page 3 of 12") is left out.
+    Lines in a larger font than the body are headings (the largest is level 1), unless they
+    open with a quotation mark (a pull quote is what someone said); a whole line in bold at
+    the body's size is a heading as a bold line is in Word; lines that wrap a paragraph or a
+    bullet are joined; tables are read as tables. What every page repeats in its margins (the
+    council's name, "Page 3 of 12"), contents lines and text in smaller type than the body
+    (captions, chart labels, footnotes) are left out, and `notes` (if given) says how much.
     """
     try:
         import pdfplumber
@@ -355,7 +630,9 @@ def pdf_blocks(path: Path) -> list[Block]:
     body_lines = [d for d in lines if d["size"] == body] or lines
     right = max((d["x1"] for d in body_lines), default=0.0)
     left = min((d["x0"] for d in body_lines), default=0.0)
-    entries: list[dict] = []  # kind ("heading", "bold", "text", "table", "gap") and text
+    entries: list[dict] = []  # kind ("heading", "quote", "bold", "text", "table", "gap"), text
+    left_out = {"in smaller type than the body (captions, chart labels, footnotes)": 0}
+    left_out["of a table of contents"] = 0
     prev: dict | None = None
     for height, page in pages:
         page_top = True  # a paragraph or bullet may carry on over the page break
@@ -370,13 +647,25 @@ def pdf_blocks(path: Path) -> list[Block]:
                 in_margin and re.sub(r"\d+", "#", text.lower()) in repeated
             ):
                 continue
+            if d["size"] < 0.8 * body:
+                left_out["in smaller type than the body (captions, chart labels, footnotes)"] += 1
+                continue
+            if _CONTENTS_LINE.search(text):
+                left_out["of a table of contents"] += 1
+                continue
             kind = "heading" if d["size"] in level else "bold" if d["bold"] else "text"
-            if _PDF_BULLET.match(text) or (d["x0"] > left + 5 and _PDF_SUB_BULLET.match(text)):
+            wraps = prev is not None and _wraps(prev, d, d.get("right", right), over_page=page_top)
+            if kind == "heading" and (
+                text[:1] in "\"“‘'"
+                or (wraps and prev["kind_"] == "quote" and prev["size"] == d["size"])
+            ):
+                kind = "quote"  # a pull quote set large: what someone said, not a heading
+            indented = d["x0"] > d.get("left", left) + 5
+            if _PDF_BULLET.match(text) or (indented and _PDF_SUB_BULLET.match(text)):
                 text = "- " + _PDF_SUB_BULLET.sub("", _PDF_BULLET.sub("", text), count=1)
             bullet = text.startswith("- ")
             close = prev is not None and d["top"] - prev["bottom"] < 0.5 * (d["bottom"] - d["top"])
             lead_in = prev is not None and prev["text"].rstrip().endswith(":")
-            wraps = prev is not None and _wraps(prev, d, right, over_page=page_top)
             page_top = False
             if wraps and prev["kind_"] == kind and not bullet and not lead_in:
                 entries[-1]["text"] += f" {text}"  # the line wraps the one before it
@@ -385,6 +674,8 @@ def pdf_blocks(path: Path) -> list[Block]:
                     entries.append({"kind": "gap"})
                 entries.append({"kind": kind, "text": text, "size": d["size"]})
             prev = {**d, "kind_": kind}
+    if notes is not None:
+        notes += [f"left out: {n} line(s) {what}" for what, n in left_out.items() if n]
     if not any(e["kind"] != "gap" for e in entries):  # nothing but page numbers, if that
         raise FairerError(
             "the PDF holds no text (a scanned image?): save the write-up from Word or as text",
@@ -905,6 +1196,35 @@ def blocks_to_statements(blocks: list[Block], source: str = "") -> pd.DataFrame:
     return split_write_up(blocks, source)[0]
 
 
+def _title_after_masthead(blocks: list[Block], first: int | None, people: set[int]) -> int | None:
+    """Where the document's title is, if a short line or two stand above it.
+
+    A masthead (the council's name, a date, a PDF's page header) may come before the title.
+    The first heading is then the title when only up to three short lines precede it, it is
+    not a question, and the document has headings below its level (the questions or
+    sections), so a café's notes whose first question follows its date stay questions.
+    """
+    if first is None or blocks[first].kind == "heading":
+        return first
+    heading = next(
+        (i for i in range(first, min(len(blocks), first + 4)) if blocks[i].kind == "heading"),
+        None,
+    )
+    if heading is None:
+        return first
+    before = [b for i, b in enumerate(blocks[first:heading], first) if i not in people]
+    top = blocks[heading]
+    lower = any(b.kind == "heading" and b.level > top.level for b in blocks[heading + 1 :])
+    if (
+        lower
+        and top.level < 9
+        and not top.text.rstrip().endswith("?")
+        and all(b.kind == "para" and len(b.text.split()) <= 12 for b in before)
+    ):
+        return heading
+    return first
+
+
 def split_write_up(
     blocks: list[Block], source: str = "", path: Path | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -975,6 +1295,7 @@ def split_write_up(
             + f" read for answers; {len(sections)} other section(s) left out"
         )
     first = next((i for i, b in enumerate(blocks) if i not in people), None)
+    first = _title_after_masthead(blocks, first, people)
     title = (
         {first}
         if first is not None
@@ -1402,7 +1723,7 @@ _HTML = (".html", ".htm")
 
 
 def read_notes(path: str | Path) -> NotesTable:
-    """Read a write-up (TXT, MD, DOCX, PDF, HTML), a transcript or a chat export into statements.
+    """Read a write-up (TXT, MD, DOCX, ODT, PDF, HTML), a transcript or a chat export into statements.
 
     Raises
     ------
@@ -1414,8 +1735,13 @@ def read_notes(path: str | Path) -> NotesTable:
     suffix = path.suffix.lower()
     notes: list[str] = []
     names: list[str] = []
-    if suffix in (".docx", ".pdf"):
-        blocks = docx_blocks(path) if suffix == ".docx" else pdf_blocks(path)
+    if suffix in (".docx", ".odt", ".pdf"):
+        pdf_notes: list[str] = []
+        if suffix == ".pdf":
+            blocks = pdf_blocks(path, pdf_notes)
+        else:
+            blocks = (docx_blocks if suffix == ".docx" else odt_blocks)(path)
+        notes += [f"{path.name}: {m}" for m in pdf_notes]
         names = attendee_names(blocks)
         said = transcript_statements("\n".join(b.text for b in blocks if b.kind != "table"))
         if said is not None:
@@ -1454,7 +1780,7 @@ def read_notes(path: str | Path) -> NotesTable:
             notes += [f"{path.name}: {m}" for m in more]
     else:
         raise FairerError(
-            f"unknown notes file type '{suffix}': use TXT, MD, DOCX, PDF or HTML", path=path
+            f"unknown notes file type '{suffix}': use TXT, MD, DOCX, ODT, PDF or HTML", path=path
         )
     if df.empty:
         raise FairerError("no statements found (no bullets, paragraphs or table cells)", path=path)

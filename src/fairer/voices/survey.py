@@ -94,10 +94,15 @@ def _read_grids(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     check_file(path)
     suffix = suffix_of(path)
     notes: list[str] = []
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in (".xlsx", ".xlsm", ".ods"):
         try:
             sheets = pd.read_excel(
-                path, sheet_name=None, dtype=str, keep_default_na=False, header=None
+                path,
+                sheet_name=None,
+                dtype=str,
+                keep_default_na=False,
+                header=None,
+                engine="odf" if suffix == ".ods" else None,
             )
         except Exception as exc:  # openpyxl raises many types; the user needs one line
             raise FairerError(f"cannot read workbook ({type(exc).__name__})", path=path) from None
@@ -106,7 +111,7 @@ def _read_grids(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
         df = pd.read_parquet(path).astype(str)
         return {"": pd.concat([pd.DataFrame([list(df.columns)]), pd.DataFrame(df.values)])}, notes
     if suffix not in (".csv", ".tsv", ".txt"):
-        raise FairerError(f"unknown survey file type '{suffix}': use CSV or XLSX", path=path)
+        raise FairerError(f"unknown survey file type '{suffix}': use CSV, XLSX or ODS", path=path)
     raw = path.read_bytes()
     refuse_binary(raw, path)
     text, fallback = decode_mixed(raw)
