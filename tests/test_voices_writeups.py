@@ -722,3 +722,73 @@ def test_a_survey_saved_as_ods_imports_like_its_xlsx(tmp_path):
     a = load_statements(open_consultation(tmp_path / "a"), include_all=True)
     b = load_statements(open_consultation(tmp_path / "b"), include_all=True)
     assert sorted(a["text"]) == sorted(b["text"]) == sorted(survey.iloc[:, 1])
+
+
+@pytest.mark.parametrize(
+    "annex",
+    [
+        "Appendix C: Notes from the strategy café",
+        "Appendix C: What people said at the drop-in sessions",
+        "Appendix C: Focus groups with carers",
+        "Appendix C: The citizens' panel",
+    ],
+)
+def test_a_report_reads_every_annex_of_what_people_said_however_it_is_named(tmp_path, annex):
+    report = tmp_path / "report.md"
+    report.write_text(
+        (HERE / "cabinet_report.md").read_text(encoding="utf-8")
+        + f"\n## {annex}\n\n**What would help?**\n\n- Later buses\n- Warm spaces\n",
+        encoding="utf-8",
+    )
+    got = _by_question(read_notes(report).answers)
+    assert got == {**REPORT_ANSWERS, "What would help?": ["Later buses", "Warm spaces"]}
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_cafe_notes_typed_into_a_workbook_one_sheet_per_event(tmp_path, suffix):
+    """Officers type a café's notes into Excel: questions down, tables across, several points
+    in a cell (Alt+Enter), a sheet for each event. Table 1 at one event is not Table 1 at the
+    next."""
+    import pandas as pd
+
+    if suffix == ".ods":
+        pytest.importorskip("odf")
+    events = {
+        "Central library": [
+            ["Question", "Table 1", "Table 2"],
+            ["What would help?", "Later buses\nWarm spaces", "Youth club"],
+            ["What gets in the way?", "Cost of travel", "Nobody tells you what's on"],
+        ],
+        "Riverside centre": [
+            ["Question", "Table 1"],
+            ["What would help?", "A bench on the way to the shops"],
+        ],
+    }
+    path = tmp_path / f"cafe{suffix}"
+    with pd.ExcelWriter(path, engine="odf" if suffix == ".ods" else "openpyxl") as xl:
+        for name, rows in events.items():
+            pd.DataFrame(rows).to_excel(xl, sheet_name=name, header=False, index=False)
+    assert is_workshop_grid(path)
+    report = import_files(tmp_path / "c", [path])
+    assert dict(report.imported) == {path.name: 6}
+    s = load_statements(open_consultation(tmp_path / "c"), include_all=True)
+    by_place: dict = {}
+    for r in s.itertuples():
+        by_place.setdefault((r.sheet, r.question, r.group_name), []).append(r.text)
+    assert {k: sorted(v) for k, v in by_place.items()} == {
+        ("Central library", "What would help?", "Table 1 (Central library)"): [
+            "Later buses",
+            "Warm spaces",
+        ],
+        ("Central library", "What would help?", "Table 2 (Central library)"): ["Youth club"],
+        ("Central library", "What gets in the way?", "Table 1 (Central library)"): [
+            "Cost of travel"
+        ],
+        ("Central library", "What gets in the way?", "Table 2 (Central library)"): [
+            "Nobody tells you what's on"
+        ],
+        ("Riverside centre", "What would help?", "Table 1 (Riverside centre)"): [
+            "A bench on the way to the shops"
+        ],
+    }
+    assert s["respondent_id"].nunique() == 3  # three tables, at two events

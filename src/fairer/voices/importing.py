@@ -112,7 +112,7 @@ def _read_one(path: Path, how: _Reading):
     kind = how.kind or (
         "survey" if suffix in SURVEY_SUFFIXES else "notes" if suffix in NOTES_SUFFIXES else ""
     )
-    if how.kind is None and suffix in (".csv", ".tsv") and is_workshop_grid(path):
+    if how.kind is None and suffix in SURVEY_SUFFIXES and is_workshop_grid(path):
         kind = "notes"  # a strategy café's notes pasted as a table, not a survey
     if kind == "survey":
         t = read_survey(
@@ -126,7 +126,8 @@ def _read_one(path: Path, how: _Reading):
         resp = pd.DataFrame({"respondent_id": t.answers["respondent_id"].unique()})
         return kind, t.answers, resp, t.names, t.notes
     raise FairerError(
-        f"unknown file type '{suffix}': surveys are CSV/XLSX/ODS, notes are TXT/MD/DOCX/ODT/PDF/HTML",
+        f"unknown file type '{suffix}': surveys are CSV/XLSX/ODS, "
+        "notes are TXT/MD/DOCX/ODT/PDF/HTML",
         path=path,
     )
 
@@ -165,8 +166,9 @@ def _prepare(path: Path, how: _Reading, place_names, postcodes, report):
         texts.append(clean)
         red_rows += [(sid, s.kind, s.start, s.end) for s in spans]
     answers["text"] = texts
-    # Group labels and questions in notes can carry names too ("Table 2 – hosted by Jane Smith").
-    for col in ("question", "group_name"):
+    # Group labels, questions and sheet names can carry names too ("Table 2 – hosted by Jane
+    # Smith", a sheet called "Jane's notes").
+    for col in ("question", "group_name", "sheet"):
         clean = {v: redact(v, all_names, place_names)[0] for v in answers[col].unique()}
         answers[col] = answers[col].map(clean)
     answers["kind"] = kind

@@ -2,10 +2,11 @@
 
 Write-ups come as plain text, Markdown, Word (DOCX), OpenDocument (ODT), PDF or HTML, often as
 a table of questions with a column of notes per table or group (a strategy café), or as headings
-("Question 2", "Table 3", "Round 1") over bullet points. Every reader turns its file into the same blocks (heading,
-bullet, paragraph, table); one walker turns blocks into statements, remembering the question,
-group and round each falls under. Teams/Zoom chat lines (``[10:32] Name: message``) become one
-statement per message; the speakers' names are kept only as names to redact.
+("Question 2", "Table 3", "Round 1") over bullet points. Every reader turns its file into the
+same blocks (heading, bullet, paragraph, table); one walker turns blocks into statements,
+remembering the question, group and round each falls under. Teams/Zoom chat lines
+(``[10:32] Name: message``) become one statement per message; the speakers' names are kept only
+as names to redact.
 """
 
 from __future__ import annotations
@@ -985,7 +986,9 @@ _REPORT_SECTION = re.compile(
 _ENGAGEMENT = re.compile(
     r"consultation|engagement|what (?:people|residents|you|young people|communities|"
     r"participants|we) (?:said|told us|heard)|you said|told us|we heard|responses|feedback|"
-    r"survey results|comments received|workshop|listening|conversations|voices",
+    r"survey results|comments received|workshop|listening|conversations|voices|"
+    r"caf[ée]s?\b|drop[- ]ins?\b|focus groups?|roadshows?|community (?:events?|sessions?)|"
+    r"citizens'? (?:panel|assembly|jury)|people'?s? panel",
     re.I,
 )
 #: Sections of an engagement write-up that describe the engagement, not what was said.
@@ -1433,8 +1436,38 @@ def _grid_rows(path: Path) -> list[list[str]] | None:
         return None
 
 
+#: A write-up's grid has a row per question: more rows than this is a survey's export.
+_GRID_ROWS = 80
+#: Workbooks: a café's notes are often typed into Excel, one sheet per event.
+_SPREADSHEETS = (".xlsx", ".xlsm", ".ods")
+
+
+def _sheet_rows(path: Path, limit: int | None = None) -> dict[str, list[list[str]]]:
+    """A workbook's sheets, each as its non-empty rows of strings (the first `limit` rows)."""
+    try:
+        sheets = pd.read_excel(
+            path,
+            sheet_name=None,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            nrows=limit,
+            engine="odf" if path.suffix.lower() == ".ods" else None,
+        )
+    except Exception as exc:  # openpyxl and odfpy raise many types; the user needs one line
+        raise FairerError(f"cannot read workbook ({type(exc).__name__})", path=path) from None
+    out = {}
+    for name, df in sheets.items():
+        rows = [[str(c) for c in r] for r in df.fillna("").values.tolist()]
+        rows = [r for r in rows if any(c.strip() for c in r)]
+        if rows:
+            out[str(name)] = rows
+    return out
+
+
 def is_workshop_grid(path: str | Path) -> bool:
-    """True when a CSV/TSV file is a workshop write-up pasted as a table, not a survey export.
+    """True when a CSV/TSV file or a workbook is a workshop write-up typed or pasted as a table
+    (in a workbook, every sheet that holds anything), not a survey export.
 
     A strategy café's notes copied from a web page or a document come as a grid: questions down
     the first column, one column per table or group ("Table 1", "Group B"), and each cell a list
@@ -1459,10 +1492,18 @@ def is_workshop_grid(path: str | Path) -> bool:
     """
     path = Path(path)
     try:
+        if path.suffix.lower() in _SPREADSHEETS:
+            sheets = list(_sheet_rows(path, limit=_GRID_ROWS + 1).values())
+            return bool(sheets) and all(_is_grid(rows) for rows in sheets)
         rows = _grid_rows(path)
     except FairerError:
         return False  # missing, empty or binary: the survey reader says so
-    if not rows or len(rows) < 2 or len(rows) > 80 or len(rows[0]) < 2:
+    return _is_grid(rows)
+
+
+def _is_grid(rows: list[list[str]] | None) -> bool:
+    """Whether rows read as questions by tables (see `is_workshop_grid`)."""
+    if not rows or len(rows) < 2 or len(rows) > _GRID_ROWS or len(rows[0]) < 2:
         return False
     header = [c.strip() for c in rows[0]]
     first = plain_text(header[0]).lower()
@@ -1756,6 +1797,21 @@ def read_notes(path: str | Path) -> NotesTable:
         df, more = split_write_up(blocks, path=path)
         df["sheet"] = ""
         notes += [f"{path.name}: read as a workshop write-up (questions by tables)", *more]
+    elif suffix in _SPREADSHEETS:
+        sheets = _sheet_rows(path)
+        if not sheets:
+            raise FairerError("the workbook is empty", path=path)
+        frames = []
+        for name, rows in sheets.items():
+            part, more = split_write_up([Block("table", rows=rows, line=1)], path=path)
+            part["sheet"] = name
+            if len(sheets) > 1:  # Table 1 at one event is not Table 1 at the next
+                named = part["group_name"] != ""
+                part.loc[named, "group_name"] = part.loc[named, "group_name"] + f" ({name})"
+            frames.append(part)
+            notes += [f"{path.name}: sheet '{name}': {m}" for m in more]
+        df = pd.concat(frames, ignore_index=True)
+        notes.append(f"{path.name}: read as a workshop write-up (questions by tables)")
     elif suffix in (".txt", ".md", ".markdown", ".html", ".htm", ".vtt"):
         text, fallback = read_text(path)
         if fallback:
