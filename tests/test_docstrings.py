@@ -77,6 +77,7 @@ DOCTESTED = [
     "fairer.delivery.learning",
     "fairer.voices.redact",
     "fairer.voices.codebook",
+    "fairer.voices.notes",
     "fairer.framework.league",
     "fairer.hub.config",
     "fairer.hub.roles",

@@ -792,3 +792,37 @@ def test_cafe_notes_typed_into_a_workbook_one_sheet_per_event(tmp_path, suffix):
         ],
     }
     assert s["respondent_id"].nunique() == 3  # three tables, at two events
+
+
+def test_a_word_document_with_tracked_changes_reads_as_it_would_with_them_accepted(tmp_path):
+    """Write-ups go round for comments: an insertion is what the notes now say, a deletion
+    is not (python-docx's own paragraph text drops insertions)."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    doc = docx.Document()
+    doc.add_heading("What would help?", level=2)
+    bullet = doc.add_paragraph("Buses in the evening ", style="List Bullet")
+    bullet._p.append(
+        parse_xml(
+            f'<w:ins {w} w:id="1" w:author="Officer"><w:r><w:t>and on Sundays</w:t></w:r></w:ins>'
+        )
+    )
+    bullet._p.append(
+        parse_xml(
+            f'<w:del {w} w:id="2" w:author="Officer"><w:r><w:delText> if the money allows'
+            "</w:delText></w:r></w:del>"
+        )
+    )
+    inserted = doc.add_paragraph(style="List Bullet")
+    inserted._p.append(
+        parse_xml(
+            f'<w:ins {w} w:id="3" w:author="Officer"><w:r><w:t>Warm spaces in winter</w:t></w:r>'
+            "</w:ins>"
+        )
+    )
+    doc.save(tmp_path / "notes.docx")
+    assert _by_question(read_notes(tmp_path / "notes.docx").answers) == {
+        "What would help?": ["Buses in the evening and on Sundays", "Warm spaces in winter"]
+    }

@@ -170,6 +170,56 @@ def _is_heading_line(s: str) -> bool:
     return bool(re.match(r"^q(?:uestion)?\s*\d+\b", s, re.I))
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _docx_paragraph(p) -> tuple[str, bool]:
+    """A Word paragraph's text as it reads with tracked changes accepted, and whether all of
+    it is bold.
+
+    python-docx's ``Paragraph.text`` leaves out runs inside a tracked insertion (``w:ins``);
+    deleted text (``w:delText``, ``w:moveFrom``) is not part of what the document now says,
+    and a text box's fallback copy (``mc:Fallback``) would say it twice.
+    """
+    from docx.text.run import Run
+
+    parts: list[str] = []
+    bold = True
+
+    def walk(el) -> None:
+        nonlocal bold
+        for child in el:
+            tag = child.tag
+            if tag in (f"{_W}del", f"{_W}moveFrom", _MC_FALLBACK):
+                continue
+            if tag == f"{_W}r":
+                run_text = []
+                for part in child:
+                    if part.tag == f"{_W}t":
+                        run_text.append(part.text or "")
+                    elif part.tag == f"{_W}tab":
+                        run_text.append("\t")
+                    elif part.tag in (f"{_W}br", f"{_W}cr"):
+                        run_text.append("\n")
+                    elif part.tag == f"{_W}noBreakHyphen":
+                        run_text.append("-")
+                    elif part.tag == f"{_W}softHyphen":
+                        pass
+                    else:
+                        walk(part)  # a text box or drawing holding text of its own
+                text = "".join(run_text)
+                if text.strip() and not Run(child, None).bold:
+                    bold = False
+                parts.append(text)
+            else:
+                walk(child)
+
+    walk(p._p)
+    text = "".join(parts).strip()
+    return text, bold and bool(text)
+
+
 def docx_blocks(path: Path) -> list[Block]:
     """Blocks from a Word document: headings, list paragraphs, paragraphs and tables in order."""
     try:
@@ -190,12 +240,12 @@ def docx_blocks(path: Path) -> list[Block]:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             p = Paragraph(child, document)
-            text = p.text.strip()
+            text, bold = _docx_paragraph(p)
             if not text:
                 continue
             total += len(text)
             style = (p.style.name if p.style is not None else "") or ""
-            bold = all(r.bold for r in p.runs if r.text.strip()) and len(text) < 160
+            bold = bold and len(text) < 160
             if style.startswith(("Heading", "Title")) or (bold and "List" not in style):
                 m = re.search(r"(\d)", style)
                 level = 1 if style.startswith("Title") else int(m.group(1)) if m else 9
@@ -213,7 +263,13 @@ def docx_blocks(path: Path) -> list[Block]:
                 )
         elif tag == "tbl":
             t = Table(child, document)
-            rows = [[c.text.strip() for c in r.cells] for r in t.rows]
+            rows = [
+                [
+                    "\n".join(x for x in (_docx_paragraph(q)[0] for q in c.paragraphs) if x)
+                    for c in r.cells
+                ]
+                for r in t.rows
+            ]
             total += sum(len(c) for r in rows for c in r)
             blocks.append(Block("table", rows=rows, line=i + 1))
         if total > MAX_CHARS:
@@ -412,12 +468,28 @@ _PDF_BULLET = re.compile(r"^(?:[•·▪●◦‣■□➢➤✓✔\uf0a7\uf0b7\
 _PDF_SUB_BULLET = re.compile(r"^o\s+(?=\S)")
 
 
+# Typesetting leaves ligatures ("beneﬁts"), soft hyphens and no-break spaces in a PDF's text.
+_PDF_TYPESET = str.maketrans(
+    {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+    | {"\u00ad": "", "\u00a0": " ", "\u202f": " "}
+)
+
+
+def _pdf_text(text: str) -> str:
+    """A PDF line's text as it was typed.
+
+    >>> _pdf_text("The beneﬁts of a ﬂat fee")
+    'The benefits of a flat fee'
+    """
+    return text.translate(_PDF_TYPESET).strip()
+
+
 def _pdf_text_lines(page) -> list[dict]:
     """The lines of text on a page (or a crop of one), with what joining them needs."""
     out = []
     for ln in page.extract_text_lines(return_chars=True, strip=True):
         chars = [c for c in ln["chars"] if c["text"].strip()]
-        text = ln["text"].strip()
+        text = _pdf_text(ln["text"])
         if not chars or not text:
             continue
         sizes = sorted(round(c["size"], 1) for c in chars)
@@ -477,6 +549,7 @@ def _pdf_cell(page, bbox, *, may_wrap: bool) -> str:
 
 def _pdf_lines(page) -> list[dict]:
     """A page's lines of text outside its tables, and its tables, in reading order."""
+    page = page.dedupe_chars()  # bold faked by printing each letter twice, a shade apart
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
 
@@ -1486,7 +1559,8 @@ def is_workshop_grid(path: str | Path) -> bool:
     --------
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "cafe.tsv"
-    >>> _ = f.write_text("Question\tTable 1\tTable 2\nWhat helps?\t<ul><li>Buses</li></ul>\tParks\n")
+    >>> rows = ["Question\\tTable 1\\tTable 2", "What helps?\\t<ul><li>Buses</li></ul>\\tParks"]
+    >>> _ = f.write_text("\\n".join(rows) + "\\n")
     >>> is_workshop_grid(f)
     True
     """
