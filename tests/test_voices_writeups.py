@@ -420,6 +420,15 @@ def _pdf(tmp_path, name: str, body: str, header: str = "Hartside Borough Council
     return path
 
 
+def _answers_html(question_tag: str) -> str:
+    """REPORT_ANSWERS as a page sets them: each question (in `question_tag`, "{}" for its
+    text) over a list of quotations."""
+    return "".join(
+        question_tag.format(q) + "<ul>" + "".join(f"<li>“{a}”</li>" for a in answers) + "</ul>"
+        for q, answers in REPORT_ANSWERS.items()
+    )
+
+
 def test_the_same_report_as_a_pdf(tmp_path):
     body = "<h1>Cabinet report: Fairer Borough Strategy</h1>"
     body += "<p>Contact officer: Public Health Intelligence Team, phi@example.gov.uk</p>"
@@ -432,9 +441,7 @@ def test_the_same_report_as_a_pdf(tmp_path):
         body += f"<h2>{heading}</h2><p>{text}</p>"
     body += "<h2>Appendix A: Summary of consultation responses</h2>"
     body += "<p>Officers grouped the answers into themes; typical comments follow.</p>"
-    for question, answers in REPORT_ANSWERS.items():
-        body += f"<p><b>{question}</b></p><ul>"
-        body += "".join(f"<li>“{a}”</li>" for a in answers) + "</ul>"
+    body += _answers_html("<p><b>{}</b></p>")
     body += "<h2>Appendix B: Equality impact assessment</h2><p>A positive impact is expected.</p>"
     t = read_notes(_pdf(tmp_path, "report.pdf", body))
     assert _by_question(t.answers) == REPORT_ANSWERS
@@ -463,10 +470,7 @@ def test_a_summary_set_in_two_columns_is_read_column_by_column(tmp_path):
     body += " in 2025</h1><div style='column-count: 2; column-gap: 1cm'>"
     body += "<p>We asked four questions. These are some of the answers, in the words people"
     body += " used; the full report of all 412 answers is on the council's website.</p>"
-    for question, answers in REPORT_ANSWERS.items():
-        body += f"<h2>{question}</h2><ul>"
-        body += "".join(f"<li>“{a}”</li>" for a in answers) + "</ul>"
-    body += "</div>"
+    body += _answers_html("<h2>{}</h2>") + "</div>"
     t = read_notes(_pdf(tmp_path, "summary.pdf", body))
     assert _by_question(t.answers) == REPORT_ANSWERS
 
@@ -528,14 +532,27 @@ def _page_number_field(paragraph) -> None:
         run.append(element)
 
 
+def _libreoffice(source: Path, to: str) -> Path:
+    """`source` saved by LibreOffice as `to` (pdf, odt), as a council's officer would."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (Debian's libreoffice-writer-nogui) is not installed here")
+    folder = source.parent
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", to, "--outdir", str(folder), str(source)]
+        + [f"-env:UserInstallation=file://{folder}/lo"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return source.with_suffix(f".{to}")
+
+
 def test_a_word_report_saved_as_pdf_reads_as_the_word_document_does(tmp_path):
     """Word's own PDF, made by LibreOffice from a real DOCX: bullets in the Symbol font, a
     running header and page-number footer, paragraphs over page breaks, a full-width table
     whose cells wrap their text."""
     docx = pytest.importorskip("docx")
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (Debian's libreoffice-writer-nogui) is not installed here")
     doc = docx.Document()
     doc.sections[0].header.paragraphs[0].text = "Hartside Borough Council – Cabinet, 12 March"
     footer = doc.sections[0].footer.paragraphs[0]
@@ -575,14 +592,7 @@ def test_a_word_report_saved_as_pdf_reads_as_the_word_document_does(tmp_path):
     doc.add_heading("Appendix C: Equality impact assessment", level=2)
     doc.add_paragraph("A positive impact is expected on people with protected characteristics.")
     doc.save(tmp_path / "report.docx")
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-        + [str(tmp_path / "report.docx"), f"-env:UserInstallation=file://{tmp_path}/lo"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    from_pdf = read_notes(tmp_path / "report.pdf").answers
+    from_pdf = read_notes(_libreoffice(tmp_path / "report.docx", "pdf")).answers
     at_tables = from_pdf["group_name"].fillna("") != ""
     assert _by_question(from_pdf[~at_tables]) == REPORT_ANSWERS
     assert _by_place(from_pdf[at_tables]) == {
@@ -675,9 +685,6 @@ def test_an_opendocument_write_up_reads_as_the_word_document_does(tmp_path):
 
 def test_a_word_document_saved_as_odt_by_libreoffice_reads_the_same(tmp_path):
     docx = pytest.importorskip("docx")
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (Debian's libreoffice-writer-nogui) is not installed here")
     doc = docx.Document()
     doc.add_heading("Engagement summary: what you told us", level=1)
     for question, answers in REPORT_ANSWERS.items():
@@ -685,14 +692,7 @@ def test_a_word_document_saved_as_odt_by_libreoffice_reads_the_same(tmp_path):
         for a in answers:
             doc.add_paragraph(f"“{a}”", style="List Bullet")
     doc.save(tmp_path / "summary.docx")
-    subprocess.run(
-        [soffice, "--headless", "--convert-to", "odt", "--outdir", str(tmp_path)]
-        + [str(tmp_path / "summary.docx"), f"-env:UserInstallation=file://{tmp_path}/lo"],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    from_odt = read_notes(tmp_path / "summary.odt").answers
+    from_odt = read_notes(_libreoffice(tmp_path / "summary.docx", "odt")).answers
     assert _by_question(from_odt) == REPORT_ANSWERS
     columns = ["text", "question", "group_name"]
     assert from_odt[columns].equals(read_notes(tmp_path / "summary.docx").answers[columns])

@@ -22,7 +22,7 @@ import pandas as pd
 
 from fairer.errors import FairerError
 from fairer.voices.clean import has_markup, plain_text
-from fairer.voices.textfile import check_file, read_text
+from fairer.voices.textfile import WORKBOOK_SUFFIXES, check_file, read_text, read_workbook
 
 #: Largest number of characters of text a write-up may hold (a 20 MB DOCX is mostly images).
 MAX_CHARS = 5_000_000
@@ -1511,30 +1511,17 @@ def _grid_rows(path: Path) -> list[list[str]] | None:
 
 #: A write-up's grid has a row per question: more rows than this is a survey's export.
 _GRID_ROWS = 80
+
+
 #: Workbooks: a café's notes are often typed into Excel, one sheet per event.
-_SPREADSHEETS = (".xlsx", ".xlsm", ".ods")
-
-
 def _sheet_rows(path: Path, limit: int | None = None) -> dict[str, list[list[str]]]:
     """A workbook's sheets, each as its non-empty rows of strings (the first `limit` rows)."""
-    try:
-        sheets = pd.read_excel(
-            path,
-            sheet_name=None,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            nrows=limit,
-            engine="odf" if path.suffix.lower() == ".ods" else None,
-        )
-    except Exception as exc:  # openpyxl and odfpy raise many types; the user needs one line
-        raise FairerError(f"cannot read workbook ({type(exc).__name__})", path=path) from None
     out = {}
-    for name, df in sheets.items():
-        rows = [[str(c) for c in r] for r in df.fillna("").values.tolist()]
+    for name, df in read_workbook(path, limit).items():
+        rows = [[str(c) for c in r] for r in df.values.tolist()]
         rows = [r for r in rows if any(c.strip() for c in r)]
         if rows:
-            out[str(name)] = rows
+            out[name] = rows
     return out
 
 
@@ -1566,7 +1553,7 @@ def is_workshop_grid(path: str | Path) -> bool:
     """
     path = Path(path)
     try:
-        if path.suffix.lower() in _SPREADSHEETS:
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
             sheets = list(_sheet_rows(path, limit=_GRID_ROWS + 1).values())
             return bool(sheets) and all(_is_grid(rows) for rows in sheets)
         rows = _grid_rows(path)
@@ -1871,7 +1858,7 @@ def read_notes(path: str | Path) -> NotesTable:
         df, more = split_write_up(blocks, path=path)
         df["sheet"] = ""
         notes += [f"{path.name}: read as a workshop write-up (questions by tables)", *more]
-    elif suffix in _SPREADSHEETS:
+    elif suffix in WORKBOOK_SUFFIXES:
         sheets = _sheet_rows(path)
         if not sheets:
             raise FairerError("the workbook is empty", path=path)

@@ -19,7 +19,13 @@ import pandas as pd
 from fairer.errors import FairerError
 from fairer.tabular import check_last_row, suffix_of
 from fairer.voices.platforms import Layout, detect_layout
-from fairer.voices.textfile import check_file, decode_mixed, refuse_binary
+from fairer.voices.textfile import (
+    WORKBOOK_SUFFIXES,
+    check_file,
+    decode_mixed,
+    read_workbook,
+    refuse_binary,
+)
 
 #: Respondent attributes fairer understands, and the header words that name them.
 ATTRIBUTE_PATTERNS: dict[str, str] = {
@@ -94,19 +100,8 @@ def _read_grids(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     check_file(path)
     suffix = suffix_of(path)
     notes: list[str] = []
-    if suffix in (".xlsx", ".xlsm", ".ods"):
-        try:
-            sheets = pd.read_excel(
-                path,
-                sheet_name=None,
-                dtype=str,
-                keep_default_na=False,
-                header=None,
-                engine="odf" if suffix == ".ods" else None,
-            )
-        except Exception as exc:  # openpyxl raises many types; the user needs one line
-            raise FairerError(f"cannot read workbook ({type(exc).__name__})", path=path) from None
-        return {k: v.fillna("") for k, v in sheets.items() if not v.empty}, notes
+    if suffix in WORKBOOK_SUFFIXES:
+        return read_workbook(path), notes
     if suffix == ".parquet":
         df = pd.read_parquet(path).astype(str)
         return {"": pd.concat([pd.DataFrame([list(df.columns)]), pd.DataFrame(df.values)])}, notes

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from fairer.errors import FairerError
 from fairer.tabular import MAX_BYTES, check_file  # noqa: F401 (used by the voices readers)
 
@@ -55,3 +57,26 @@ def read_text(path: Path) -> tuple[str, int]:
     raw = path.read_bytes()
     refuse_binary(raw, path)
     return decode_mixed(raw)
+
+
+#: Workbooks the voices readers open (Excel, and OpenDocument through odfpy).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+
+
+def read_workbook(path: Path, limit: int | None = None) -> dict[str, pd.DataFrame]:
+    """Every non-empty sheet of a workbook as read: cells as strings, no header row yet
+    (platforms put it lower down), empty cells as "", at most `limit` rows a sheet."""
+    check_file(path)
+    try:
+        sheets = pd.read_excel(
+            path,
+            sheet_name=None,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            nrows=limit,
+            engine="odf" if path.suffix.lower() == ".ods" else None,
+        )
+    except Exception as exc:  # openpyxl and odfpy raise many types; the user needs one line
+        raise FairerError(f"cannot read workbook ({type(exc).__name__})", path=path) from None
+    return {str(k): v.fillna("") for k, v in sheets.items() if not v.empty}
