@@ -826,3 +826,41 @@ def test_a_word_document_with_tracked_changes_reads_as_it_would_with_them_accept
     assert _by_question(read_notes(tmp_path / "notes.docx").answers) == {
         "What would help?": ["Buses in the evening and on Sundays", "Warm spaces in winter"]
     }
+
+
+def test_drop_in_notes_headed_in_capitals_with_arrow_bullets_and_attributed_quotes():
+    """Sections named in capitals, arrows and ticks for bullets, a label over quotations whose
+    attributions ("resident, 45") are who said it, not what was said."""
+    t = read_notes(HERE / "drop_in_notes.txt")
+    assert _by_question(t.answers) == {
+        "TRANSPORT": [
+            "Later buses, the last one goes at six",
+            "Cheaper fares for young people",
+            "A bus that goes to the hospital without changing in town",
+        ],
+        "HOUSING": [
+            "Damp flats that the landlord won't fix",
+            "Too many empty shops on the high street",
+        ],
+        "Health services": [
+            "A GP appointment when you need one",
+            "Pharmacy open on Sundays",
+            "More mental health support for teenagers",
+        ],
+        "Quotes from the day": [
+            "I love the park but it isn't safe after dark",
+            "The bus stops at six, so I can't work evenings",
+            "Nobody asks us, they just decide",
+        ],
+    }
+
+
+def test_a_flipchart_typed_all_in_capitals_is_all_statements(tmp_path):
+    shouting = tmp_path / "flipchart.txt"
+    shouting.write_text(
+        "WHAT WOULD HELP?\n\nLATER BUSES\nWARM SPACES IN WINTER\nA YOUTH CLUB ON THE ESTATE\n",
+        encoding="utf-8",
+    )
+    assert _by_question(read_notes(shouting).answers) == {
+        "WHAT WOULD HELP?": ["LATER BUSES", "WARM SPACES IN WINTER", "A YOUTH CLUB ON THE ESTATE"]
+    }

@@ -27,7 +27,7 @@ from fairer.voices.textfile import WORKBOOK_SUFFIXES, check_file, read_text, rea
 #: Largest number of characters of text a write-up may hold (a 20 MB DOCX is mostly images).
 MAX_CHARS = 5_000_000
 
-_BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪●–]|\d{1,2}[.)]|[a-z][.)])\s+(.*\S)\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪●–→➢➤►▶✓✔○□■◆❖⁃]|\d{1,2}[.)]|[a-z][.)])\s+(.*\S)\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.*\S)\s*$")
 # A line wholly in bold ("**Question 2: What would help?**", "__Table 3__") is a heading.
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_].{0,160}?)(?:\*\*|__)\s*:?\s*$")
@@ -136,6 +136,56 @@ def text_blocks(text: str) -> list[Block]:
         gap = False
     if table:
         blocks.append(Block("table", rows=table, line=start))
+    return _label_headings(blocks)
+
+
+# A note-taker's label over what follows: "Quotes from the day", "Other comments", "Ideas".
+_LABEL = re.compile(
+    r"^(?:(?:some |other |more |key |typical |further )?(?:quotes?|quotations|comments?|"
+    r"feedback|notes|points|themes?|messages|ideas|suggestions|issues)|points raised|"
+    r"issues raised|in (?:their|people's) (?:own )?words|what (?:people|residents|we|you|"
+    r"participants|young people) (?:said|heard|told us))\b",
+    re.I,
+)
+
+
+def _is_caps_label(text: str) -> bool:
+    """A short line in capitals ("TRANSPORT", "HOUSING AND HOMES"), as note-takers head a
+    flipchart's or a page's sections."""
+    letters = [c for c in text if c.isalpha()]
+    return (
+        len(letters) >= 3
+        and len(text.split()) <= 8
+        and all(c.isupper() for c in letters)
+        and not text.rstrip().endswith((".", "!", "?"))
+    )
+
+
+def _label_headings(blocks: list[Block]) -> list[Block]:
+    """Lines that head what follows without being marked as headings: a section's name in
+    capitals over the notes in ordinary type, or a label such as "Quotes from the day" over
+    bullets or quotations.
+
+    Capitals head sections only where most of the document is not in capitals (a flipchart
+    typed all in capitals is all statements).
+    """
+    plain = [b for b in blocks if b.kind in ("para", "bullet")]
+    caps = [b for b in plain if _is_caps_label(b.text)]
+    few_caps = bool(caps) and len(caps) <= 0.4 * len(plain)
+    for i, b in enumerate(blocks):
+        if b.kind != "para" or i + 1 >= len(blocks):
+            continue
+        after = blocks[i + 1]
+        if after.kind not in ("para", "bullet") or (b is not blocks[0] and not b.gap):
+            continue
+        label = (
+            len(b.text.split()) <= 8
+            and not b.text.rstrip().endswith((".", "!", "?"))
+            and _LABEL.match(b.text.strip()) is not None
+            and (after.kind == "bullet" or _QUOTED.match(after.text) is not None)
+        )
+        if (few_caps and _is_caps_label(b.text) and not _is_caps_label(after.text)) or label:
+            b.kind = "heading"
     return blocks
 
 
@@ -464,7 +514,9 @@ _CONTENTS_LINE = re.compile(r"(?:\.\s*){4,}\s*\d{1,4}\s*$|…{2,}\s*\d{1,4}\s*$"
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 # Word writes its bullets in the Symbol and Wingdings fonts, which a PDF keeps as private-use
 # characters (U+F0B7 is Symbol's round bullet); its second-level bullet is a Courier "o".
-_PDF_BULLET = re.compile(r"^(?:[•·▪●◦‣■□➢➤✓✔\uf0a7\uf0b7\uf076\uf0d8\uf0fc\uf0e0]\s*|[–-]\s+)")
+_PDF_BULLET = re.compile(
+    r"^(?:[•·▪●◦‣■□➢➤►▶→✓✔○◆❖⁃\uf0a7\uf0b7\uf076\uf0d8\uf0fc\uf0e0]\s*|[–-]\s+)"
+)
 _PDF_SUB_BULLET = re.compile(r"^o\s+(?=\S)")
 
 
@@ -1118,9 +1170,17 @@ def agreement_marks(text: str) -> tuple[str, int]:
 
 
 def _statement_text(text: str) -> str:
-    """A statement as a reader sees it: no markup, no quotation marks round the whole."""
+    """A statement as a reader sees it: no markup, no quotation marks round the whole, and
+    no attribution after a quotation (who said it is not what was said, and "resident, 45"
+    says more about a person than a report should).
+
+    >>> _statement_text('"Buses stop at six" – resident, 45')
+    'Buses stop at six'
+    >>> _statement_text("“I can't work evenings” (young mum)")
+    "I can't work evenings"
+    """
     t = agreement_marks(plain_text(text))[0]
-    m = re.fullmatch(r"[\"“‘'](.+?)[\"”’']\s*", t)
+    m = re.fullmatch(r"[\"“‘'](.+?)[\"”’']\s*(?:[-–—]\s*[^\"“”]{1,60}|\([^)\"“”]{1,60}\))?\s*", t)
     return m.group(1).strip() if m and not re.search(r"[\"“”]", m.group(1)) else t
 
 
@@ -1825,7 +1885,8 @@ _HTML = (".html", ".htm")
 
 
 def read_notes(path: str | Path) -> NotesTable:
-    """Read a write-up (TXT, MD, DOCX, ODT, PDF, HTML), a transcript or a chat export into statements.
+    """Read a write-up (TXT, MD, DOCX, ODT, PDF, HTML, a workbook grid), a transcript or a chat
+    export into statements.
 
     Raises
     ------
