@@ -864,3 +864,54 @@ def test_a_flipchart_typed_all_in_capitals_is_all_statements(tmp_path):
     assert _by_question(read_notes(shouting).answers) == {
         "WHAT WOULD HELP?": ["LATER BUSES", "WARM SPACES IN WINTER", "A YOUTH CLUB ON THE ESTATE"]
     }
+
+
+def test_numbered_section_labels_over_bullets_head_their_points(tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "Notes from the Billingham session\n\n1. Transport\n   - Later buses\n"
+        "   - Cheaper fares\n2. Housing\n   - Damp flats\n",
+        encoding="utf-8",
+    )
+    assert _by_question(read_notes(notes).answers) == {
+        "Transport": ["Later buses", "Cheaper fares"],
+        "Housing": ["Damp flats"],
+    }
+    docx = pytest.importorskip("docx")
+    doc = docx.Document()
+    doc.add_heading("Notes from the Billingham session", level=1)
+    for label, points in [
+        ("Transport", ["Later buses", "Cheaper fares"]),
+        ("Housing", ["Damp flats"]),
+    ]:
+        doc.add_paragraph(label, style="List Number")
+        for point in points:
+            doc.add_paragraph(point, style="List Bullet 2")
+    doc.save(tmp_path / "notes.docx")
+    assert _by_question(read_notes(tmp_path / "notes.docx").answers) == {
+        "Transport": ["Later buses", "Cheaper fares"],
+        "Housing": ["Damp flats"],
+    }
+    # A numbered list of what people said, one point with a note under it, stays statements.
+    said = tmp_path / "said.md"
+    said.write_text(
+        "## What would help?\n\n1. Later buses\n   - especially on Sundays\n2. Warm spaces\n"
+        "3. A youth club\n",
+        encoding="utf-8",
+    )
+    assert _by_question(read_notes(said).answers) == {
+        "What would help?": ["Later buses", "especially on Sundays", "Warm spaces", "A youth club"]
+    }
+
+
+def test_notes_sent_by_email_leave_out_the_headers_greeting_and_signature():
+    t = read_notes(HERE / "emailed_notes.txt")
+    assert _by_question(t.answers) == {
+        "What would help?": ["Later buses", "Warm spaces in winter"],
+        "What gets in the way?": [
+            "Cost of travel",
+            "Thanks to the volunteers the café feels welcoming, but nobody knows it is there",
+        ],
+    }
+    assert any("sign-off and signature (3)" in n for n in t.notes)
+    assert not t.answers["text"].str.contains("Jane|Officer|regards").any()

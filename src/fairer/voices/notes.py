@@ -1205,6 +1205,15 @@ _CLOSING = re.compile(
 _NUMBER = re.compile(r"^\s*(?:n\s*=\s*)?[\d.,]+\s*%?\s*$", re.I)
 
 
+# An e-mail's sign-off ("Kind regards, Jane"): it and the short signature lines under it are
+# the sender's, not a participant's.
+_SIGN_OFF = re.compile(
+    r"^(?i:kind(?:est)? regards|warm(?:est)? regards|best regards|best wishes|many thanks|"
+    r"regards|thanks(?: again)?|cheers|yours sincerely|yours faithfully|with thanks)"
+    r"[,.!]?(?:\s+[A-Z][\w'-]*){0,2}\s*$"
+)
+
+
 def _is_contact_line(text: str) -> bool:
     """An organiser's contact line: an e-mail address or phone number beside a name, a role
     or a team and nothing else ("Jo Bloggs, Community Development Officer, jo@…, 01234 …").
@@ -1278,6 +1287,22 @@ def _question_headings(blocks: list[Block], skip: set[int]) -> set[int]:
             and (not nxt.numbered or (nxt.numbered == 1 and b.numbered > 1))
         ):
             out.add(i)
+    # "1. Transport" over bullets, "2. Housing" over bullets: when every numbered item of the
+    # document is a short label over a list of unnumbered points, the numbers name sections.
+    numbered = [
+        i for i, b in enumerate(blocks) if b.kind == "bullet" and b.numbered and i not in skip
+    ]
+    labels = [
+        i
+        for i in numbered
+        if i + 1 < len(blocks)
+        and blocks[i + 1].kind == "bullet"
+        and not blocks[i + 1].numbered
+        and len(blocks[i].text.split()) <= 8
+        and not blocks[i].text.rstrip().endswith((".", "!", ";", ","))
+    ]
+    if len(labels) >= 2 and len(labels) == len(numbered):
+        out |= set(labels)
     # A heading the document did not mark, such as "Transport:", still heads a section.
     out |= {
         i
@@ -1450,7 +1475,9 @@ def split_write_up(
     left_out = {
         "title and lines before the first question": 0,
         "dates, links, contact lines and thanks": 0,
+        "an e-mail's sign-off and signature": 0,
     }
+    signature = False
     about: list[str] = []
     ours: list[str] = []
     about_level: int | None = None
@@ -1491,6 +1518,14 @@ def split_write_up(
                 ours.append(plain_text(answered[0]).strip())
             continue
         if _ATTENDEES.match(text):
+            continue
+        if signature and b.kind != "heading" and i not in questions and len(text.split()) <= 8:
+            left_out["an e-mail's sign-off and signature"] += 1
+            continue  # "Jane", "Health Improvement Officer", "Hartside Borough Council"
+        signature = False
+        if b.kind in ("para", "bullet") and _SIGN_OFF.match(plain_text(text)):
+            signature = True
+            left_out["an e-mail's sign-off and signature"] += 1
             continue
         if b.kind == "heading" or i in questions:
             clean = plain_text(text).rstrip(":").strip()
