@@ -915,3 +915,41 @@ def test_notes_sent_by_email_leave_out_the_headers_greeting_and_signature():
     }
     assert any("sign-off and signature (3)" in n for n in t.notes)
     assert not t.answers["text"].str.contains("Jane|Officer|regards").any()
+
+
+def _pdf_by_hand(path: Path, lines: list[tuple[float, float, float, str]]) -> Path:
+    """A PDF written object by object: each line (x, y, size, text) in Helvetica, as a program
+    that fakes bold by printing a line twice a shade apart writes it."""
+    stream = "".join(
+        f"BT /F1 {size} Tf {x} {y} Td ({text}) Tj ET\n" for x, y, size, text in lines
+    ).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_pdf_that_fakes_bold_by_printing_twice_reads_each_letter_once(tmp_path):
+    heading = "What would help?"
+    lines = [(72, 760, 11, heading), (72.3, 760, 11, heading)]  # the faked bold heading
+    lines += [(72, 740, 11, "- Later buses"), (72, 726, 11, "- A small hall")]
+    t = read_notes(_pdf_by_hand(tmp_path / "notes.pdf", lines))
+    assert _by_question(t.answers) == {heading: ["Later buses", "A small hall"]}

@@ -599,9 +599,28 @@ def _pdf_cell(page, bbox, *, may_wrap: bool) -> str:
     return "\n".join(paragraphs)
 
 
+def _without_doubled_letters(page):
+    """The page without the second copy of letters printed twice a shade apart (how some
+    programs fake bold type). pdfplumber's ``dedupe_chars`` does this too, but sorts every
+    letter on the page each time: minutes for a long report."""
+    seen: dict[tuple[str, int], list[float]] = {}  # a letter on a line: where it starts
+    doubled: set[int] = set()
+    for c in page.chars:
+        # a copy starts within a fraction of the letter's own width (the next "l" of "ll"
+        # starts a whole width on)
+        near = 0.4 * max(c["x1"] - c["x0"], 0.5)
+        y = round(c["top"])
+        starts = [x for dy in (-1, 0, 1) for x in seen.get((c["text"], y + dy), [])]
+        if any(abs(c["x0"] - x) < near for x in starts):
+            doubled.add(id(c))
+        else:
+            seen.setdefault((c["text"], y), []).append(c["x0"])
+    return page.filter(lambda obj: id(obj) not in doubled) if doubled else page
+
+
 def _pdf_lines(page) -> list[dict]:
     """A page's lines of text outside its tables, and its tables, in reading order."""
-    page = page.dedupe_chars()  # bold faked by printing each letter twice, a shade apart
+    page = _without_doubled_letters(page)
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
 
