@@ -953,3 +953,76 @@ def test_a_pdf_that_fakes_bold_by_printing_twice_reads_each_letter_once(tmp_path
     lines += [(72, 740, 11, "- Later buses"), (72, 726, 11, "- A small hall")]
     t = read_notes(_pdf_by_hand(tmp_path / "notes.pdf", lines))
     assert _by_question(t.answers) == {heading: ["Later buses", "A small hall"]}
+
+
+CALL = {
+    "What makes it hard to look after your own health?": [
+        "Honestly there's no time, I'm up at six getting my mum's tablets sorted before school.",
+        "Appointments are always in school hours and I can't leave her.",
+    ],
+    "What would help?": [
+        "Someone who could sit with her for an hour.",
+        "A text to say Leon's mum is OK when I'm at college.",
+    ],
+}
+
+
+def _call_as_teams_document(tmp_path: Path) -> Path:
+    """The same call as Teams saves its transcript to Word: the speaker and time on a line."""
+    docx = pytest.importorskip("docx")
+    doc = docx.Document()
+    doc.add_paragraph("Young carers focus group-20250304_160102-Meeting Recording")
+    doc.add_paragraph("4 March 2025, 04:01pm")
+    for who, at, said in [
+        (
+            "Priya Raman",
+            "0:01",
+            "Thanks for joining. What makes it hard to look after your own health?",
+        ),
+        (
+            "Leon Walsh",
+            "0:06",
+            "Honestly there's no time, I'm up at six getting my mum's tablets"
+            " sorted before school.",
+        ),
+        ("Grace Adeyemi", "0:13", "Appointments are always in school hours and I can't leave her."),
+        ("Priya Raman", "0:18", "What would help?"),
+        ("Leon Walsh", "0:22", "Someone who could sit with her for an hour."),
+        ("Grace Adeyemi", "0:27", "A text to say Leon's mum is OK when I'm at college."),
+    ]:
+        doc.add_paragraph(f"{who}   {at}")
+        doc.add_paragraph(said)
+    doc.save(tmp_path / "transcript.docx")
+    return tmp_path / "transcript.docx"
+
+
+@pytest.mark.parametrize("source", ["teams_call.vtt", "zoom_call.vtt", "teams.docx"])
+def test_a_video_calls_transcript_reads_turn_by_turn_without_its_timings(tmp_path, source):
+    """Teams and Zoom captions (WebVTT, with or without voice tags; captions of one speaker
+    joined into a turn) and Teams' Word transcript: each participant a respondent, the
+    facilitator's questions the questions, and every speaker's name redacted."""
+    path = _call_as_teams_document(tmp_path) if source == "teams.docx" else HERE / source
+    t = read_notes(path)
+    assert _by_question(t.answers) == CALL
+    assert t.answers["respondent_id"].nunique() == 2
+    assert any("video call's transcript" in n for n in t.notes)
+    assert not any("Priya" in n for n in t.notes)  # the note names no one
+    import_files(tmp_path / "c", [path])
+    stored = load_statements(open_consultation(tmp_path / "c"), include_all=True)
+    assert not stored["text"].str.contains("Leon|Priya|Grace|-->").any()
+    assert stored["text"].str.contains("mum is OK when I'm at college").any()
+
+
+def test_an_agenda_is_left_out_but_a_time_someone_mentions_is_not(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(
+        "Health and wellbeing café\n\nAgenda\n10:00 Welcome\n10:15 – 11:00 Table discussions\n"
+        "11:00 Feedback\n11.30am Close\n\nWhat gets in the way?\n- The last bus is at 6pm\n"
+        "- Nobody tells you what's on\n",
+        encoding="utf-8",
+    )
+    t = read_notes(notes)
+    assert _by_question(t.answers) == {
+        "What gets in the way?": ["The last bus is at 6pm", "Nobody tells you what's on"]
+    }
+    assert any("agenda lines (times and items) (4)" in n for n in t.notes)

@@ -1233,6 +1233,30 @@ _SIGN_OFF = re.compile(
 )
 
 
+_CLOCK = r"(?:\d{1,2}[:.]\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))"
+# An agenda item: a time and a few words ("10:15 Table discussions", "Feedback 11:00").
+_AGENDA_ITEM = re.compile(
+    rf"^(?:{_CLOCK}(?:\s*[-–]\s*{_CLOCK})?\s*[-–:]?\s+\S(?:\S*\s+){{0,6}}\S*"
+    rf"|\S(?:\S*\s+){{0,6}}\S*?\s*[-–:]?\s+{_CLOCK}(?:\s*[-–]\s*{_CLOCK})?)$",
+    re.I,
+)
+
+
+def _agenda_lines(blocks: list[Block]) -> set[int]:
+    """Blocks that are an agenda: three or more lines in a row, each a time and a few words
+    (one such line alone may be what someone said: "The last bus is at 6pm")."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, b in enumerate([*blocks, Block("table")]):
+        if b.kind in ("para", "bullet", "heading") and _AGENDA_ITEM.match(b.text.strip()):
+            run.append(i)
+            continue
+        if len(run) >= 3:
+            out |= set(run)
+        run = []
+    return out
+
+
 def _is_contact_line(text: str) -> bool:
     """An organiser's contact line: an e-mail address or phone number beside a name, a role
     or a team and nothing else ("Jo Bloggs, Community Development Officer, jo@…, 01234 …").
@@ -1497,6 +1521,9 @@ def split_write_up(
         "an e-mail's sign-off and signature": 0,
     }
     signature = False
+    agenda = _agenda_lines(blocks)
+    if agenda:
+        left_out["agenda lines (times and items)"] = 0
     about: list[str] = []
     ours: list[str] = []
     about_level: int | None = None
@@ -1537,6 +1564,9 @@ def split_write_up(
                 ours.append(plain_text(answered[0]).strip())
             continue
         if _ATTENDEES.match(text):
+            continue
+        if i in agenda:
+            left_out["agenda lines (times and items)"] += 1
             continue
         if signature and b.kind != "heading" and i not in questions and len(text.split()) <= 8:
             left_out["an e-mail's sign-off and signature"] += 1
@@ -1788,7 +1818,89 @@ def _asker_names(preamble: list[tuple[int, str]]) -> list[str]:
     return out
 
 
-def transcript_statements(text: str) -> tuple[pd.DataFrame, list[str], list[str]] | None:
+_VTT_TIME = re.compile(
+    r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3}"
+)
+_VTT_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>(.*?)(?:</v>|$)", re.S)
+# A Teams transcript saved as a document: the speaker and the time on a line, then the words.
+_TEAMS_TURN = re.compile(r"^\s*([^\d:\n][^:\n]{1,48}?)\s+(?:\d{1,2}:)?\d{1,2}:\d{2}\s*$")
+
+
+def call_transcript(text: str) -> str | None:
+    """A video call's transcript (a WebVTT file from Teams or Zoom, or a Teams transcript
+    saved as a document) as typed-up turns, "Speaker: what they said", one per line.
+
+    Consecutive captions of one speaker are one turn (automatic captions split a sentence
+    across several); cue numbers, timings and styling are left out. Captions without speakers
+    come back one line each. None when the text is neither.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> vtt = ("WEBVTT\\n\\n1\\n00:00:01.000 --> 00:00:04.000\\n<v Sam>What would help?</v>\\n\\n"
+    ...        "2\\n00:00:05.000 --> 00:00:08.000\\n<v P1>Later buses,</v>\\n\\n"
+    ...        "00:00:08.000 --> 00:00:09.500\\n<v P1>and on Sundays.</v>\\n")
+    >>> print(call_transcript(vtt))
+    Sam: What would help?
+    P1: Later buses, and on Sundays.
+    """
+    lines = text.splitlines()
+    turns: list[list[str]] = []  # [speaker, words]
+
+    def say(speaker: str, words: str) -> None:
+        words = re.sub(r"\s+", " ", re.sub(r"</?[^>]+>", "", words)).strip()
+        if not words:
+            return
+        if turns and turns[-1][0] == speaker and speaker:
+            turns[-1][1] += " " + words
+        else:
+            turns.append([speaker, words])
+
+    if lines and lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        cue: list[str] = []
+        for line in [*lines[1:], ""]:
+            if _VTT_TIME.match(line):
+                cue = []
+            elif line.strip():
+                cue.append(line)
+                continue
+            if cue and not cue[0].startswith(("NOTE", "STYLE", "REGION")):
+                body = "\n".join(cue)
+                voices = _VTT_VOICE.findall(body)
+                if voices:
+                    for speaker, words in voices:
+                        say(speaker.strip(), words)
+                else:  # Zoom writes "Name: words"; plain captions have no speaker
+                    m = re.match(r"^([^:\n]{1,48}):\s+(.+)$", body, re.S)
+                    say(m.group(1).strip(), m.group(2)) if m else say("", body)
+            cue = []
+    else:
+        heads = [i for i, line in enumerate(lines) if _TEAMS_TURN.match(line)]
+        who = pd.Series([_TEAMS_TURN.match(lines[i]).group(1).strip() for i in heads])
+        # An agenda ("Welcome 10:00", "Feedback 11:30") has times too, but its items are not
+        # people and do not come round again.
+        if len(heads) < 4 or (who.value_counts() >= 2).sum() < 2:
+            return None
+        if not all(_is_speaker(w) for w in who.unique()):
+            return None
+        for n, i in enumerate(heads):
+            end = heads[n + 1] if n + 1 < len(heads) else len(lines)
+            say(_TEAMS_TURN.match(lines[i]).group(1).strip(), " ".join(lines[i + 1 : end]))
+    if not turns:
+        return None
+    return "\n".join(f"{who}: {words}" if who else words for who, words in turns)
+
+
+def transcript_statements(
+    text: str, *, speakers_known: bool = False
+) -> tuple[pd.DataFrame, list[str], list[str]] | None:
     """A typed-up focus group or interview ("SB: What helps?" / "P1: Time for myself.").
 
     Every turn of a participant is a statement, with the participant (by label, never by
@@ -1801,6 +1913,9 @@ def transcript_statements(text: str) -> tuple[pd.DataFrame, list[str], list[str]
     Parameters
     ----------
     text : str
+    speakers_known : bool
+        The labels are certainly speakers (a video call's transcript names each voice), so
+        the text is read as a transcript from its first turn, however short.
 
     Returns
     -------
@@ -1841,6 +1956,8 @@ def transcript_statements(text: str) -> tuple[pd.DataFrame, list[str], list[str]
     # young carers") or "Interviewee: tenant, 70s" before it is preamble.
     again = {lab for lab, c in every.items() if c >= 2}
     start = next((i for i, (_, m) in enumerate(turns) if m.group(1).strip() in again), None)
+    if speakers_known and turns:
+        start = 0
     if start is None:
         return None
     turns = turns[start:]
@@ -1849,9 +1966,12 @@ def transcript_statements(text: str) -> tuple[pd.DataFrame, list[str], list[str]
     repeated = int(counts[counts >= 2].sum())
     # Notes under labels ("Transport: later buses", "Housing: damp") are not a conversation:
     # in a conversation most turns are by people who speak more than once.
-    if len(turns) < 4 or (counts >= 2).sum() < 2 or repeated < 0.5 * len(turns):
-        return None
-    if len(turns) < 0.6 * (len(lines) - first):
+    if not speakers_known and (
+        len(turns) < 4
+        or (counts >= 2).sum() < 2
+        or repeated < 0.5 * len(turns)
+        or len(turns) < 0.6 * (len(lines) - first)
+    ):
         return None
     named = _askers([ln for _, ln in lines[:first]])
     askers = {lab for lab in counts.index if _ASKER.match(lab) or lab.lower() in named}
@@ -1864,7 +1984,7 @@ def transcript_statements(text: str) -> tuple[pd.DataFrame, list[str], list[str]
             for lab in counts.index
         }
         best = max(asks, key=asks.get)
-        if asks[best] >= 0.5 and counts[best] >= 2:
+        if asks[best] >= 0.5 and (counts[best] >= 2 or speakers_known):
             askers = {best}
     participants = [lab for lab in counts.index if lab not in askers]
     ids = {lab: f"speaker-{i + 1}" for i, lab in enumerate(sorted(participants))}
@@ -1901,9 +2021,14 @@ def transcript_statements(text: str) -> tuple[pd.DataFrame, list[str], list[str]
             "row": n,
         }
         rows.append(current)
+    # A code or a role names the asker in the note; a person's name does not (notes are shown
+    # to whoever imports, in the hub too).
+    shown = sorted(
+        a if _ASKER.match(a) or not _is_only_a_name(a) else "the facilitator" for a in askers
+    )
     notes = [
         f"read as a transcript: {len(participants)} participant(s); "
-        f"the questions are those of {', '.join(sorted(askers)) or 'nobody (none found)'}"
+        f"the questions are those of {', '.join(dict.fromkeys(shown)) or 'nobody (none found)'}"
     ]
     if first:
         notes.append(f"left out: title and lines before the first turn ({first})")
@@ -1960,7 +2085,12 @@ def read_notes(path: str | Path) -> NotesTable:
             blocks = (docx_blocks if suffix == ".docx" else odt_blocks)(path)
         notes += [f"{path.name}: {m}" for m in pdf_notes]
         names = attendee_names(blocks)
-        said = transcript_statements("\n".join(b.text for b in blocks if b.kind != "table"))
+        typed = "\n".join(b.text for b in blocks if b.kind != "table")
+        call = call_transcript(typed)
+        if call is not None:
+            typed = call
+            notes.append(f"{path.name}: read as a video call's transcript (timings left out)")
+        said = transcript_statements(typed, speakers_known=call is not None)
         if said is not None:
             df, speakers, more = said
             names += speakers
@@ -1996,8 +2126,16 @@ def read_notes(path: str | Path) -> NotesTable:
             )
         if len(text) > MAX_CHARS:
             raise FairerError(f"file holds more than {MAX_CHARS:,} characters", path=path)
+        call = call_transcript(text) if suffix in (".txt", ".vtt") else None
+        if call is not None:
+            text = call
+            notes.append(f"{path.name}: read as a video call's transcript (timings left out)")
         chat = chat_statements(text) if suffix in (".txt", ".vtt") else None
-        said = transcript_statements(text) if chat is None and suffix not in _HTML else None
+        said = (
+            transcript_statements(text, speakers_known=call is not None)
+            if chat is None and suffix not in _HTML
+            else None
+        )
         if chat is not None:
             df, names = chat
             notes.append(f"{path.name}: read as a chat export ({len(names)} speakers)")
