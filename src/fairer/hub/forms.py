@@ -12,7 +12,7 @@ from fairer.targeting.assets import TYPES
 #: what each upload may be, by suffix, and the first bytes its content must have
 UPLOAD_KINDS = {
     "notes": (
-        *(".txt", ".md", ".docx", ".odt", ".pdf", ".html", ".htm"),
+        *(".txt", ".md", ".docx", ".odt", ".pdf", ".html", ".htm", ".vtt"),
         *(".csv", ".tsv", ".xlsx", ".ods"),
     ),
     "assets": (".csv", ".xlsx", ".geojson", ".json"),
