@@ -78,6 +78,7 @@ DOCTESTED = [
     "fairer.voices.redact",
     "fairer.voices.codebook",
     "fairer.voices.notes",
+    "fairer.voices.pdfform",
     "fairer.framework.league",
     "fairer.hub.config",
     "fairer.hub.roles",

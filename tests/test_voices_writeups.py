@@ -1026,3 +1026,59 @@ def test_an_agenda_is_left_out_but_a_time_someone_mentions_is_not(tmp_path):
         "What gets in the way?": ["The last bus is at 6pm", "Nobody tells you what's on"]
     }
     assert any("agenda lines (times and items) (4)" in n for n in t.notes)
+
+
+def _response_form(path: Path, name: str, email: str, age: str, answers: list[str]) -> Path:
+    """A fillable PDF response form as a council sends it, filled in and returned."""
+    weasyprint = pytest.importorskip("weasyprint")
+    questions = ["What would make the biggest difference where you live?", "What gets in the way?"]
+    html = "<h1>Fairer Hartside: consultation response form</h1>"
+    html += f"<p>Your name</p><input type='text' name='name' title='Your name' value='{name}'>"
+    html += f"<p>E-mail</p><input type='text' name='email' title='Email address' value='{email}'>"
+    html += f"<p>Age</p><input type='text' name='age' title='Your age' value='{age}'>"
+    for n, (q, a) in enumerate(zip(questions, answers, strict=True), start=1):
+        html += f"<p>Q{n}. {q}</p><textarea name='q{n}' title='{q}'>{a}</textarea>"
+    html += "<input type='checkbox' name='org' title='I am responding for an organisation'>"
+    weasyprint.HTML(string=html).write_pdf(path, pdf_forms=True)
+    return path
+
+
+def test_returned_pdf_response_forms_are_one_respondent_each(tmp_path):
+    """What people typed is in the form's fields, not the page: each returned form is one
+    respondent, their name and e-mail never imported, their age kept as who answered."""
+    from fairer.store import queries
+    from fairer.voices.survey import read_survey
+
+    people = [
+        ("Jane Smith", "jane@example.org", "34", ["Later buses on Sundays", "The cost of travel"]),
+        ("Bob Jones", "bob@example.org", "67", ["A bench on the walk to the shops", ""]),
+        ("Amira Khan", "", "22", ["Somewhere for teenagers to go", "Nobody tells you what's on"]),
+    ]
+    forms = [
+        _response_form(tmp_path / f"response-{i}.pdf", *person)
+        for i, person in enumerate(people, start=1)
+    ]
+    report = import_files(tmp_path / "c", forms)
+    assert dict(report.imported) == {"response-1.pdf": 2, "response-2.pdf": 1, "response-3.pdf": 2}
+    s = load_statements(open_consultation(tmp_path / "c"), include_all=True)
+    assert sorted(zip(s["file"], s["question"], s["text"], strict=True)) == [
+        ("response-1.pdf", "What gets in the way?", "The cost of travel"),
+        ("response-1.pdf", "What would make the biggest difference where you live?",
+         "Later buses on Sundays"),
+        ("response-2.pdf", "What would make the biggest difference where you live?",
+         "A bench on the walk to the shops"),
+        ("response-3.pdf", "What gets in the way?", "Nobody tells you what's on"),
+        ("response-3.pdf", "What would make the biggest difference where you live?",
+         "Somewhere for teenagers to go"),
+    ]  # fmt: skip
+    assert s["respondent_id"].nunique() == 3
+    stored = (tmp_path / "c").rglob("*")
+    for f in [p for p in stored if p.is_file()]:
+        body = f.read_bytes()
+        assert b"jane@example.org" not in body and b"Jane Smith" not in body, f
+    assert "note: in 3 files: not imported: Your name (personal data: never imported)" in (
+        report.lines()
+    )
+    assert read_survey(forms[1]).respondents["age"].tolist() == ["67"]
+    who = open_consultation(tmp_path / "c").read(queries.respondents)
+    assert sorted(who["age"]) == ["16-24", "25-34", "65-74"]  # banded when stored

@@ -19,6 +19,7 @@ from fairer.store import open_store, queries
 from fairer.store.schema import DERIVED_TABLES
 from fairer.voices.clean import has_markup, plain_text, statement_id, tidy_answers
 from fairer.voices.notes import is_workshop_grid, read_notes
+from fairer.voices.pdfform import is_filled_form
 from fairer.voices.redact import redact
 from fairer.voices.survey import read_survey
 from fairer.voices.workspace import Consultation, open_consultation
@@ -49,7 +50,16 @@ class ImportReport:
     campaigns: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def lines(self) -> list[str]:
-        out = [f"imported {n}: {k:,} statements" for n, k in self.imported]
+        if len(self.imported) > 12:  # a folder of returned forms: the totals, not 500 lines
+            least = min(self.imported, key=lambda x: x[1])
+            most = max(self.imported, key=lambda x: x[1])
+            out = [
+                f"imported {len(self.imported):,} files: "
+                f"{sum(k for _, k in self.imported):,} statements "
+                f"(fewest {least[1]:,} in {least[0]}, most {most[1]:,} in {most[0]})"
+            ]
+        else:
+            out = [f"imported {n}: {k:,} statements" for n, k in self.imported]
         out += [f"unchanged {n}" for n in self.unchanged]
         c = self.counts
         if c:
@@ -68,7 +78,27 @@ class ImportReport:
                 f"{c.campaign_id}: {c.statements:,} responses to '{c.question}' repeat one "
                 f"template ({c.edited:,} with their own edits); coded once, counted for each"
             )
-        return out + [f"note: {m}" for m in self.notes]
+        return out + [f"note: {m}" for m in _grouped_by_file(self.notes)]
+
+
+def _grouped_by_file(notes: list[str]) -> list[str]:
+    """Notes in order, one line for what three files or more say alike ("in 212 files: not
+    imported: Your name (personal data: never imported)")."""
+    files: dict[str, list[str]] = {}
+    for note in notes:
+        name, sep, said = note.partition(": ")
+        if sep:
+            files.setdefault(said, []).append(name)
+    out, done = [], set()
+    for note in notes:
+        name, sep, said = note.partition(": ")
+        if sep and len(set(files[said])) >= 3:
+            if said not in done:
+                out.append(f"in {len(set(files[said])):,} files: {said}")
+                done.add(said)
+        else:
+            out.append(note)
+    return out
 
 
 def age_band(value: object) -> str | None:
@@ -114,6 +144,8 @@ def _read_one(path: Path, how: _Reading):
     )
     if how.kind is None and suffix in SURVEY_SUFFIXES and is_workshop_grid(path):
         kind = "notes"  # a strategy café's notes pasted as a table, not a survey
+    if how.kind is None and suffix == ".pdf" and is_filled_form(path):
+        kind = "survey"  # a returned response form: one respondent's answers in its fields
     if kind == "survey":
         t = read_survey(
             path, text_columns=how.text_columns, id_column=how.id_column, platform=how.platform

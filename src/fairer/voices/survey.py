@@ -18,6 +18,7 @@ import pandas as pd
 
 from fairer.errors import FairerError
 from fairer.tabular import check_last_row, suffix_of
+from fairer.voices.pdfform import form_grid
 from fairer.voices.platforms import Layout, detect_layout
 from fairer.voices.textfile import (
     WORKBOOK_SUFFIXES,
@@ -102,6 +103,9 @@ def _read_grids(path: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
     notes: list[str] = []
     if suffix in WORKBOOK_SUFFIXES:
         return read_workbook(path), notes
+    if suffix == ".pdf":  # a filled-in response form: one respondent
+        notes.append(f"{path.name}: read as a filled-in response form (one respondent)")
+        return {"": form_grid(path)}, notes
     if suffix == ".parquet":
         df = pd.read_parquet(path).astype(str)
         return {"": pd.concat([pd.DataFrame([list(df.columns)]), pd.DataFrame(df.values)])}, notes
