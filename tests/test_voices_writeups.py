@@ -1082,3 +1082,30 @@ def test_returned_pdf_response_forms_are_one_respondent_each(tmp_path):
     assert read_survey(forms[1]).respondents["age"].tolist() == ["67"]
     who = open_consultation(tmp_path / "c").read(queries.respondents)
     assert sorted(who["age"]) == ["16-24", "25-34", "65-74"]  # banded when stored
+
+
+def test_a_word_document_saved_as_a_web_page_keeps_its_lists():
+    """Word's "Save as web page" writes list items as paragraphs with a Symbol-font dot,
+    a Courier "o" for the level below and the number as text."""
+    t = read_notes(HERE / "word_web_page.html")
+    assert _by_question(t.answers) == {
+        "What would help?": ["Later buses", "Warm spaces", "A youth club"],
+        "What gets in the way?": [
+            "Cost of travel",
+            "£4.50 for a return into town",
+            "1. This numbered line is a paragraph of its own, not a list.",
+        ],
+    }
+
+
+def test_markdown_downloaded_from_google_docs_loses_its_escapes():
+    t = read_notes(HERE / "google_docs.md")
+    assert _by_question(t.answers) == {
+        "Question 1. What would help?": [
+            "Later buses - especially on Sundays",
+            "Warm spaces",
+            "in the library",
+            "A youth club",
+        ],
+        "Question 2. What gets in the way?": ["Cost of travel (£4.50 return)"],
+    }

@@ -28,6 +28,8 @@ from fairer.voices.textfile import WORKBOOK_SUFFIXES, check_file, read_text, rea
 MAX_CHARS = 5_000_000
 
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪●–→➢➤►▶✓✔○□■◆❖⁃]|\d{1,2}[.)]|[a-z][.)])\s+(.*\S)\s*$")
+# A backslash before Markdown's punctuation, as Google Docs and pandoc write "1\\." and "\\-".
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+(.*\S)\s*$")
 # A line wholly in bold ("**Question 2: What would help?**", "__Table 3__") is a heading.
 _BOLD_LINE = re.compile(r"^(?:\*\*|__)([^*_].{0,160}?)(?:\*\*|__)\s*:?\s*$")
@@ -136,6 +138,9 @@ def text_blocks(text: str) -> list[Block]:
         gap = False
     if table:
         blocks.append(Block("table", rows=table, line=start))
+    for b in blocks:  # Markdown's escapes ("1\\.", "\\-", "\\(") as the reader sees them
+        b.text = _MD_ESCAPE.sub(r"\1", b.text)
+        b.rows = [[_MD_ESCAPE.sub(r"\1", c) for c in row] for row in b.rows]
     return _label_headings(blocks)
 
 
@@ -858,6 +863,7 @@ class _HTMLBlocks(HTMLParser):
         self._cell: list[str] | None = None
         self._skip = 0
         self._in_li = 0
+        self._word_list = False  # Word's "Save as web page" writes list items as paragraphs
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "head", "title"):
@@ -895,6 +901,7 @@ class _HTMLBlocks(HTMLParser):
                 else "para"
             )
             self._level = int(tag[1]) if tag in self._HEADINGS else 9
+            self._word_list = tag == "p" and "msolist" in (dict(attrs).get("class") or "").lower()
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "head", "title"):
@@ -927,12 +934,27 @@ class _HTMLBlocks(HTMLParser):
 
     def _flush(self):
         text = re.sub(r"\s+", " ", "".join(self._buf)).strip()
-        if self._kind and text:
-            heading = self._kind == "heading"
+        kind, numbered = self._kind, 0
+        if kind == "para":
+            # A bullet typed or exported as a paragraph: "· Later buses" (Word's web page, its
+            # Symbol-font dot), "§" and "o" for its deeper levels, "1." for its numbers.
+            glyph = r"[§o]|\d{1,2}[.)]|[a-z][.)]" if self._word_list else r"\d{1,2}[.)]"
+            m = _BULLET.match(text) or re.match(rf"^(?:{glyph})\s+(.*\S)$", text)
+            if m and (self._word_list or not re.match(r"^\d", text)):
+                kind, text = "bullet", m.group(1)
+                numbered = -1 if re.match(r"^\d", "".join(self._buf).strip()) else 0
+        if kind and text:
+            heading = kind == "heading"
             self.blocks.append(
-                Block(self._kind, text, level=self._level if heading else 9, marked=heading)
+                Block(
+                    kind,
+                    text,
+                    level=self._level if heading else 9,
+                    marked=heading,
+                    numbered=numbered,
+                )
             )
-        self._buf, self._kind, self._level = [], None, 9
+        self._buf, self._kind, self._level, self._word_list = [], None, 9, False
 
 
 def html_blocks(text: str) -> list[Block]:
