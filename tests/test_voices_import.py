@@ -203,6 +203,7 @@ def test_docx_notes_including_a_20mb_document(tmp_path):
         ("notes.pages", "PK", "unknown file type '.pages'"),
         ("notes.odt", "PK\x03\x04 not really a zip", "not a readable OpenDocument text file"),
         ("survey.ods", "not a spreadsheet", "cannot read workbook"),
+        ("call.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\n", "no captions found"),
         ("blank.md", "\n\n   \n", "no statements found"),
     ],
 )

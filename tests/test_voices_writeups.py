@@ -1109,3 +1109,12 @@ def test_markdown_downloaded_from_google_docs_loses_its_escapes():
         ],
         "Question 2. What gets in the way?": ["Cost of travel (£4.50 return)"],
     }
+
+
+def test_a_blank_response_form_is_refused_not_read_for_its_instructions(tmp_path):
+    """A form's page holds the council's questions and instructions: never residents' words."""
+    blank = _response_form(tmp_path / "blank.pdf", "", "", "", ["", ""])
+    good = _response_form(tmp_path / "good.pdf", "", "", "40", ["Later buses on Sundays", ""])
+    with pytest.raises(FairerError, match="a response form with no written answer in its"):
+        import_files(tmp_path / "c", [good, blank])
+    assert not (tmp_path / "c").exists()

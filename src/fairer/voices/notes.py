@@ -22,6 +22,7 @@ import pandas as pd
 
 from fairer.errors import FairerError
 from fairer.voices.clean import has_markup, plain_text
+from fairer.voices.pdfform import form_fields
 from fairer.voices.textfile import WORKBOOK_SUFFIXES, check_file, read_text, read_workbook
 
 #: Largest number of characters of text a write-up may hold (a 20 MB DOCX is mostly images).
@@ -2101,6 +2102,17 @@ def read_notes(path: str | Path) -> NotesTable:
     names: list[str] = []
     if suffix in (".docx", ".odt", ".pdf"):
         pdf_notes: list[str] = []
+        if suffix == ".pdf" and (fields := form_fields(path)):
+            # A form's page holds the council's questions and instructions, never the answers.
+            written = sum(len(value.split()) >= 2 for _, value in fields)
+            raise FairerError(
+                "a filled-in response form: it is one respondent's answers, read as a survey "
+                "(fairer voices import does so)"
+                if written
+                else f"a response form with no written answer in its {len(fields)} field(s) "
+                "(blank, or only ticks and one-word choices): nothing to import",
+                path=path,
+            )
         if suffix == ".pdf":
             blocks = pdf_blocks(path, pdf_notes)
         else:
@@ -2149,6 +2161,10 @@ def read_notes(path: str | Path) -> NotesTable:
         if len(text) > MAX_CHARS:
             raise FairerError(f"file holds more than {MAX_CHARS:,} characters", path=path)
         call = call_transcript(text) if suffix in (".txt", ".vtt") else None
+        if call is None and suffix == ".vtt":
+            raise FairerError(
+                "no captions found (a WebVTT file of timings and nothing said)", path=path
+            )
         if call is not None:
             text = call
             notes.append(f"{path.name}: read as a video call's transcript (timings left out)")
