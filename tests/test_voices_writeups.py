@@ -892,7 +892,7 @@ def test_numbered_section_labels_over_bullets_head_their_points(tmp_path):
         "Transport": ["Later buses", "Cheaper fares"],
         "Housing": ["Damp flats"],
     }
-    # A numbered list of what people said, one point with a note under it, stays statements.
+    # A numbered list of what people said, one point qualified under it, stays statements.
     said = tmp_path / "said.md"
     said.write_text(
         "## What would help?\n\n1. Later buses\n   - especially on Sundays\n2. Warm spaces\n"
@@ -900,7 +900,7 @@ def test_numbered_section_labels_over_bullets_head_their_points(tmp_path):
         encoding="utf-8",
     )
     assert _by_question(read_notes(said).answers) == {
-        "What would help?": ["Later buses", "especially on Sundays", "Warm spaces", "A youth club"]
+        "What would help?": ["Later buses, especially on Sundays", "Warm spaces", "A youth club"]
     }
 
 
@@ -1098,13 +1098,12 @@ def test_a_word_document_saved_as_a_web_page_keeps_its_lists():
     }
 
 
-def test_markdown_downloaded_from_google_docs_loses_its_escapes():
+def test_markdown_downloaded_from_google_docs_loses_its_escapes_and_joins_a_qualifying_point():
     t = read_notes(HERE / "google_docs.md")
     assert _by_question(t.answers) == {
         "Question 1. What would help?": [
             "Later buses - especially on Sundays",
-            "Warm spaces",
-            "in the library",
+            "Warm spaces, in the library",  # the point under it only qualifies it
             "A youth club",
         ],
         "Question 2. What gets in the way?": ["Cost of travel (£4.50 return)"],
@@ -1118,3 +1117,21 @@ def test_a_blank_response_form_is_refused_not_read_for_its_instructions(tmp_path
     with pytest.raises(FairerError, match="a response form with no written answer in its"):
         import_files(tmp_path / "c", [good, blank])
     assert not (tmp_path / "c").exists()
+
+
+def test_points_under_a_point_are_their_own_unless_they_only_qualify_it(tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "## What would help?\n\n- Transport\n  - Later buses\n  - Cheaper fares\n"
+        "- Warm spaces\n  - at the library\n  - Nowhere else is open after five\n",
+        encoding="utf-8",
+    )
+    assert _by_question(read_notes(notes).answers) == {
+        "What would help?": [
+            "Transport",
+            "Later buses",
+            "Cheaper fares",
+            "Warm spaces, at the library",
+            "Nowhere else is open after five",
+        ]
+    }

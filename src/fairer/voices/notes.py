@@ -97,6 +97,7 @@ def text_blocks(text: str) -> list[Block]:
     case, or continues a line that stopped mid-phrase ("… runs every" / "hour, so …").
     """
     blocks: list[Block] = []
+    indents: dict[int, int] = {}  # a bullet's indent, by the block's id
     table: list[list[str]] = []
     start = 0
     gap = True
@@ -130,7 +131,22 @@ def text_blocks(text: str) -> list[Block]:
         elif m := _BULLET.match(line):
             num = re.match(r"^\s*(\d{1,2})[.)]\s", line)
             numbered = int(num.group(1)) if num else 0
-            blocks.append(Block("bullet", m.group(1), line=n, gap=gap, numbered=numbered))
+            indent = len(line) - len(line.lstrip())
+            said = m.group(1)
+            if (
+                prev is not None
+                and prev.kind == "bullet"
+                and not gap
+                and indent > indents.get(id(prev), 0)
+                and said[:1].islower()
+                and not numbered
+            ):
+                # "Warm spaces" / "    - in the library": a point under a point that only
+                # qualifies it is part of it, as a reader takes it.
+                prev.text = f"{prev.text.rstrip(' ,;')}, {said}"
+                continue
+            blocks.append(Block("bullet", said, line=n, gap=gap, numbered=numbered))
+            indents[id(blocks[-1])] = indent
         elif _is_heading_line(s):
             marked = bool(re.match(r"^q(?:uestion)?\s*\d+\b", s, re.I))
             blocks.append(Block("heading", s.rstrip(":").strip(), line=n, marked=marked, gap=gap))
