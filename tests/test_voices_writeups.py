@@ -1119,19 +1119,30 @@ def test_a_blank_response_form_is_refused_not_read_for_its_instructions(tmp_path
     assert not (tmp_path / "c").exists()
 
 
+POINTS = [("Transport", 0), ("Later buses", 1), ("Cheaper fares", 1), ("Warm spaces", 0)]
+POINTS += [("at the library", 1), ("Nowhere else is open after five", 1)]
+READ_POINTS = {
+    "What would help?": [
+        "Transport",
+        "Later buses",
+        "Cheaper fares",
+        "Warm spaces, at the library",
+        "Nowhere else is open after five",
+    ]
+}
+
+
 def test_points_under_a_point_are_their_own_unless_they_only_qualify_it(tmp_path):
     notes = tmp_path / "notes.md"
     notes.write_text(
-        "## What would help?\n\n- Transport\n  - Later buses\n  - Cheaper fares\n"
-        "- Warm spaces\n  - at the library\n  - Nowhere else is open after five\n",
+        "## What would help?\n\n" + "".join(f"{'  ' * lv}- {p}\n" for p, lv in POINTS),
         encoding="utf-8",
     )
-    assert _by_question(read_notes(notes).answers) == {
-        "What would help?": [
-            "Transport",
-            "Later buses",
-            "Cheaper fares",
-            "Warm spaces, at the library",
-            "Nowhere else is open after five",
-        ]
-    }
+    assert _by_question(read_notes(notes).answers) == READ_POINTS
+    docx = pytest.importorskip("docx")
+    doc = docx.Document()
+    doc.add_heading("What would help?", level=2)
+    for point, level in POINTS:
+        doc.add_paragraph(point, style="List Bullet 2" if level else "List Bullet")
+    doc.save(tmp_path / "notes.docx")
+    assert _by_question(read_notes(tmp_path / "notes.docx").answers) == READ_POINTS

@@ -307,6 +307,7 @@ def docx_blocks(path: Path) -> list[Block]:
             f"not a readable Word document ({type(exc).__name__})", path=path
         ) from None
     blocks: list[Block] = []
+    levels: dict[int, int] = {}  # a list item's level, by the block's id
     total = 0
     for i, child in enumerate(document.element.body.iterchildren()):
         tag = child.tag.rsplit("}", 1)[-1]
@@ -323,9 +324,28 @@ def docx_blocks(path: Path) -> list[Block]:
                 level = 1 if style.startswith("Title") else int(m.group(1)) if m else 9
                 blocks.append(Block("heading", text, line=i + 1, level=level, marked=True))
             elif "List" in style or child.find(".//{*}numPr") is not None:
+                ilvl = child.find(".//{*}numPr/{*}ilvl")
+                depth = re.search(r"(\d)$", style)
+                level = (
+                    int(ilvl.get(f"{_W}val", "0"))
+                    if ilvl is not None
+                    else int(depth.group(1)) - 1
+                    if depth
+                    else 0
+                )
+                prev = blocks[-1] if blocks else None
+                if (
+                    prev is not None
+                    and prev.kind == "bullet"
+                    and level > levels.get(id(prev), 0)
+                    and text[:1].islower()
+                ):
+                    prev.text = f"{prev.text.rstrip(' ,;')}, {text}"  # it only qualifies it
+                    continue
                 blocks.append(
                     Block("bullet", text, line=i + 1, numbered=-1 if "Number" in style else 0)
                 )
+                levels[id(blocks[-1])] = level
             else:
                 # a paragraph's own lines are one paragraph of the document, for provenance
                 blocks.extend(
