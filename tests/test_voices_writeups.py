@@ -1146,3 +1146,24 @@ def test_points_under_a_point_are_their_own_unless_they_only_qualify_it(tmp_path
         doc.add_paragraph(point, style="List Bullet 2" if level else "List Bullet")
     doc.save(tmp_path / "notes.docx")
     assert _by_question(read_notes(tmp_path / "notes.docx").answers) == READ_POINTS
+    pytest.importorskip("odf")
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, List, ListItem, P
+
+    odt = OpenDocumentText()
+    odt.text.addElement(H(outlinelevel=2, text="What would help?"))
+    outer, item = List(), None
+    for point, level in POINTS:
+        if level == 0:
+            item = ListItem()
+            item.addElement(P(text=point))
+            outer.addElement(item)
+        else:
+            inner = List()
+            sub_item = ListItem()
+            sub_item.addElement(P(text=point))
+            inner.addElement(sub_item)
+            item.addElement(inner)
+    odt.text.addElement(outer)
+    odt.save(str(tmp_path / "notes.odt"))
+    assert _by_question(read_notes(tmp_path / "notes.odt").answers) == READ_POINTS

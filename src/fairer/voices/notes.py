@@ -471,6 +471,9 @@ def odt_blocks(path: Path) -> list[Block]:
     blocks: list[Block] = []
     total = 0
 
+    depth = 0  # how deep in nested lists the walk is
+    levels: dict[int, int] = {}  # a list item's depth, by the block's id
+
     def paragraph(el, n: int, in_list: str | None) -> None:
         nonlocal total
         style = el.get(_odf("text:style-name"))
@@ -483,8 +486,18 @@ def odt_blocks(path: Path) -> list[Block]:
             level = int(el.get(_odf("text:outline-level"), "9") or 9)
             blocks.append(Block("heading", text, line=n, level=level, marked=True))
         elif list_style is not None:
+            prev = blocks[-1] if blocks else None
+            if (
+                prev is not None
+                and prev.kind == "bullet"
+                and depth > levels.get(id(prev), 0)
+                and text[:1].islower()
+            ):
+                prev.text = f"{prev.text.rstrip(' ,;')}, {text}"  # it only qualifies it
+                return
             numbered = -1 if list_style in numbered_lists else 0
             blocks.append(Block("bullet", text, line=n, numbered=numbered))
+            levels[id(blocks[-1])] = depth
         elif bold and len(text) < 160:
             blocks.append(Block("heading", text, line=n, level=9, marked=True))
         else:
@@ -538,9 +551,12 @@ def odt_blocks(path: Path) -> list[Block]:
                 )
 
     def walk_list(lst, style: str) -> None:
+        nonlocal depth
+        depth += 1
         for item in lst:
             if item.tag in (_odf("text:list-item"), _odf("text:list-header")):
                 walk(item, style)
+        depth -= 1
 
     if body is not None:
         walk(body)
