@@ -606,25 +606,24 @@ def test_a_word_report_saved_as_pdf_reads_as_the_word_document_does(tmp_path):
     assert from_pdf[columns].equals(from_docx[columns])
 
 
-def test_a_title_under_a_masthead_is_a_title_and_a_first_question_stays_a_question(tmp_path):
-    masthead = tmp_path / "summary.md"
-    masthead.write_text(
+@pytest.mark.parametrize(
+    "above",
+    [
+        # a masthead over the title, and a paragraph under it: the title is a title
         "Hartside Borough Council\n\n# What you told us in 2025\n\nWe asked two questions and"
-        " 80 people answered them online or at one of our six drop-in sessions.\n\n"
-        "## What would help?\n\n- Later buses\n\n## What gets in the way?\n\n- Cost of travel\n",
+        " 80 people answered them online or at one of our six drop-in sessions.\n\n",
+        # the first heading is a question, the date stands above it
+        "Strategy café, 4 March\n\n",
+    ],
+)
+def test_a_title_under_a_masthead_is_a_title_and_a_first_question_stays_a_question(tmp_path, above):
+    notes = tmp_path / "summary.md"
+    notes.write_text(
+        above + "## What would help?\n\n- Later buses\n\n## What gets in the way?\n\n"
+        "- Cost of travel\n",
         encoding="utf-8",
     )
-    assert _by_question(read_notes(masthead).answers) == {
-        "What would help?": ["Later buses"],
-        "What gets in the way?": ["Cost of travel"],
-    }
-    cafe = tmp_path / "cafe.md"  # the first heading is a question, the date stands above it
-    cafe.write_text(
-        "Strategy café, 4 March\n\n## What would help?\n\n- Later buses\n\n"
-        "## What gets in the way?\n\n- Cost of travel\n",
-        encoding="utf-8",
-    )
-    assert _by_question(read_notes(cafe).answers) == {
+    assert _by_question(read_notes(notes).answers) == {
         "What would help?": ["Later buses"],
         "What gets in the way?": ["Cost of travel"],
     }
@@ -873,25 +872,17 @@ def test_numbered_section_labels_over_bullets_head_their_points(tmp_path):
         "   - Cheaper fares\n2. Housing\n   - Damp flats\n",
         encoding="utf-8",
     )
-    assert _by_question(read_notes(notes).answers) == {
-        "Transport": ["Later buses", "Cheaper fares"],
-        "Housing": ["Damp flats"],
-    }
+    sections = {"Transport": ["Later buses", "Cheaper fares"], "Housing": ["Damp flats"]}
+    assert _by_question(read_notes(notes).answers) == sections
     docx = pytest.importorskip("docx")
     doc = docx.Document()
     doc.add_heading("Notes from the Billingham session", level=1)
-    for label, points in [
-        ("Transport", ["Later buses", "Cheaper fares"]),
-        ("Housing", ["Damp flats"]),
-    ]:
+    for label, points in sections.items():
         doc.add_paragraph(label, style="List Number")
         for point in points:
             doc.add_paragraph(point, style="List Bullet 2")
     doc.save(tmp_path / "notes.docx")
-    assert _by_question(read_notes(tmp_path / "notes.docx").answers) == {
-        "Transport": ["Later buses", "Cheaper fares"],
-        "Housing": ["Damp flats"],
-    }
+    assert _by_question(read_notes(tmp_path / "notes.docx").answers) == sections
     # A numbered list of what people said, one point qualified under it, stays statements.
     said = tmp_path / "said.md"
     said.write_text(

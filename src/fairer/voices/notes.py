@@ -134,16 +134,10 @@ def text_blocks(text: str) -> list[Block]:
             indent = len(line) - len(line.lstrip())
             said = m.group(1)
             if (
-                prev is not None
-                and prev.kind == "bullet"
-                and not gap
-                and indent > indents.get(id(prev), 0)
-                and said[:1].islower()
+                not gap
                 and not numbered
+                and _joined_to_the_point_above(blocks, indents, indent, said)
             ):
-                # "Warm spaces" / "    - in the library": a point under a point that only
-                # qualifies it is part of it, as a reader takes it.
-                prev.text = f"{prev.text.rstrip(' ,;')}, {said}"
                 continue
             blocks.append(Block("bullet", said, line=n, gap=gap, numbered=numbered))
             indents[id(blocks[-1])] = indent
@@ -169,6 +163,24 @@ _LABEL = re.compile(
     r"participants|young people) (?:said|heard|told us))\b",
     re.I,
 )
+
+
+def _joined_to_the_point_above(
+    blocks: list[Block], levels: dict[int, int], level: int, text: str
+) -> bool:
+    """Join a list item to the one above when it sits deeper and starts in lower case: "Warm
+    spaces" / "at the library" is one point as a reader takes it. `levels` holds each item's
+    depth (or indent) by the block's id. True when joined."""
+    prev = blocks[-1] if blocks else None
+    if (
+        prev is None
+        or prev.kind != "bullet"
+        or level <= levels.get(id(prev), 0)
+        or not text[:1].islower()
+    ):
+        return False
+    prev.text = f"{prev.text.rstrip(' ,;')}, {text}"
+    return True
 
 
 def _is_caps_label(text: str) -> bool:
@@ -333,14 +345,7 @@ def docx_blocks(path: Path) -> list[Block]:
                     if depth
                     else 0
                 )
-                prev = blocks[-1] if blocks else None
-                if (
-                    prev is not None
-                    and prev.kind == "bullet"
-                    and level > levels.get(id(prev), 0)
-                    and text[:1].islower()
-                ):
-                    prev.text = f"{prev.text.rstrip(' ,;')}, {text}"  # it only qualifies it
+                if _joined_to_the_point_above(blocks, levels, level, text):
                     continue
                 blocks.append(
                     Block("bullet", text, line=i + 1, numbered=-1 if "Number" in style else 0)
@@ -486,14 +491,7 @@ def odt_blocks(path: Path) -> list[Block]:
             level = int(el.get(_odf("text:outline-level"), "9") or 9)
             blocks.append(Block("heading", text, line=n, level=level, marked=True))
         elif list_style is not None:
-            prev = blocks[-1] if blocks else None
-            if (
-                prev is not None
-                and prev.kind == "bullet"
-                and depth > levels.get(id(prev), 0)
-                and text[:1].islower()
-            ):
-                prev.text = f"{prev.text.rstrip(' ,;')}, {text}"  # it only qualifies it
+            if _joined_to_the_point_above(blocks, levels, depth, text):
                 return
             numbered = -1 if list_style in numbered_lists else 0
             blocks.append(Block("bullet", text, line=n, numbered=numbered))
