@@ -1158,3 +1158,20 @@ def test_points_under_a_point_are_their_own_unless_they_only_qualify_it(tmp_path
     odt.text.addElement(outer)
     odt.save(str(tmp_path / "notes.odt"))
     assert _by_question(read_notes(tmp_path / "notes.odt").answers) == READ_POINTS
+
+
+def test_a_folder_of_returned_forms_imports_as_one_respondent_each(cli, tmp_path):
+    """On Windows a shell does not expand `responses/*.pdf`: the folder itself is named. Word's
+    lock files and hidden files in it are passed over; an empty folder is refused."""
+    responses = tmp_path / "responses"
+    (responses / "late").mkdir(parents=True)
+    _response_form(responses / "r1.pdf", "", "", "34", ["Later buses on Sundays", ""])
+    _response_form(responses / "late" / "r2.pdf", "", "", "70", ["A bench by the shops", ""])
+    (responses / "~$notes.docx").write_bytes(b"\x00lock")
+    (responses / ".DS_Store").write_bytes(b"\x00")
+    code, out, err = cli("voices", "import", tmp_path / "c", responses)
+    assert code == 0, err
+    assert "imported r1.pdf: 1 statements" in out and "imported r2.pdf: 1 statements" in out
+    (tmp_path / "empty").mkdir()
+    code, out, err = cli("voices", "import", tmp_path / "c", tmp_path / "empty")
+    assert code == 2 and "holds no file fairer reads" in err and len(err.strip().splitlines()) == 1

@@ -46,7 +46,9 @@ def progress_bar(label: str, quiet: bool = False):
 def import_cmd(
     folder: Path = Folder,
     files: list[Path] = typer.Argument(
-        ..., help="Survey exports (CSV/XLSX/ODS) and notes (TXT/MD/DOCX/ODT/PDF/HTML/VTT)."
+        ...,
+        help="Survey exports (CSV/XLSX/ODS) and notes (TXT/MD/DOCX/ODT/PDF/HTML/VTT), or folders "
+        "of them.",
     ),
     kind: str = typer.Option(None, "--kind", help="Force the reader: survey or notes."),
     text_column: list[str] = typer.Option(

@@ -240,6 +240,56 @@ def _respondent_attributes(resp: pd.DataFrame, postcodes, path: Path, report) ->
     return out.drop_duplicates("respondent_id")
 
 
+def files_to_import(paths: list[str | Path]) -> list[Path]:
+    """The files named, with each folder named replaced by the files it holds that fairer
+    reads (and those in folders under it), in name order.
+
+    Office's lock files (``~$notes.docx``, left while a document is open) and hidden files
+    are not what anyone meant to import, and are passed over. A folder with nothing to read
+    in it is refused, as is a path that does not exist.
+
+    Parameters
+    ----------
+    paths : list of path-like
+
+    Returns
+    -------
+    list of Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b.pdf", "a.docx", "~$a.docx", ".DS_Store", "scan.jpg"):
+    ...     _ = (d / name).write_text("x")
+    >>> [p.name for p in files_to_import([d])]
+    ['a.docx', 'b.pdf']
+    """
+    out: list[Path] = []
+    readable = {*SURVEY_SUFFIXES, *NOTES_SUFFIXES}
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in readable
+            and not p.name.startswith(("~$", "."))
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not found:
+            raise FairerError(
+                "the folder holds no file fairer reads (surveys: CSV, XLSX, ODS; notes: TXT, MD, "
+                "DOCX, ODT, PDF, HTML, VTT)",
+                path=path,
+            )
+        out += found
+    return out
+
+
 def import_files(
     folder: str | Path,
     files: list[str | Path],
@@ -257,7 +307,7 @@ def import_files(
         A place folder or a consultation folder (created if new).
     files : list of path-like
         Surveys (CSV, TSV, XLSX, ODS; wide or long) and notes (TXT, MD, DOCX, ODT, PDF, HTML, chat
-        exports).
+        exports), or folders of them (a folder of returned forms, say): see `files_to_import`.
     kind : {"survey", "notes"}, optional
         Force the reader; by default the file's suffix decides.
     text_columns, id_column : optional
@@ -277,6 +327,7 @@ def import_files(
     FairerError
         If any file is unreadable or has no free text; nothing is stored in that case.
     """
+    files = files_to_import(files)
     if not files:
         raise FairerError("no files to import")
     from fairer.voices.workspace import SETTINGS_FILE
