@@ -906,6 +906,9 @@ def test_notes_sent_by_email_leave_out_the_headers_greeting_and_signature():
     }
     assert any("sign-off and signature (3)" in n for n in t.notes)
     assert not t.answers["text"].str.contains("Jane|Officer|regards").any()
+    # the sender is a name to redact wherever it appears; the team the notes went to is not
+    assert "Jane Okafor" in t.names and "Okafor" in t.names
+    assert not {"Public", "Health", "Public Health Intelligence"} & set(t.names)
 
 
 def _pdf_by_hand(path: Path, lines: list[tuple[float, float, float, str]]) -> Path:

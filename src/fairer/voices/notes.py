@@ -1144,6 +1144,9 @@ def _unheaded_name_runs(blocks: list[Block], shortest: int = 3) -> set[int]:
     return out
 
 
+_MAIL_HEADER = re.compile(r"^(?:from|to|cc|sent by|on behalf of)\s*:\s*(.+)$", re.I)
+
+
 def attendee_names(blocks: list[Block]) -> list[str]:
     """Names listed on attendee lines ("Attendees: Jane Smith, Dr Ali Khan") or in an
     attendee list (one per line), to redact wherever else they appear."""
@@ -1155,6 +1158,15 @@ def attendee_names(blocks: list[Block]) -> list[str]:
             names.append(person)
             names += [w for w in person.split() if len(w) > 2]
     for b in blocks:
+        # An e-mail's headers name its sender and recipients ("From: Jane Okafor <jane@…>").
+        if b.kind != "table" and (m := _MAIL_HEADER.match(b.text)):
+            for part in re.split(r";|,(?![^<]*>)", m.group(1)):
+                person = re.sub(r"<[^>]*>|\S+@\S+", "", part).strip(" '\"")
+                if re.fullmatch(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}", person) and (
+                    _is_only_a_name(person)  # a person, not a team ("Public Health Intelligence")
+                ):
+                    names.append(person)
+                    names += [w for w in person.split() if len(w) > 2]
         if b.kind != "table" and _ATTENDEES.match(b.text):
             listed = b.text.split(":", 1)[-1] if ":" in b.text else b.text.split("-", 1)[-1]
             for part in re.split(r",|;|\band\b|&|/", listed):
