@@ -8,18 +8,16 @@ from fairer.delivery.actions import STATUSES
 from fairer.hub.config import MAX_UPLOAD_BYTES
 from fairer.hub.models import ROLES, Asset, Comment, LearningEntry
 from fairer.targeting.assets import TYPES
+from fairer.voices.importing import NOTES_SUFFIXES, SURVEY_SUFFIXES
 
 #: what each upload may be, by suffix, and the first bytes its content must have
 UPLOAD_KINDS = {
-    "notes": (
-        *(".txt", ".md", ".docx", ".odt", ".pdf", ".html", ".htm", ".vtt"),
-        *(".csv", ".tsv", ".xlsx", ".ods"),
-    ),
+    "notes": (*NOTES_SUFFIXES, *SURVEY_SUFFIXES),  # what `fairer voices import` reads
     "assets": (".csv", ".xlsx", ".geojson", ".json"),
     "actions": (".xlsx", ".csv", ".yaml", ".yml"),
     "learning": (".xlsx", ".csv", ".yaml", ".yml"),
 }
-ZIPPED = (".xlsx", ".docx", ".odt", ".ods")
+ZIPPED = (".xlsx", ".xlsm", ".docx", ".odt", ".ods")
 
 
 def check_upload(f, kind: str) -> str:
