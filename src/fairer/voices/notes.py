@@ -688,7 +688,11 @@ def _pdf_lines(page) -> list[dict]:
 
     text_page = page.filter(outside) if boxes else page
     gutter = _pdf_gutter(text_page)
-    out = _pdf_text_lines(text_page) if gutter is None else _pdf_column_lines(text_page, gutter)
+    spanning_tops: list[float] = []  # where lines across both columns start
+    if gutter is None:
+        out = _pdf_text_lines(text_page)
+    else:
+        out, spanning_tops = _pdf_column_lines(text_page, gutter)
     # A table narrower than the text sized its columns to what they hold (as a browser does),
     # so none of its lines wrapped; margins are taken to be the same on both sides.
     margin = min([d["x0"] for d in out] + [b[0] for b in boxes], default=0.0)
@@ -701,18 +705,17 @@ def _pdf_lines(page) -> list[dict]:
         table = {"kind": "table", "rows": [r for r in rows if any(r)], "top": t.bbox[1]}
         if gutter is not None:  # a table sits in a column, or spans both
             column = 0 if t.bbox[2] <= gutter[0] else 1 if t.bbox[0] >= gutter[1] else -1
-            band = sum(top < t.bbox[1] + (1 if column < 0 else -1) for top in gutter[2])
+            band = sum(top < t.bbox[1] + (1 if column < 0 else -1) for top in spanning_tops)
             table["order"] = (band, column, t.bbox[1])
         out.append(table)
     return sorted(out, key=lambda d: d.get("order", (0, 0, d["top"])))
 
 
-def _pdf_gutter(page) -> tuple[float, float, list[float]] | None:
+def _pdf_gutter(page) -> tuple[float, float] | None:
     """The gap between a page's two columns of text, if it is set in two.
 
     The gutter is the widest vertical band in the middle half of the page that (almost) no
-    letter crosses, with at least a fifth of the page's letters on either side. The third
-    item, filled in by `_pdf_column_lines`, is where lines spanning both columns start.
+    letter crosses, with at least a fifth of the page's letters on either side.
     """
     chars = [c for c in page.chars if c["text"].strip()]
     if len(chars) < 200:  # too little text to tell columns from a few short lines
@@ -742,18 +745,18 @@ def _pdf_gutter(page) -> tuple[float, float, list[float]] | None:
     right = sum(c["x0"] >= best[1] - 1 for c in chars)
     if min(left, right) < 0.2 * len(chars):
         return None
-    return (float(best[0]), float(best[1]), [])
+    return (float(best[0]), float(best[1]))
 
 
-def _pdf_column_lines(page, gutter: tuple[float, float, list[float]]) -> list[dict]:
+def _pdf_column_lines(page, gutter: tuple[float, float]) -> tuple[list[dict], list[float]]:
     """A two-column page's lines in reading order: each column top to bottom, between the
-    lines that span both (a title, a heading set across the page)."""
-    g0, g1, spanning_tops = gutter
+    lines that span both (a title, a heading set across the page), and where those start."""
+    g0, g1 = gutter
     spanning = []
     for ln in page.extract_text_lines(return_chars=True, strip=True):
         if any(c["x0"] < g1 - 1 and c["x1"] > g0 + 1 for c in ln["chars"] if c["text"].strip()):
             spanning.append((ln["top"] - 0.5, ln["bottom"] + 0.5))
-    spanning_tops += sorted(top for top, _ in spanning)
+    spanning_tops = sorted(top for top, _ in spanning)
 
     def in_spanning(c) -> bool:
         y = (c["top"] + c["bottom"]) / 2
@@ -782,7 +785,7 @@ def _pdf_column_lines(page, gutter: tuple[float, float, list[float]]) -> list[di
             if column >= 0:  # a column's own edges, for telling wrapped lines and bullets
                 d["right"], d["left"] = right, left
             out.append(d)
-    return out
+    return out, spanning_tops
 
 
 def pdf_blocks(path: Path, notes: list[str] | None = None) -> list[Block]:
