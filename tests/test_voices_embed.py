@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from fairer.voices.embed import LSAEmbedder, allowed_threads, available, get_embedder
+from tests.conftest import council_model
 
 SENTENCES = [
     "The buses stop running at six",
@@ -89,3 +90,37 @@ def test_loading_wordllama_leaves_the_callers_logging_alone():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", str(logging.WARNING)]
+
+
+def test_a_model_folder_on_this_machine_is_a_representation(no_network, tmp_path):
+    if "minilm" not in available():
+        pytest.skip("the models extra is not installed (make models): model folders not tested")
+    from sentence_transformers import SentenceTransformer
+
+    folder = council_model(tmp_path)
+    e = get_embedder(str(folder))
+    x = e.encode(SENTENCES)
+    _check(x)
+    # The reference is sentence-transformers itself, loading the same folder.
+    reference = SentenceTransformer(str(folder), device="cpu").encode(
+        SENTENCES, normalize_embeddings=True
+    )
+    assert np.allclose(x, reference, atol=1e-5)
+    assert e.name == str(folder.resolve()) and get_embedder(e.name) is e
+    assert e.cache_key.startswith("model-council-model-")
+    assert e.encode([]).shape == (0, x.shape[1])
+
+
+def test_a_folder_without_a_model_is_one_clear_error(tmp_path):
+    from fairer.errors import FairerError
+
+    with pytest.raises(FairerError, match="no model folder here") as err:
+        get_embedder(str(tmp_path / "no such model"))
+    assert str(tmp_path / "no such model") in str(err.value)
+    with pytest.raises(FairerError, match="neither modules.json nor config.json"):
+        get_embedder(str(tmp_path))
+    (tmp_path / "config.json").write_text("{not json", encoding="utf-8")
+    expected = "could not load the model" if "minilm" in available() else "needs the models extra"
+    with pytest.raises(FairerError, match=expected) as err:
+        get_embedder(str(tmp_path))
+    assert "\n" not in str(err.value)

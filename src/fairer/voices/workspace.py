@@ -12,6 +12,7 @@ deprivation. Anywhere else it is a folder of its own with ``voices.duckdb``. Set
     codebook = "fairer-six-gaps"       # a template name or a codebook file
     disclosure_threshold = 5           # inside a place, the place's threshold wins
     postcodes = "postcode_lookup.csv"  # optional: postcode → LSOA, for area breakdowns
+    model = "/srv/models/all-mpnet-base-v2"  # optional: a sentence-transformers model folder
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Consultation:
     store_path: Path
     place: Place | None = None
     postcodes: Path | None = None
+    model: Path | None = None
     store: Store | None = field(default=None, repr=False, compare=False)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -149,6 +151,7 @@ def open_consultation(
     if threshold < 1:
         raise FairerError("disclosure_threshold must be at least 1", path=settings)
     postcodes = data.get("postcodes")
+    model = setting(data, "model", str, "", settings, "[voices]")
     return Consultation(
         folder=home,
         name=str(data.get("name", home.name)),
@@ -159,5 +162,12 @@ def open_consultation(
         postcodes=(home / postcodes)
         if postcodes and not Path(postcodes).is_absolute()
         else (Path(postcodes) if postcodes else None),
+        model=_beside(home, model) if model else None,
         store=store,
     )
+
+
+def _beside(home: Path, name: str) -> Path:
+    """A path from ``voices.toml``: relative ones are read from the consultation's folder."""
+    path = Path(name).expanduser()
+    return path if path.is_absolute() else home / path
