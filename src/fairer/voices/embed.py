@@ -146,7 +146,11 @@ class SentenceModelEmbedder:
             ) from None
         limit = self._model.max_seq_length or 256
         self._model.max_seq_length = min(limit, max_tokens or 256)
-        self.dimensions = int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers 6 renamed the method; 3.x–5.x know only the old name.
+        width = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self.dimensions = int(width() or 0)
 
     @property
     def cache_key(self) -> str:
