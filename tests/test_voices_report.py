@@ -253,6 +253,8 @@ def test_the_consultations_own_model(cli, tmp_path):
     for command in ("code", "themes"):
         code, out, err = cli("voices", command, folder, "--quiet")
         assert code == 0, err
+        if command == "code":
+            assert f"text representation: {model.resolve()}" in out
     cached = list((folder / ".cache").glob("embeddings-model-council-model-*.npz"))
     assert len(cached) == 1
     with np.load(cached[0]) as z:

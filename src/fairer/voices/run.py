@@ -153,6 +153,7 @@ class CodingRun:
     before: dict = field(default_factory=dict)
     review_file: Path | None = None
     output: Path | None = None
+    representation: str = ""
 
     def summary_lines(self) -> list[str]:
         """What the run did, for ``fairer voices code``."""
@@ -162,6 +163,8 @@ class CodingRun:
             f"coded {self.statements:,} distinct statements against '{self.codebook.title}' ({r.method})",
             f"  {coded:,} given at least one theme; {self.statements - coded:,} none",
         ]
+        if self.representation:
+            lines.append(f"  text representation: {self.representation}")
         if self.before:
             lines.append(
                 f"  agreement on your review, before learning: samples-F1 {self.before['samples_f1']:.2f}"
@@ -463,7 +466,7 @@ def code_consultation(
             queries.add_coding_agreement(store, rnd, result.agreement_by_theme)
     finally:
         store.close()
-    run = CodingRun(result, book, len(stmts), labelled, before)
+    run = CodingRun(result, book, len(stmts), labelled, before, representation=rep)
     table = protect(_codes_table(stmts, codes), cons.disclosure_threshold)
     run.output = write_outputs({"coded_statements": table}, cons.output_dir, ("csv",))[
         "coded_statements.csv"
