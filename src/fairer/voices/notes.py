@@ -22,7 +22,7 @@ import pandas as pd
 
 from fairer.errors import FairerError
 from fairer.voices.clean import has_markup, plain_text
-from fairer.voices.pdfform import form_fields
+from fairer.voices.pdfform import form_fields, written_answers
 from fairer.voices.textfile import WORKBOOK_SUFFIXES, check_file, read_text, read_workbook
 
 #: Largest number of characters of text a write-up may hold (a 20 MB DOCX is mostly images).
@@ -2169,11 +2169,10 @@ def read_notes(path: str | Path) -> NotesTable:
         pdf_notes: list[str] = []
         if suffix == ".pdf" and (fields := form_fields(path)):
             # A form's page holds the council's questions and instructions, never the answers.
-            written = sum(len(value.split()) >= 2 for _, value in fields)
             raise FairerError(
                 "a filled-in response form: it is one respondent's answers, read as a survey "
                 "(fairer voices import does so)"
-                if written
+                if written_answers(fields)
                 else f"a response form with no written answer in its {len(fields)} field(s) "
                 "(blank, or only ticks and one-word choices): nothing to import",
                 path=path,

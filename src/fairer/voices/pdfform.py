@@ -97,6 +97,12 @@ def form_fields(path: Path) -> list[tuple[str, str]]:
     return out
 
 
+def written_answers(fields: list[tuple[str, str]]) -> int:
+    """How many fields hold a written answer: two words or more, not a tick or a one-word
+    choice."""
+    return sum(len(value.split()) >= 2 for _, value in fields)
+
+
 def is_filled_form(path: Path) -> bool:
     """True when a PDF is a response form with something typed into it (a text field that
     holds words), so it is read as one respondent's answers, not as a write-up."""
@@ -104,7 +110,7 @@ def is_filled_form(path: Path) -> bool:
         fields = form_fields(path)
     except FairerError:
         return False  # the write-up reader says what is wrong with the file
-    return any(len(value.split()) >= 2 for _, value in fields)
+    return written_answers(fields) > 0
 
 
 def form_grid(path: Path) -> pd.DataFrame:
